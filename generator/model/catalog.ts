@@ -14,7 +14,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  */
 export type JsonSchema = boolean | JsonSchemaObject;
 export interface JsonSchemaObject {
-  [keyword: string]: JsonValue | undefined;
+  [keyword: string]: JsonValue;
 }
 
 export const EVENT_KINDS = ['business', 'alert', 'notification', 'recommendation', 'command'] as const;

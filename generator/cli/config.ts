@@ -1,0 +1,46 @@
+/**
+ * `eventsmith.config.json` / `.yaml` / `.yml`: the same options as the command line, so a
+ * repository states its catalogue and output once. Paths in it are relative to the file.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CatalogError } from '../load/diagnostics.js';
+
+export interface EventsmithConfig {
+  catalog?: string;
+  out?: string;
+  strict?: boolean;
+}
+
+export const CONFIG_FILES = ['eventsmith.config.json', 'eventsmith.config.yaml', 'eventsmith.config.yml'];
+
+const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean'> = { catalog: 'string', out: 'string', strict: 'boolean' };
+
+/** Reads the config named by `explicit`, else the first of CONFIG_FILES in `cwd`; none is fine. */
+export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
+  const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => existsSync(f));
+  if (!file) return {};
+  const display = path.relative(cwd, file) || file;
+  const fail = (message: string, hint: string): never => {
+    throw new CatalogError([{ code: 'config', file: display, line: 0, column: 0, message, hint }]);
+  };
+  let raw: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    return fail(`cannot read the config file: ${(error as Error).message.split('\n')[0]}`, 'Fix the syntax of the config file.');
+  }
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) return fail('the config file must hold a mapping', 'Write e.g. `catalog: catalog` and `out: generated`.');
+  const config: EventsmithConfig = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const expected = KNOWN_KEYS[key as keyof EventsmithConfig];
+    if (!expected) fail(`unknown option '${key}'`, `Known options: ${Object.keys(KNOWN_KEYS).join(', ')}.`);
+    if (typeof value !== expected) fail(`option '${key}' must be a ${expected}`, `Write e.g. \`${key}: ${expected === 'string' ? 'catalog' : 'true'}\`.`);
+    if (expected === 'string') (config as Record<string, unknown>)[key] = path.resolve(path.dirname(file), value as string);
+    else (config as Record<string, unknown>)[key] = value;
+  }
+  return config;
+}

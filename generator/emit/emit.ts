@@ -1,0 +1,165 @@
+/**
+ * Catalog model in, generated files out (as text, keyed by path inside the output folder).
+ * View models are computed here; templates only place the finished fragments.
+ */
+import type { Catalog, CatalogEvent, JsonSchemaObject, JsonValue } from '../model/catalog.js';
+import { eventSchemaId, standaloneSchema } from '../model/json-schema.js';
+import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
+import { zodExpression } from './code/zod.js';
+import { directRefs, orderDefinitions } from './graph.js';
+import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
+import { stableJson } from './stable-json.js';
+import { render } from './templates.js';
+import { GENERATED_MARKER } from './write.js';
+
+const HEADER = `// ${GENERATED_MARKER} from the event catalogue. DO NOT EDIT.\n// Regenerate with: npx eventsmith generate`;
+const JSON_COMMENT = `${GENERATED_MARKER} from the event catalogue. DO NOT EDIT.`;
+
+export function emit(catalog: Catalog): Map<string, string> {
+  const names = new CatalogNames(catalog);
+  const files = new Map<string, string>();
+  const domains = groupByDomain(catalog.events);
+
+  files.set('event-types.ts', render('event-types', eventTypesView(domains, names)));
+  files.set('definitions.ts', render('definitions', definitionsView(catalog, names)));
+  for (const [domain, events] of domains) {
+    files.set(`${domainModule(domain)}.ts`, render('domain-schemas', domainView(catalog, events, names)));
+  }
+  files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
+  files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`) }));
+  for (const event of catalog.events) {
+    files.set(`json-schema/${eventSchemaId(event)}`, `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`);
+  }
+  files.set('catalog.snapshot.json', `${stableJson({ $comment: JSON_COMMENT, format: 'eventsmith-catalog-snapshot', formatVersion: 1, catalog })}\n`);
+  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function groupByDomain(events: readonly CatalogEvent[]): Map<string, CatalogEvent[]> {
+  const domains = new Map<string, CatalogEvent[]>();
+  for (const event of events) {
+    const list = domains.get(event.domain) ?? [];
+    list.push(event);
+    domains.set(event.domain, list);
+  }
+  return new Map([...domains.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function eventTypesView(domains: Map<string, CatalogEvent[]>, names: CatalogNames) {
+  const types = [...new Set([...domains.values()].flat().map((e) => e.type))];
+  return {
+    header: HEADER,
+    domains: [...domains.entries()].map(([domain, events]) => ({
+      key: domainKey(domain),
+      label: domain,
+      typeName: names.domainType(domain),
+      events: latestOnly(events).map((event) => ({
+        key: eventKey(event),
+        literal: stringLiteral(event.type),
+        doc: docComment(event.title ? `${event.title}: ${event.summary ?? event.description}` : event.summary ?? event.description, '    '),
+      })),
+    })),
+    types: types.map(stringLiteral),
+    union: types.map((t) => `\n  | ${stringLiteral(t)}`).join(''),
+  };
+}
+
+function definitionsView(catalog: Catalog, names: CatalogNames) {
+  const { order, lazy } = orderDefinitions(catalog.definitions);
+  return {
+    header: HEADER,
+    definitions: order.map((name) => {
+      const schema = catalog.definitions[name]!;
+      const declared = names.definition(name);
+      return {
+        ...declared,
+        doc: docComment(typeof schema === 'object' && typeof schema.description === 'string' ? schema.description : undefined),
+        zod: zodExpression(schema, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: lazy.get(name)!, definitions: catalog.definitions }),
+      };
+    }),
+  };
+}
+
+function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames) {
+  const used = new Set(events.flatMap((e) => directRefs(e.payload)));
+  return {
+    header: HEADER,
+    imports: [...used].sort().map((ref) => names.definition(ref).schemaName).join(', '),
+    events: events.map((event) => ({
+      ...names.event(event),
+      typeLabel: event.type,
+      version: event.version,
+      doc: docComment(eventDoc(event)),
+      zod: zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions }),
+      jsonSchema: jsonLiteral(eventJsonSchema(catalog, event)),
+    })),
+    latest: latestOnly(events).map((event) => ({
+      ...names.event(event),
+      typeLabel: event.type,
+      version: event.version,
+      aliasSchemaName: names.latestOf(event.type).schemaName,
+      aliasTypeName: names.latestOf(event.type).typeName,
+    })),
+  };
+}
+
+function registryView(catalog: Catalog, domains: Map<string, CatalogEvent[]>, names: CatalogNames) {
+  const byType = new Map<string, CatalogEvent[]>();
+  for (const event of catalog.events) byType.set(event.type, [...(byType.get(event.type) ?? []), event]);
+  return {
+    header: HEADER,
+    imports: [...domains.entries()].map(([domain, events]) => ({
+      from: `./${domainModule(domain)}.js`,
+      names: events.flatMap((e) => [names.event(e).schemaName, names.event(e).jsonSchemaName, `type ${names.event(e).typeName}`]).join(', '),
+    })),
+    events: [...byType.entries()].map(([type, versions]) => ({
+      typeLiteral: stringLiteral(type),
+      latest: versions[versions.length - 1]!.version,
+      versions: versions.map((event) => ({ version: event.version, typeName: names.event(event).typeName, fields: registryFields(event, names) })),
+    })),
+  };
+}
+
+function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
+  const list = (items: readonly string[]): string => `[${items.map(stringLiteral).join(', ')}]`;
+  const replies = event.replies.map((r) => `{ type: ${stringLiteral(r.type)}, version: ${r.version} }`).join(', ');
+  return [
+    `type: ${stringLiteral(event.type)},`,
+    `version: ${event.version},`,
+    `kind: ${stringLiteral(event.kind)},`,
+    `urgency: ${stringLiteral(event.urgency)},`,
+    ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
+    `priority: ${event.priority},`,
+    `routingKey: ${stringLiteral(event.routingKey)},`,
+    `exchange: ${stringLiteral(event.exchange)},`,
+    `producers: ${list(event.producers)},`,
+    `consumers: ${list(event.consumers)},`,
+    `tenantScoped: ${event.tenantScoped},`,
+    `deprecated: ${event.deprecated},`,
+    ...(event.sunset ? [`sunset: ${stringLiteral(event.sunset)},`] : []),
+    `replies: [${replies}],`,
+    `schema: ${names.event(event).schemaName},`,
+    `jsonSchema: ${names.event(event).jsonSchemaName},`,
+  ];
+}
+
+function eventJsonSchema(catalog: Catalog, event: CatalogEvent): JsonSchemaObject {
+  const header: Record<string, JsonValue> = { $id: eventSchemaId(event), $comment: JSON_COMMENT, title: `${event.type} v${event.version}` };
+  if (event.description) header.description = event.description;
+  return standaloneSchema(event.payload, catalog.definitions, header);
+}
+
+function eventDoc(event: CatalogEvent): string {
+  const lines = [event.title ?? event.type, '', event.description || event.summary || ''];
+  lines.push('', `Event \`${event.type}\` version ${event.version}: ${event.kind}, urgency ${event.urgency} (priority ${event.priority}).`);
+  lines.push(`Routing key \`${event.routingKey}\` on exchange \`${event.exchange}\`.`);
+  if (event.producers.length > 0) lines.push(`Produced by ${event.producers.join(', ')}.`);
+  if (event.consumers.length > 0) lines.push(`Consumed by ${event.consumers.join(', ')}.`);
+  if (event.deprecated) lines.push('', `@deprecated${event.sunset ? ` Sunset ${event.sunset}.` : ''}`);
+  return lines.join('\n');
+}
+
+function latestOnly(events: CatalogEvent[]): CatalogEvent[] {
+  const latest = new Map<string, CatalogEvent>();
+  for (const event of events) latest.set(event.type, event);
+  return [...latest.values()];
+}

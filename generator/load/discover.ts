@@ -1,0 +1,65 @@
+/**
+ * Finds the AsyncAPI documents of a catalogue. A file with a top-level `asyncapi` key is a
+ * document; every other YAML / JSON file is a fragment that documents reach through `$ref` and is
+ * never loaded on its own (so a half-written fragment nobody references breaks nothing).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const CATALOG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const SKIPPED_DIRECTORIES = new Set(['node_modules']);
+
+export interface DiscoveredCatalog {
+  /** Folder that relative paths in the model are measured from. */
+  root: string;
+  /** Absolute paths of documents, sorted. */
+  documents: string[];
+}
+
+export class DiscoveryError extends Error {}
+
+export function discoverCatalog(target: string): DiscoveredCatalog {
+  const abs = path.resolve(target);
+  let stats;
+  try {
+    stats = statSync(abs);
+  } catch {
+    throw new DiscoveryError(`catalogue '${target}' does not exist`);
+  }
+  if (stats.isFile()) {
+    return { root: path.dirname(abs), documents: [abs] };
+  }
+  const documents = walk(abs).filter(isDocument).sort();
+  if (documents.length === 0) {
+    throw new DiscoveryError(`no AsyncAPI document in '${target}': no .yaml, .yml or .json file there has a top-level 'asyncapi' key`);
+  }
+  return { root: abs, documents };
+}
+
+function walk(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) found.push(...walk(full));
+    } else if (entry.isFile() && CATALOG_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) {
+      found.push(full);
+    }
+  }
+  return found;
+}
+
+function isDocument(file: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  if (path.extname(file).toLowerCase() === '.json') {
+    try {
+      const value: unknown = JSON.parse(text);
+      return typeof value === 'object' && value !== null && 'asyncapi' in value;
+    } catch {
+      // Broken JSON that looks like a document is still a document, so its error gets reported.
+      return /"asyncapi"\s*:/.test(text);
+    }
+  }
+  return /^(?:"asyncapi"|'asyncapi'|asyncapi)\s*:/m.test(text);
+}

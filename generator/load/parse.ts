@@ -1,0 +1,110 @@
+/**
+ * Validation and normalisation by @asyncapi/parser. Each document is parsed once; the parser's
+ * problems are mapped back through our own YAML trees so that a problem inside a referenced
+ * fragment points at the fragment, not at the document that references it.
+ */
+import { Parser, type AsyncAPIDocumentInterface, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import type { SourceFile, SourceSet } from './sources.js';
+
+export interface ParsedDocument {
+  file: SourceFile;
+  document: AsyncAPIDocumentInterface;
+}
+
+const ERROR_SEVERITY = 0;
+
+let sharedParser: Parser | undefined;
+
+/** The parser loads its rule set on first use; one instance serves every document of a run. */
+function parser(): Parser {
+  sharedParser ??= new Parser();
+  return sharedParser;
+}
+
+export async function parseDocuments(sources: SourceSet, files: readonly string[]): Promise<ParsedDocument[]> {
+  const parsed: ParsedDocument[] = [];
+  for (const abs of files) {
+    const file = sources.load(abs);
+    if (!file) continue;
+    if (!isObject(file.value) || typeof file.value.asyncapi !== 'string') {
+      sources.report(file, ['asyncapi'], 'not-asyncapi', "the 'asyncapi' field must be a version string such as '3.0.0'", "Start the document with `asyncapi: 3.0.0` (2.6.0 is read too).");
+      continue;
+    }
+    const version = file.value.asyncapi;
+    if (!/^(3\.0\.\d+|2\.6\.\d+)$/.test(version)) {
+      sources.report(file, ['asyncapi'], 'unsupported-asyncapi-version', `AsyncAPI ${version} is not supported`, 'Use AsyncAPI 3.0.0 (or 2.6.0).');
+      continue;
+    }
+    // Our own pass first: it pins broken references and unsupported formats to the exact file and
+    // line, where the parser would report them against the document, or as a cascade of schema errors.
+    if (!precheck(sources, file)) continue;
+    const result = await parser().parse(file.text, { source: abs });
+    const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
+    for (const d of errors) reportParserDiagnostic(sources, file, d);
+    if (result.document && errors.length === 0) parsed.push({ file, document: result.document });
+  }
+  return parsed;
+}
+
+const JSON_SCHEMA_FORMAT = /^application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema(\+json|\+yaml)?)(;version=[\w.-]+)?$/;
+
+/** Checks every `$ref` the document reaches (each file once) and every `schemaFormat`; false when something is wrong. */
+function precheck(sources: SourceSet, document: SourceFile): boolean {
+  const before = sources.diagnostics.length;
+  const queue: SourceFile[] = [document];
+  const walked = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (walked.has(file.abs)) continue;
+    walked.add(file.abs);
+    walk(file.value, [], (node, pointer) => {
+      if (typeof node.$ref === 'string') {
+        const target = sources.resolveRef(file, node.$ref, [...pointer, '$ref']);
+        if (target && target.file !== file) queue.push(target.file);
+      }
+      if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
+        sources.report(file, [...pointer, '__proto__'], 'forbidden-key', "the key '__proto__' is not supported", "JavaScript tools (the AsyncAPI parser among them) read '__proto__' as an object's prototype, not as a property: rename it.");
+      }
+      if (typeof node.schemaFormat === 'string' && !JSON_SCHEMA_FORMAT.test(node.schemaFormat)) {
+        sources.report(file, [...pointer, 'schemaFormat'], 'unsupported-schema-format', `schema format '${node.schemaFormat}' is not supported`, 'Write the schema as JSON Schema / AsyncAPI Schema (the default format); Avro, RAML and Protobuf schemas cannot be turned into validators.');
+      }
+    });
+  }
+  return sources.diagnostics.length === before;
+}
+
+function walk(value: unknown, pointer: string[], visit: (node: Record<string, unknown>, pointer: string[]) => void): void {
+  if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...pointer, String(i)], visit));
+  else if (isObject(value)) {
+    visit(value, pointer);
+    for (const [key, child] of Object.entries(value)) walk(child, [...pointer, key], visit);
+  }
+}
+
+function reportParserDiagnostic(sources: SourceSet, file: SourceFile, d: ParserDiagnostic): void {
+  const pointer = d.path.map(String);
+  const message = describe(d);
+  if (pointer.length === 0 && d.range) {
+    sources.diagnostics.push({ code: `asyncapi:${String(d.code)}`, file: file.display, line: d.range.start.line + 1, column: d.range.start.character + 1, message, hint: hintFor(d) });
+    return;
+  }
+  sources.report(file, pointer, `asyncapi:${String(d.code)}`, message, hintFor(d));
+}
+
+function describe(d: ParserDiagnostic): string {
+  const where = d.path.length > 0 ? ` (at ${d.path.join('.')})` : '';
+  return `${d.message}${where}`;
+}
+
+function hintFor(d: ParserDiagnostic): string {
+  const code = String(d.code);
+  if (code.includes('unrecognized') || /additional propert/i.test(d.message)) {
+    return 'Remove the field or fix its spelling; only fields of the AsyncAPI specification and x- extensions are allowed here.';
+  }
+  if (code.includes('ref') || /\$ref|resolve/i.test(d.message)) return 'Check that the $ref path and the JSON pointer after # exist.';
+  return 'See the AsyncAPI 3.0 specification for the shape of this object.';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

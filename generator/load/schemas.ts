@@ -1,0 +1,95 @@
+/**
+ * Turns payload and header schemas as written (with `$ref`s across files) into the model's form:
+ * every reference becomes `#/$defs/<Name>`, a named definition shared by the whole catalogue. Names
+ * come from where the schema is declared (`…/schemas/Money` → `Money`), so shared types keep their
+ * names in generated code, and recursion terminates because a definition is named before it is read.
+ */
+import path from 'node:path';
+import type { JsonSchema, JsonSchemaObject, JsonValue } from '../model/catalog.js';
+import { pascalName } from '../model/identifiers.js';
+import { isRefObject, type SourceFile, type SourceSet } from './sources.js';
+
+/** Keywords whose value is one schema. */
+const SCHEMA_KEYWORDS = new Set(['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'items']);
+/** Keywords whose value is a list of schemas. */
+const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'items']);
+/** Keywords whose value maps names to schemas. */
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependencies']);
+/** Local definition containers: reached through `$ref`, so they are dropped once references are rewritten. */
+const DEFINITION_CONTAINERS = new Set(['definitions', '$defs']);
+
+export const DEFS_PREFIX = '#/$defs/';
+
+export class SchemaCollector {
+  private readonly definitions = new Map<string, JsonSchema>();
+  /** `file#pointer` of a referenced schema → its definition name. */
+  private readonly names = new Map<string, string>();
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly sources: SourceSet) {}
+
+  /** The schema at `pointer`; a `$ref` at the root is inlined, so an event's payload is its own schema. */
+  root(file: SourceFile, pointer: readonly string[]): JsonSchema | undefined {
+    const found = this.sources.resolve(file, pointer, true);
+    if (!found) return undefined;
+    return this.convert(found.target.file, found.target.pointer, found.value);
+  }
+
+  /** Every definition met so far, sorted by name. */
+  collected(): Record<string, JsonSchema> {
+    return Object.fromEntries([...this.definitions.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  private convert(file: SourceFile, pointer: readonly string[], value: unknown): JsonSchema {
+    if (typeof value === 'boolean') return value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.sources.report(file, pointer, 'invalid-schema', 'a schema must be an object or a boolean', 'Write the schema as a mapping, e.g. `{ type: string }`.');
+      return true;
+    }
+    if (isRefObject(value)) return this.reference(file, pointer, value.$ref);
+    const out: JsonSchemaObject = {};
+    for (const [keyword, child] of Object.entries(value as Record<string, unknown>)) {
+      if (DEFINITION_CONTAINERS.has(keyword)) continue;
+      const at = [...pointer, keyword];
+      if (SCHEMA_LIST_KEYWORDS.has(keyword) && Array.isArray(child)) {
+        out[keyword] = child.map((item, i) => this.convert(file, [...at, String(i)], item));
+      } else if (SCHEMA_KEYWORDS.has(keyword)) {
+        out[keyword] = this.convert(file, at, child);
+      } else if (SCHEMA_MAP_KEYWORDS.has(keyword) && isPlainObject(child)) {
+        out[keyword] = Object.fromEntries(
+          Object.entries(child).map(([name, sub]) => [name, keyword === 'dependencies' && Array.isArray(sub) ? (sub as JsonValue) : this.convert(file, [...at, name], sub)]),
+        );
+      } else {
+        out[keyword] = child as JsonValue;
+      }
+    }
+    return out;
+  }
+
+  private reference(file: SourceFile, pointer: readonly string[], ref: string): JsonSchema {
+    const target = this.sources.resolveRef(file, ref, [...pointer]);
+    if (!target) return true;
+    const key = `${target.file.abs}#/${target.pointer.join('/')}`;
+    let name = this.names.get(key);
+    if (name === undefined) {
+      name = this.claimName(target.pointer, target.file);
+      this.names.set(key, name);
+      const value = this.sources.resolve(target.file, target.pointer, false)?.value;
+      this.definitions.set(name, this.convert(target.file, target.pointer, value));
+    }
+    return { $ref: `${DEFS_PREFIX}${name}` };
+  }
+
+  private claimName(pointer: readonly string[], file: SourceFile): string {
+    const last = [...pointer].reverse().find((s) => !/^\d+$/.test(s)) ?? path.basename(file.abs, path.extname(file.abs));
+    const base = pascalName(last);
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
+    this.taken.add(name);
+    return name;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

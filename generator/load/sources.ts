@@ -1,0 +1,252 @@
+/**
+ * Catalogue files as text plus a YAML syntax tree, so that any JSON pointer into a document (or
+ * into the fragments it reaches through `$ref`) can be turned back into a file, line and column.
+ * JSON files go through the same YAML parser: JSON is YAML, and one parser means one position model.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+
+/** Aliases expand to copies; a small file could otherwise expand to gigabytes (a YAML bomb). */
+const MAX_ALIAS_COUNT = 200;
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+export interface SourceFile {
+  abs: string;
+  /** Path for messages: relative to the working directory. */
+  display: string;
+  /** Path relative to the catalogue root, forward slashes; stable across machines. */
+  rel: string;
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** The file as plain JSON-compatible data; undefined when it failed to parse. */
+  value: unknown;
+}
+
+export interface Position {
+  file: SourceFile;
+  line: number;
+  column: number;
+}
+
+export interface RefTarget {
+  file: SourceFile;
+  pointer: string[];
+}
+
+export class SourceSet {
+  private readonly files = new Map<string, SourceFile | null>();
+  /** Locating a problem must not report the broken references it walks past a second time. */
+  private quiet = 0;
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly root: string,
+    private readonly cwd: string = process.cwd(),
+  ) {}
+
+  /** Reads and parses a file once; syntax problems are recorded and give `undefined`. */
+  load(abs: string): SourceFile | undefined {
+    const cached = this.files.get(abs);
+    if (cached !== undefined) return cached ?? undefined;
+    const file = this.read(abs);
+    this.files.set(abs, file ?? null);
+    return file;
+  }
+
+  /** Absolute paths of every file read successfully, sorted. */
+  loadedFiles(): string[] {
+    return [...this.files.entries()].filter(([, f]) => f !== null).map(([abs]) => abs).sort();
+  }
+
+  displayPath(abs: string): string {
+    const rel = path.relative(this.cwd, abs);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+  }
+
+  /** Resolves a `$ref` string written in `from`; records a diagnostic at `at` when it cannot. */
+  resolveRef(from: SourceFile, ref: string, at: string[]): RefTarget | undefined {
+    const hash = ref.indexOf('#');
+    const filePart = hash === -1 ? ref : ref.slice(0, hash);
+    const fragment = hash === -1 ? '' : ref.slice(hash + 1);
+    const report = (message: string, hint: string): undefined => {
+      if (this.quiet === 0) this.report(from, at, 'broken-ref', message, hint);
+      return undefined;
+    };
+    if (/^[a-z][a-z0-9+.-]*:/i.test(filePart)) {
+      return report(`$ref '${ref}' points outside the catalogue`, 'Remote references are not supported: copy the schema into a file of the catalogue and reference it by relative path.');
+    }
+    if (fragment !== '' && !fragment.startsWith('/')) {
+      return report(`$ref '${ref}' has a fragment that is not a JSON pointer`, "Write the fragment as a JSON pointer, e.g. '#/components/schemas/Money'.");
+    }
+    const file = filePart === '' ? from : this.loadReferenced(path.resolve(path.dirname(from.abs), decodeURI(filePart)));
+    if (!file) {
+      return report(`$ref '${ref}' points to a file that does not exist or cannot be parsed`, `Check the path; it is resolved relative to ${from.display}.`);
+    }
+    const pointer = fragment === '' ? [] : fragment.slice(1).split('/').map(unescapePointerSegment);
+    if (file.value === undefined || !hasPath(file.value, pointer)) {
+      return report(`$ref '${ref}' points to '${fragment || '/'}', which does not exist in ${file.display}`, 'Fix the JSON pointer after # so that it names an existing key.');
+    }
+    return { file, pointer };
+  }
+
+  /**
+   * The value at `pointer` in `file`, following `$ref`s met on the way (and at the end when
+   * `followLast`), with the file that holds it and the pointer inside that file.
+   */
+  resolve(file: SourceFile, pointer: readonly string[], followLast = true): { target: RefTarget; value: unknown } | undefined {
+    let current: RefTarget = { file, pointer: [] };
+    let value: unknown = file.value;
+    const guard = new Set<string>();
+    for (let i = 0; i <= pointer.length; i++) {
+      // A pointer that names the `$ref` key itself stops at the reference instead of following it.
+      while (isRefObject(value) && (i < pointer.length ? pointer[i] !== '$ref' : followLast)) {
+        const key = `${current.file.abs}#${current.pointer.join('/')}`;
+        if (guard.has(key)) return undefined;
+        guard.add(key);
+        const next = this.resolveRef(current.file, value.$ref, current.pointer);
+        if (!next) return undefined;
+        current = next;
+        value = valueAt(next.file.value, next.pointer);
+      }
+      if (i === pointer.length) break;
+      const segment = pointer[i]!;
+      value = childOf(value, segment);
+      if (value === undefined) return undefined;
+      current = { file: current.file, pointer: [...current.pointer, segment] };
+    }
+    return { target: current, value };
+  }
+
+  /** Line and column of the key (or item) at `pointer`, following `$ref`s; the nearest existing parent otherwise. */
+  locate(file: SourceFile, pointer: readonly string[]): Position {
+    let best: RefTarget = { file, pointer: [] };
+    this.quiet++;
+    try {
+      // The definition a reference names is where an editor should go; when the reference itself
+      // is broken, its own position is the best there is, and then the nearest parent.
+      const attempts: [number, boolean][] = [[pointer.length, true]];
+      for (let depth = pointer.length; depth >= 0; depth--) attempts.push([depth, false]);
+      for (const [depth, followLast] of attempts) {
+        const found = this.resolve(file, pointer.slice(0, depth), followLast);
+        if (found) {
+          best = found.target;
+          break;
+        }
+      }
+    } finally {
+      this.quiet--;
+    }
+    return positionIn(best.file, best.pointer);
+  }
+
+  report(file: SourceFile, pointer: readonly string[], code: string, message: string, hint?: string): void {
+    const pos = this.locate(file, pointer);
+    this.diagnostics.push({ code, file: pos.file.display, line: pos.line, column: pos.column, message, ...(hint ? { hint } : {}) });
+  }
+
+  private loadReferenced(abs: string): SourceFile | undefined {
+    return this.load(abs);
+  }
+
+  private read(abs: string): SourceFile | undefined {
+    const display = this.displayPath(abs);
+    const rel = path.relative(this.root, abs).split(path.sep).join('/');
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+      this.diagnostics.push({ code: 'file-too-large', file: display, line: 0, column: 0, message: `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, hint: 'Split the catalogue into smaller documents.' });
+      return undefined;
+    }
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const pos = error.linePos?.[0];
+        this.diagnostics.push({
+          code: 'yaml-syntax',
+          file: display,
+          line: pos?.line ?? 1,
+          column: pos?.col ?? 1,
+          message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''),
+          hint: /duplicate/i.test(error.message) ? 'Each key may appear once in a mapping: remove or rename the repeated key.' : 'Fix the YAML syntax at this position (indentation, quoting, or a missing colon are the usual causes).',
+        });
+      }
+      return undefined;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      this.diagnostics.push({ code: 'yaml-aliases', file: display, line: 1, column: 1, message: `cannot expand YAML aliases: ${firstLine(String((error as Error).message))}`, hint: 'Reduce the use of YAML aliases (&anchor / *alias); write the repeated part once and $ref it.' });
+      return undefined;
+    }
+    return { abs, display, rel, text, doc, lines, value };
+  }
+}
+
+export function isRefObject(value: unknown): value is { $ref: string } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { $ref?: unknown }).$ref === 'string';
+}
+
+export function unescapePointerSegment(segment: string): string {
+  return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => `/${escapePointerSegment(String(s))}`).join('');
+}
+
+function childOf(value: unknown, segment: string): unknown {
+  if (Array.isArray(value)) return /^\d+$/.test(segment) ? value[Number(segment)] : undefined;
+  if (typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, segment)) {
+    return (value as Record<string, unknown>)[segment];
+  }
+  return undefined;
+}
+
+function valueAt(value: unknown, pointer: readonly string[]): unknown {
+  let current = value;
+  for (const segment of pointer) current = childOf(current, segment);
+  return current;
+}
+
+function hasPath(value: unknown, pointer: readonly string[]): boolean {
+  return pointer.length === 0 || valueAt(value, pointer) !== undefined;
+}
+
+/** Position of the key for a map entry (that is what an editor should jump to), else of the node. */
+function positionIn(file: SourceFile, pointer: readonly string[]): Position {
+  let node: unknown = file.doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (const segment of pointer) {
+    if (isAlias(node)) node = node.resolve(file.doc);
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  const pos = file.lines.linePos(offset);
+  return { file, line: pos.line, column: pos.col };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

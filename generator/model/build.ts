@@ -1,0 +1,242 @@
+/**
+ * Builds the Catalog model from parsed AsyncAPI documents. This is the only module that reads
+ * parser objects; the parser's intent API makes AsyncAPI 2.6 and 3.0 look alike here. Schemas are
+ * read from our own YAML trees (through the SchemaCollector) so they keep names and positions.
+ */
+import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from '@asyncapi/parser';
+import type { ParsedDocument } from '../load/parse.js';
+import { SchemaCollector } from '../load/schemas.js';
+import type { SourceFile, SourceSet } from '../load/sources.js';
+import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventKind, EventRef, JsonSchema, JsonValue } from './catalog.js';
+import { kebabName } from './identifiers.js';
+import { readMetadata, STRICT_FIELDS } from './metadata.js';
+
+export interface BuildOptions {
+  /** Require every eventsmith metadata field (see docs/catalog-format.md). */
+  strict: boolean;
+}
+
+/** Where an event came from, for problems found after the model is built. */
+export interface EventOrigin {
+  file: SourceFile;
+  pointer: string[];
+}
+
+export interface BuiltCatalog {
+  catalog: Catalog;
+  origins: Map<CatalogEvent, EventOrigin>;
+}
+
+const JSON_SCHEMA_FORMATS = /^(application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema\+json|schema\+yaml|schema)(;version=[\w.-]+)?)$/;
+
+const ROUTING: Record<EventKind, (type: string, domain: string, severity: string) => string> = {
+  business: (type) => `business.${type}`,
+  alert: (_type, domain, severity) => `alert.${domain}.${severity}`,
+  notification: (_type, domain) => `notification.${domain}.info`,
+  recommendation: (_type, domain) => `recommendation.${domain}.medium`,
+  command: (type) => `command.${type}`,
+};
+
+export function buildCatalog(sources: SourceSet, parsed: readonly ParsedDocument[], options: BuildOptions): BuiltCatalog {
+  const schemas = new SchemaCollector(sources);
+  const origins = new Map<CatalogEvent, EventOrigin>();
+  const events: CatalogEvent[] = [];
+  const documents: CatalogDocument[] = [];
+  for (const { file, document } of parsed) {
+    documents.push({ file: file.rel, asyncapi: document.version(), title: document.info().title(), version: document.info().version() });
+    for (const [event, origin] of buildDocumentEvents(sources, schemas, file, document, options)) {
+      events.push(event);
+      origins.set(event, origin);
+    }
+  }
+  events.sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
+  documents.sort((a, b) => a.file.localeCompare(b.file));
+  return { catalog: { events, definitions: schemas.collected(), documents }, origins };
+}
+
+interface MessageUse {
+  channel: ChannelInterface;
+  message: MessageInterface;
+  sentBy: boolean;
+  receivedBy: boolean;
+  replies: MessageInterface[];
+}
+
+function buildDocumentEvents(
+  sources: SourceSet,
+  schemas: SchemaCollector,
+  file: SourceFile,
+  document: AsyncAPIDocumentInterface,
+  options: BuildOptions,
+): [CatalogEvent, EventOrigin][] {
+  const info = document.info().json() as Record<string, unknown>;
+  const service = typeof info['x-service'] === 'string' ? info['x-service'] : kebabName(document.info().title());
+  const uses = collectMessageUses(document);
+  const typeOf = (m: MessageInterface): string => messageType(m, service);
+  const results: [CatalogEvent, EventOrigin][] = [];
+  for (const use of uses.values()) {
+    const json = use.message.json() as Record<string, unknown>;
+    const pointer = pointerOf(use.message);
+    const report = (field: string, code: string, message: string, hint: string): void => sources.report(file, [...pointer, field], code, message, hint);
+    const meta = readMetadata(json, report);
+    const type = typeOf(use.message);
+    if (options.strict) checkStrict(json, type, report);
+    const dot = type.indexOf('.');
+    const domain = dot > 0 ? type.slice(0, dot) : kebabName(service).replace(/-/g, '_');
+    const name = dot > 0 ? type.slice(dot + 1) : type;
+    const address = use.channel.address() ?? null;
+    const payload = readSchema(sources, schemas, file, json, pointer, 'payload') ?? true;
+    const headers = readHeaders(sources, schemas, file, json, pointer);
+    const description = use.message.description() ?? use.message.summary() ?? use.message.title() ?? '';
+    const event: CatalogEvent = {
+      type,
+      domain,
+      name,
+      version: meta.version,
+      kind: meta.kind,
+      urgency: meta.urgency,
+      ...(meta.severity ? { severity: meta.severity } : {}),
+      priority: meta.priority,
+      ...optionalText('title', use.message.title()),
+      ...optionalText('summary', use.message.summary()),
+      description,
+      producers: meta.producers ?? (use.sentBy ? [service] : []),
+      consumers: meta.consumers ?? (use.receivedBy ? [service] : []),
+      tenantScoped: meta.tenantScoped,
+      deprecated: meta.deprecated,
+      ...(meta.sunset ? { sunset: meta.sunset } : {}),
+      channel: { id: use.channel.id(), address },
+      routingKey: address ?? ROUTING[meta.kind](type, domain, meta.severity ?? meta.urgency),
+      exchange: exchangeOf(use.channel) ?? `eventsmith.${meta.kind}`,
+      payload,
+      ...(headers === undefined ? {} : { headers }),
+      examples: readExamples(json),
+      replies: uniqueRefs(use.replies.map((m) => ({ type: typeOf(m), version: readMetadata(m.json() as Record<string, unknown>, () => {}).version }))),
+      messageId: use.message.id(),
+      source: relPosition(sources, file, pointer),
+      payloadSource: relPosition(sources, file, [...pointer, 'payload']),
+    };
+    results.push([event, { file, pointer }]);
+  }
+  return results;
+}
+
+/** Each message once, with the first channel it appears in and what the document's operations do with it. */
+function collectMessageUses(document: AsyncAPIDocumentInterface): Map<unknown, MessageUse> {
+  const uses = new Map<unknown, MessageUse>();
+  for (const channel of document.channels()) {
+    for (const message of channel.messages()) {
+      const key = message.json();
+      if (!uses.has(key)) uses.set(key, { channel, message, sentBy: false, receivedBy: false, replies: [] });
+    }
+  }
+  for (const operation of document.operations()) {
+    const declared = operation.messages().all();
+    const messages = declared.length > 0 ? declared : operation.channels().all().flatMap((c) => c.messages().all());
+    const replies = operation.reply()?.messages().all() ?? [];
+    for (const message of messages) {
+      const use = uses.get(message.json());
+      if (!use) continue;
+      if (operation.isSend()) use.sentBy = true;
+      else use.receivedBy = true;
+      use.replies.push(...replies);
+    }
+  }
+  return uses;
+}
+
+function messageType(message: MessageInterface, service: string): string {
+  const json = message.json() as Record<string, unknown>;
+  const declared = json['x-event-type'];
+  if (typeof declared === 'string' && declared.length > 0) return declared;
+  return message.name() ?? (message.id() || service);
+}
+
+function pointerOf(message: MessageInterface): string[] {
+  const pointer = message.meta()?.pointer ?? '';
+  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function readSchema(sources: SourceSet, schemas: SchemaCollector, file: SourceFile, json: Record<string, unknown>, pointer: string[], field: string): JsonSchema | undefined {
+  const value = json[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && !Array.isArray(value) && 'schemaFormat' in value && 'schema' in value) {
+    const format = String((value as { schemaFormat: unknown }).schemaFormat);
+    if (!JSON_SCHEMA_FORMATS.test(format)) {
+      sources.report(file, [...pointer, field, 'schemaFormat'], 'unsupported-schema-format', `schema format '${format}' is not supported`, 'Write the schema in JSON Schema / AsyncAPI Schema (the default format), or convert it.');
+      return undefined;
+    }
+    return schemas.root(file, [...pointer, field, 'schema']);
+  }
+  const format = json.schemaFormat;
+  if (field === 'payload' && typeof format === 'string' && !JSON_SCHEMA_FORMATS.test(format)) {
+    sources.report(file, [...pointer, 'schemaFormat'], 'unsupported-schema-format', `schema format '${format}' is not supported`, 'Write the payload in JSON Schema / AsyncAPI Schema (the default format), or convert it.');
+    return undefined;
+  }
+  return schemas.root(file, [...pointer, field]);
+}
+
+/** Headers may come from the message or from one of its traits; the message wins, then the last trait. */
+function readHeaders(sources: SourceSet, schemas: SchemaCollector, file: SourceFile, json: Record<string, unknown>, pointer: string[]): JsonSchema | undefined {
+  const raw = sources.resolve(file, pointer)?.value as Record<string, unknown> | undefined;
+  if (raw && raw.headers !== undefined) return readSchema(sources, schemas, file, json, pointer, 'headers');
+  const traits = Array.isArray(raw?.traits) ? raw.traits : [];
+  for (let i = traits.length - 1; i >= 0; i--) {
+    const trait = sources.resolve(file, [...pointer, 'traits', String(i)])?.value as Record<string, unknown> | undefined;
+    if (trait?.headers !== undefined) return schemas.root(file, [...pointer, 'traits', String(i), 'headers']);
+  }
+  return undefined;
+}
+
+function readExamples(json: Record<string, unknown>): EventExample[] {
+  if (!Array.isArray(json.examples)) return [];
+  return json.examples.map((raw: Record<string, unknown>) => ({
+    ...optionalText('name', raw.name),
+    ...optionalText('summary', raw.summary),
+    payload: stripParserKeys(raw.payload) ?? null,
+    ...(raw.headers === undefined ? {} : { headers: stripParserKeys(raw.headers) }),
+  }));
+}
+
+function checkStrict(json: Record<string, unknown>, type: string, report: (field: string, code: string, message: string, hint: string) => void): void {
+  for (const field of STRICT_FIELDS) {
+    if (json[field] === undefined || json[field] === '') {
+      report(field, 'missing-metadata', `event '${type}' does not declare ${field}`, `This catalogue is strict: add \`${field}\` to the message (or to a trait it uses). See docs/catalog-format.md.`);
+    }
+  }
+  if (json['x-urgency'] === undefined && json['x-severity'] === undefined) {
+    report('name', 'missing-metadata', `event '${type}' declares neither x-urgency nor x-severity`, 'Add `x-urgency: low | medium | high | critical` (alerts may use `x-severity` instead).');
+  }
+  if (json.payload === undefined) report('name', 'missing-metadata', `event '${type}' has no payload schema`, 'Add a `payload` JSON Schema to the message.');
+  if (!Array.isArray(json.examples) || json.examples.length === 0) {
+    report('name', 'missing-metadata', `event '${type}' has no example`, 'Add `examples: [{ name, payload }]` with a payload that validates.');
+  }
+  if (!/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/.test(type)) {
+    report('name', 'invalid-event-type', `event type '${type}' is not lowercase and dot-separated`, "Name events `domain.entity_action`, e.g. 'inventory.stock_added'.");
+  }
+}
+
+function exchangeOf(channel: ChannelInterface): string | undefined {
+  const bindings = (channel.json() as { bindings?: { amqp?: { exchange?: { name?: unknown } } } }).bindings;
+  const name = bindings?.amqp?.exchange?.name;
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
+}
+
+function relPosition(sources: SourceSet, file: SourceFile, pointer: string[]): CatalogEvent['source'] {
+  const pos = sources.locate(file, pointer);
+  return { file: pos.file.rel, line: pos.line, column: pos.column };
+}
+
+function uniqueRefs(refs: EventRef[]): EventRef[] {
+  const seen = new Map(refs.map((r) => [`${r.type}@${r.version}`, r]));
+  return [...seen.values()].sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
+}
+
+function stripParserKeys(value: unknown): JsonValue | undefined {
+  if (value === undefined) return undefined;
+  return JSON.parse(JSON.stringify(value, (key, v: unknown) => (key.startsWith('x-parser-') ? undefined : v))) as JsonValue;
+}
+
+function optionalText<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' && value.length > 0 ? ({ [key]: value } as Record<K, string>) : {};
+}

@@ -1,0 +1,104 @@
+/**
+ * Checks that need the whole catalogue: duplicate event versions, names that clash once they are
+ * identifiers, tenant scoping, replies, and examples that must validate against their payload.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { SourceSet } from '../load/sources.js';
+import type { BuiltCatalog, EventOrigin } from './build.js';
+import type { CatalogEvent, JsonSchema } from './catalog.js';
+import { constantName, pascalName } from './identifiers.js';
+import { eventSchemaId, standaloneSchema } from './json-schema.js';
+
+// ajv-formats ships CommonJS with a default export that TypeScript sees as the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export function checkCatalog(sources: SourceSet, built: BuiltCatalog): void {
+  const { catalog, origins } = built;
+  const at = (event: CatalogEvent): EventOrigin => origins.get(event)!;
+  checkDuplicates(sources, catalog.events, at);
+  checkIdentifierClashes(sources, catalog.events, at);
+  for (const event of catalog.events) {
+    if (event.tenantScoped && !requiresTenant(event.payload, catalog.definitions)) {
+      const { file, pointer } = at(event);
+      sources.report(file, [...pointer, 'payload'], 'tenant-id-missing', `event '${event.type}' v${event.version} is tenant-scoped but its payload does not require 'tenant_id'`, "Add `tenant_id` to the payload's properties and to its `required` list, or set `x-tenant-scoped: false`.");
+    }
+  }
+  checkExamples(sources, built, at);
+}
+
+function checkDuplicates(sources: SourceSet, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin): void {
+  const seen = new Map<string, CatalogEvent>();
+  for (const event of events) {
+    const key = `${event.type}@${event.version}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, event);
+      continue;
+    }
+    const { file, pointer } = at(event);
+    sources.report(file, [...pointer, 'name'], 'duplicate-event', `event '${event.type}' version ${event.version} is declared twice (first at ${first.source.file}:${first.source.line})`, 'Give the new message the next `x-version`, or remove one of the two declarations.');
+  }
+}
+
+function checkIdentifierClashes(sources: SourceSet, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin): void {
+  const byName = new Map<string, string>();
+  const reported = new Set<string>();
+  // The event declared later (by file, then line) is the one reported: it is usually the new one.
+  const inSourceOrder = [...events].sort((a, b) => a.source.file.localeCompare(b.source.file) || a.source.line - b.source.line);
+  for (const event of inSourceOrder) {
+    const names = [`EVENT_TYPES.${constantName(event.domain)}.${constantName(event.name)}`, pascalName(event.type), `the file json-schema/${eventSchemaId({ type: event.type, version: 1 })}`];
+    for (const name of names) {
+      const other = byName.get(name);
+      if (other === undefined) byName.set(name, event.type);
+      else if (other !== event.type && !reported.has(event.type)) {
+        reported.add(event.type);
+        const { file, pointer } = at(event);
+        sources.report(file, [...pointer, 'name'], 'identifier-clash', `event types '${other}' and '${event.type}' both become '${name}' in generated code`, 'Rename one of them so that they differ in more than punctuation or case.');
+      }
+    }
+  }
+}
+
+function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSchema>): boolean {
+  if (typeof schema !== 'object') return false;
+  if (typeof schema.$ref === 'string') {
+    const target = definitions[schema.$ref.replace('#/$defs/', '')];
+    return target !== undefined && requiresTenant(target, definitions);
+  }
+  if (Array.isArray(schema.required) && schema.required.includes('tenant_id')) return true;
+  return Array.isArray(schema.allOf) && schema.allOf.some((branch) => requiresTenant(branch as JsonSchema, definitions));
+}
+
+function checkExamples(sources: SourceSet, built: BuiltCatalog, at: (e: CatalogEvent) => EventOrigin): void {
+  const ajv = addFormats(new Ajv({ strict: false, allErrors: true, validateSchema: false }));
+  for (const event of built.catalog.events) {
+    if (event.examples.length === 0) continue;
+    const { file, pointer } = at(event);
+    let validate;
+    try {
+      validate = ajv.compile(standaloneSchema(event.payload, built.catalog.definitions));
+    } catch (error) {
+      sources.report(file, [...pointer, 'payload'], 'invalid-schema', `the payload schema of '${event.type}' cannot be compiled: ${(error as Error).message}`, 'Fix the JSON Schema (a pattern that is not a valid regular expression is the usual cause).');
+      continue;
+    }
+    event.examples.forEach((example, i) => {
+      if (validate(example.payload)) return;
+      const first = validate.errors?.[0];
+      if (!first) return;
+      const examplePointer = [...pointer, 'examples', String(i), 'payload', ...instanceSegments(first)];
+      sources.report(file, examplePointer, 'invalid-example', `example ${example.name ? `'${example.name}' ` : ''}of '${event.type}' v${event.version} does not match its payload schema: ${describeError(first)}`, 'Fix the example so that it validates, or fix the schema if the example is right.');
+    });
+  }
+}
+
+function instanceSegments(error: ErrorObject): string[] {
+  return error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function describeError(error: ErrorObject): string {
+  const where = error.instancePath === '' ? 'the payload' : error.instancePath.slice(1).replace(/\//g, '.');
+  if (error.keyword === 'additionalProperties') return `${where} has unknown property '${String(error.params.additionalProperty)}'`;
+  if (error.keyword === 'required') return `${where} is missing required property '${String(error.params.missingProperty)}'`;
+  return `${where} ${error.message ?? 'is invalid'}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The one way catalogue names become TypeScript names. Everything that emits an identifier goes
+ * through here, so reserved words, leading digits, punctuation and collisions are handled once.
+ */
+
+/** ECMAScript reserved and strict-mode words, plus TypeScript's own, plus names that shadow globals we rely on. */
+const RESERVED = new Set([
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null',
+  'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield',
+  'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'async',
+  'arguments', 'eval', 'undefined', 'NaN', 'Infinity', 'as', 'any', 'boolean', 'constructor', 'declare', 'get',
+  'module', 'require', 'number', 'set', 'string', 'symbol', 'type', 'from', 'of', 'namespace', 'never', 'unknown',
+  'object', 'keyof', 'readonly', 'infer', 'is', 'asserts', 'satisfies', 'accessor', 'override', 'abstract',
+  // Globals and imports that generated modules use; a schema named after one would shadow it.
+  'z', 'Array', 'Boolean', 'Date', 'Error', 'Function', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise',
+  'Record', 'RegExp', 'Set', 'String', 'Symbol', 'Partial', 'Readonly', 'Required', 'Pick', 'Omit',
+]);
+
+/** Splits text into words at punctuation, spaces and lower→upper camel-case boundaries. */
+export function words(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+function guard(name: string, fallback: string): string {
+  let safe = name.length === 0 ? fallback : name;
+  if (/^[0-9]/.test(safe)) safe = `_${safe}`;
+  if (RESERVED.has(safe)) safe = `${safe}_`;
+  return safe;
+}
+
+/** `stock_added` → `STOCK_ADDED`: constant and object keys of `EVENT_TYPES`. */
+export function constantName(text: string): string {
+  return guard(words(text).map((w) => w.toUpperCase()).join('_'), '_');
+}
+
+/** `inventory.stock_added` → `InventoryStockAdded`: type and schema names. */
+export function pascalName(text: string): string {
+  return guard(words(text).map(capitalise).join(''), 'Unnamed');
+}
+
+/** `inventory.stock_added` → `inventoryStockAdded`: functions and methods. */
+export function camelName(text: string): string {
+  const [first = '', ...rest] = words(text);
+  return guard(first.toLowerCase() + rest.map(capitalise).join(''), 'unnamed');
+}
+
+/** `Inventory Service` → `inventory-service`: file names and service names. */
+export function kebabName(text: string): string {
+  return words(text).map((w) => w.toLowerCase()).join('-') || 'unnamed';
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+}

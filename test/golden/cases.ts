@@ -1,0 +1,22 @@
+/** Catalogues whose generated output is committed and compared byte for byte. */
+import path from 'node:path';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+export interface GoldenCase {
+  name: string;
+  catalog: string;
+  golden: string;
+  strict: boolean;
+}
+
+const FIXTURES = ['asyncapi-2.6', 'plain-3.0', 'schema-features', 'hostile', 'name-clash'];
+
+export const GOLDEN_CASES: GoldenCase[] = [
+  { name: 'repository catalogue', catalog: path.join(REPO_ROOT, 'catalog'), golden: path.join(REPO_ROOT, 'generated'), strict: true },
+  ...FIXTURES.map((name) => ({
+    name,
+    catalog: path.join(REPO_ROOT, 'test/fixtures/catalogs', name),
+    golden: path.join(REPO_ROOT, 'test/golden', name),
+    strict: false,
+  })),
+];
