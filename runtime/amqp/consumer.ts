@@ -1,0 +1,296 @@
+/**
+ * One queue consumer on its own channel (prefetch is per channel). Every message ends in exactly
+ * one of: ack, a retry delay queue, or the dead-letter queue, and the original is acked only after
+ * the broker confirmed the copy, so a crash in between duplicates a message but never loses it.
+ * A message goes straight back onto its own queue only when that copy itself failed (broker trouble),
+ * and then after a pause: requeueing on handler errors would spin forever on a poison message.
+ */
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
+import { backoffDelay } from '../backoff.js';
+import { parseEnvelope, serializeEnvelope, type Envelope } from '../envelope.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../observability.js';
+import { deadLetterExchangeName, resolveRetryPolicy, retryDelays, retryQueueName, type QueueSpec, type ResolvedRetryPolicy } from '../topology.js';
+import type { ConsumerHealth, Delivery, DeliveryHandler, SettlementOutcome } from '../transport.js';
+import type { ConnectionManager } from './connection.js';
+import { ATTEMPT_HEADER, CONTENT_TYPE, DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './headers.js';
+import type { ConfirmPublisher } from './publisher.js';
+
+/** Header values travel in every copy; a stack trace there would bloat each retry. */
+const MAX_ERROR_LENGTH = 1000;
+/** After a failed copy-then-ack, wait before handing the message back, so a broken broker is not hammered. */
+const REQUEUE_DELAY_MS = 1000;
+
+export interface ConsumerOptions {
+  queue: QueueSpec;
+  prefetch: number;
+  handler: DeliveryHandler;
+  onOutcome: ((outcome: SettlementOutcome) => void) | undefined;
+  /** Re-declares the topology before a restart: a queue the broker cancelled us for may be gone. */
+  redeclare: () => Promise<void>;
+}
+
+export class AmqpConsumer {
+  private channel: Channel | undefined;
+  private consumerTag: string | undefined;
+  private cancelled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly policy: ResolvedRetryPolicy;
+  private readonly delays: number[];
+
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly publisher: ConfirmPublisher,
+    private readonly options: ConsumerOptions,
+    private readonly log: Logger,
+  ) {
+    this.policy = resolveRetryPolicy(options.queue.retry);
+    this.delays = retryDelays(this.policy);
+  }
+
+  get queue(): string {
+    return this.options.queue.name;
+  }
+
+  health(): ConsumerHealth {
+    return { queue: this.queue, active: this.channel !== undefined && !this.cancelled, inFlight: this.inFlight.size, prefetch: this.options.prefetch };
+  }
+
+  /** Opens the channel and starts consuming; called on subscribe and after every reconnect. */
+  async start(): Promise<void> {
+    if (this.cancelled || this.channel !== undefined) return;
+    const channel = await this.manager.openChannel('plain', `consumer:${this.queue}`);
+    let serverError: Error | undefined;
+    let established = false;
+    channel.on('error', (error: Error) => {
+      serverError = error;
+    });
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      this.consumerTag = undefined;
+      // A channel the broker closed on a live connection (e.g. a precondition failure) is rebuilt
+      // here; after a connection loss the transport's connected hook restarts every consumer.
+      if (established && serverError !== undefined && !this.cancelled) setTimeout(() => this.restart(), 100);
+    });
+    // Set before consuming: deliveries can arrive before consume() resolves, and their acks check it.
+    this.channel = channel;
+    try {
+      await channel.prefetch(this.options.prefetch);
+      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, message));
+      this.consumerTag = consumerTag;
+      established = true;
+    } catch (error) {
+      if (this.channel === channel) this.channel = undefined;
+      await channel.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * Cancels the broker-side consumer but keeps the channel open, so handlers already running can
+   * still ack (closing the channel would requeue their messages); then waits up to `timeoutMs`.
+   */
+  async cancel(timeoutMs: number): Promise<boolean> {
+    this.cancelled = true;
+    const channel = this.channel;
+    const tag = this.consumerTag;
+    if (channel !== undefined && tag !== undefined) await channel.cancel(tag).catch(() => {});
+    const drained = await this.waitInFlight(timeoutMs);
+    await this.closeChannel();
+    return drained;
+  }
+
+  private async waitInFlight(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const done = Promise.allSettled([...this.inFlight]).then(() => true);
+    const drained = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return drained;
+  }
+
+  private async closeChannel(): Promise<void> {
+    const channel = this.channel;
+    this.channel = undefined;
+    if (channel !== undefined) await channel.close().catch(() => {});
+  }
+
+  private restart(attempt = 1): void {
+    if (this.cancelled || this.manager.connection === undefined || this.channel !== undefined) return;
+    this.options
+      .redeclare()
+      .then(() => this.start())
+      .catch((error: unknown) => {
+        const delay = backoffDelay(attempt, { initialDelayMs: 500, maxDelayMs: 30_000 });
+        this.log({ level: 'warn', event: 'amqp.consumer.restart_failed', queue: this.queue, attempt, delayMs: delay, error: this.manager.redact(error) });
+        setTimeout(() => this.restart(attempt + 1), delay);
+      });
+  }
+
+  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
+    if (message === null) {
+      // The broker cancelled us (queue deleted or failed over): rebuild on a fresh channel.
+      this.log({ level: 'warn', event: 'amqp.consumer.cancelled_by_broker', queue: this.queue });
+      if (this.channel === channel) {
+        this.channel = undefined;
+        void channel.close().catch(() => {});
+        setTimeout(() => this.restart(), 200);
+      }
+      return;
+    }
+    const work = this.handle(channel, message).catch((error: unknown) => {
+      this.log({ level: 'error', event: 'amqp.consumer.unexpected_error', queue: this.queue, error: errorMessage(error) });
+    });
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const headers: Record<string, unknown> = message.properties.headers ?? {};
+    const attempt = positiveInteger(headers[ATTEMPT_HEADER]) ?? 1;
+    const parsed = parseEnvelope(message.content);
+    if (!parsed.ok) return this.deadLetter(channel, message, attempt, parsed.reason, parsed.detail, undefined);
+    const envelope = parsed.envelope;
+    const replyTo: unknown = message.properties.replyTo;
+    const delivery: Delivery = {
+      envelope,
+      queue: this.queue,
+      exchange: stringOr(headers[ORIGINAL_EXCHANGE_HEADER], message.fields.exchange),
+      routingKey: stringOr(headers[ORIGINAL_ROUTING_KEY_HEADER], message.fields.routingKey),
+      attempt,
+      maxAttempts: this.policy.maxAttempts,
+      redelivered: message.fields.redelivered,
+      reply: (reply) => this.reply(message, envelope, reply),
+    };
+    if (typeof replyTo === 'string' && replyTo.length > 0) delivery.replyTo = replyTo;
+
+    let settlement;
+    try {
+      settlement = await this.options.handler(delivery);
+    } catch (error) {
+      settlement = { settle: 'retry' as const, reason: errorMessage(error) };
+    }
+    if (settlement.settle === 'ack') {
+      this.ack(channel, message, { outcome: 'acked', attempt, envelopeId: envelope.id });
+    } else if (settlement.settle === 'dead-letter') {
+      await this.deadLetter(channel, message, attempt, settlement.reason, settlement.error, envelope.id);
+    } else if (attempt >= this.policy.maxAttempts) {
+      await this.deadLetter(channel, message, attempt, 'max-attempts-exceeded', settlement.reason, envelope.id);
+    } else {
+      await this.retry(channel, message, attempt, settlement.reason, envelope.id);
+    }
+  }
+
+  private async retry(channel: Channel, message: ConsumeMessage, attempt: number, reason: string, envelopeId: string): Promise<void> {
+    const level = Math.min(attempt, this.delays.length);
+    const headers = this.copyHeaders(message, { [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: truncate(reason) });
+    const copied = await this.copy(message, '', retryQueueName(this.queue, level), headers);
+    if (copied) this.ack(channel, message, { outcome: 'retried', attempt, envelopeId, reason });
+    else await this.giveBack(channel, message, attempt, envelopeId);
+  }
+
+  private async deadLetter(channel: Channel, message: ConsumeMessage, attempt: number, reason: string, error: string | undefined, envelopeId: string | undefined): Promise<void> {
+    const headers = this.copyHeaders(message, {
+      [DEATH_REASON_HEADER]: reason,
+      [ERROR_HEADER]: truncate(error ?? reason),
+      'x-eventsmith-attempts': attempt,
+      'x-eventsmith-queue': this.queue,
+      'x-eventsmith-dead-lettered-at': new Date().toISOString(),
+    });
+    this.log({ level: 'warn', event: 'amqp.consumer.dead_lettered', queue: this.queue, reason, error, envelopeId, attempt });
+    const copied = await this.copy(message, deadLetterExchangeName(this.queue), message.fields.routingKey, headers);
+    if (copied) this.ack(channel, message, { outcome: 'dead-lettered', attempt, envelopeId, reason });
+    else await this.giveBack(channel, message, attempt, envelopeId);
+  }
+
+  private copyHeaders(message: ConsumeMessage, extra: Record<string, unknown>): Record<string, unknown> {
+    const headers: Record<string, unknown> = { ...message.properties.headers };
+    headers[ORIGINAL_EXCHANGE_HEADER] ??= message.fields.exchange;
+    headers[ORIGINAL_ROUTING_KEY_HEADER] ??= message.fields.routingKey;
+    return { ...headers, ...extra };
+  }
+
+  private async copy(message: ConsumeMessage, exchange: string, routingKey: string, headers: Record<string, unknown>): Promise<boolean> {
+    const props = message.properties;
+    const options: Options.Publish = { headers, persistent: true, mandatory: true };
+    if (props.contentType !== undefined) options.contentType = props.contentType;
+    if (props.messageId !== undefined) options.messageId = props.messageId;
+    if (props.priority !== undefined) options.priority = props.priority;
+    if (props.correlationId !== undefined) options.correlationId = props.correlationId;
+    if (props.replyTo !== undefined) options.replyTo = props.replyTo;
+    if (props.type !== undefined) options.type = props.type;
+    if (props.timestamp !== undefined) options.timestamp = props.timestamp;
+    try {
+      await this.publisher.publish({ exchange, routingKey, content: message.content, options });
+      return true;
+    } catch (error) {
+      this.log({ level: 'error', event: 'amqp.consumer.copy_failed', queue: this.queue, exchange, routingKey, error: this.manager.redact(error) });
+      return false;
+    }
+  }
+
+  /** The copy failed: after a pause, return the message to its queue unchanged (attempt not counted). */
+  private async giveBack(channel: Channel, message: ConsumeMessage, attempt: number, envelopeId: string | undefined): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS));
+    if (this.channel === channel) {
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // Channel closed meanwhile: the broker requeues it anyway.
+      }
+    }
+    this.report({ outcome: 'abandoned', attempt, envelopeId, reason: 'could not copy to retry or dead-letter queue' });
+  }
+
+  private ack(channel: Channel, message: ConsumeMessage, outcome: Omit<SettlementOutcome, 'queue'>): void {
+    if (this.channel !== channel) {
+      // The channel died while the handler ran; the broker redelivers, and the id deduplicates.
+      this.report({ ...outcome, outcome: 'abandoned', reason: 'channel closed before ack' });
+      return;
+    }
+    try {
+      channel.ack(message);
+      this.report(outcome);
+    } catch (error) {
+      this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+    }
+  }
+
+  private report(outcome: Omit<SettlementOutcome, 'queue'>): void {
+    try {
+      this.options.onOutcome?.({ queue: this.queue, ...outcome });
+    } catch {
+      // Counters must never break settlement.
+    }
+  }
+
+  private async reply(message: ConsumeMessage, request: Envelope, reply: Envelope): Promise<void> {
+    const replyTo: unknown = message.properties.replyTo;
+    if (typeof replyTo !== 'string' || replyTo.length === 0) throw new Error(`event '${request.type}' (${request.id}) carries no reply address`);
+    const correlationId: unknown = message.properties.correlationId;
+    await this.publisher.publish({
+      exchange: '',
+      routingKey: replyTo,
+      content: serializeEnvelope(reply),
+      // Not mandatory: a requester that timed out and left is not the replier's failure.
+      options: { correlationId: typeof correlationId === 'string' ? correlationId : request.id, messageId: reply.id, contentType: CONTENT_TYPE, persistent: false, mandatory: false },
+    });
+  }
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  const number = typeof value === 'string' ? Number(value) : value;
+  return typeof number === 'number' && Number.isInteger(number) && number >= 1 ? number : undefined;
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH)}…`;
+}

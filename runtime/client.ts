@@ -1,0 +1,226 @@
+/**
+ * The API services use: publish, request and handle events by type and version. Broker-neutral:
+ * everything broker-specific sits behind the {@link Transport}; everything catalogue-specific comes
+ * in through the registry, so the client works the same with generated and hand-written definitions.
+ */
+import { causalIds, currentCause } from './context.js';
+import { createEnvelope, type Envelope } from './envelope.js';
+import { Dispatcher } from './dispatcher.js';
+import { UnknownEventError, UnroutableError } from './errors.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
+import { EventRegistry, resolveRoutingKey, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
+import type { CloseOptions, Delivery, PublishRoute, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
+
+export interface EventClientOptions {
+  transport: Transport;
+  registry: EventRegistryInput | EventRegistry;
+  /** CloudEvents `source` of everything this service publishes, e.g. `urn:eventsmith:inventory-service`. */
+  source: string;
+  /** Default: an in-memory LRU of 100,000 ids. `false` turns deduplication off. */
+  idempotencyStore?: IdempotencyStore | false;
+  /** Default silent. */
+  logger?: Logger;
+  /** A known event with no handler: dead-letter it (default, so nothing vanishes unnoticed) or ack it. */
+  unhandled?: 'dead-letter' | 'ack';
+  /** Whether `close()` also closes the transport. Default true. */
+  ownsTransport?: boolean;
+}
+
+export interface PublishOptions {
+  id?: string;
+  time?: Date | string;
+  /** Default: the payload's `tenant_id`, else the consumed event's tenant. */
+  tenantId?: string;
+  /** Default: inherited from the event being handled (see {@link HandlerContext}). */
+  correlationId?: string;
+  causationId?: string;
+  /** Default: the definition's priority (from its urgency). */
+  priority?: number;
+  /** Values for `{placeholders}` in the definition's routing key. */
+  routingParams?: Readonly<Record<string, string>>;
+  persistent?: boolean;
+  mandatory?: boolean;
+}
+
+export interface RequestOptions extends PublishOptions {
+  /** Default 5000. */
+  timeoutMs?: number;
+}
+
+type PublishFn<M extends object> = <T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options?: PublishOptions) => Promise<Envelope<M[T][V]>>;
+
+export interface HandlerContext<M extends object = EventMap> {
+  envelope: Envelope;
+  type: string;
+  version: number;
+  /** 1 on first delivery. */
+  attempt: number;
+  maxAttempts: number;
+  redelivered: boolean;
+  /** Publishes with correlation and causation taken from the event being handled. */
+  publish: PublishFn<M>;
+  /** Answers a request (command); rejects if the sender did not ask for a reply. */
+  reply: PublishFn<M>;
+}
+
+export type EventHandler<TData, M extends object = EventMap> = (data: TData, context: HandlerContext<M>) => Promise<void> | void;
+
+export class EventClient<M extends object = EventMap> {
+  readonly registry: EventRegistry;
+  private readonly transport: Transport;
+  private readonly log: Logger;
+  private readonly counters: ClientMetrics = emptyMetrics();
+  private readonly dispatcher: Dispatcher;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly options: EventClientOptions) {
+    this.transport = options.transport;
+    this.registry = options.registry instanceof EventRegistry ? options.registry : new EventRegistry(options.registry);
+    this.log = safeLogger(options.logger);
+    const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
+    this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, log: this.log, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
+  }
+
+  /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with the validator's error (a ZodError for zod validators). */
+  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
+    return this.publishFrom(currentCause(), type, version, data, options, (envelope, route) => this.transport.publish(envelope, route));
+  }
+
+  /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
+  async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: RequestOptions = {}): Promise<Envelope> {
+    let reply: Envelope | undefined;
+    await this.publishFrom(currentCause(), type, version, data, options, async (envelope, route) => {
+      reply = await this.transport.request(envelope, route, { timeoutMs: options.timeoutMs ?? 5000 });
+    });
+    if (reply === undefined) throw new Error('request settled without a reply');
+    const definition = this.registry.get(reply.type, reply.eventversion);
+    if (definition !== undefined) {
+      const validated = definition.validate(reply.data);
+      if (!validated.success) throw validated.error;
+      return { ...reply, data: validated.data };
+    }
+    return reply;
+  }
+
+  /** Handles one version of an event type. */
+  on<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, handler: EventHandler<M[T][V], M>): this;
+  /** Handles every version of an event type without a version-specific handler; check `context.version`. */
+  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<M[T][EventVersionOf<M, T>], M>): this;
+  on(type: string, versionOrHandler: number | EventHandler<never, M>, maybeHandler?: EventHandler<never, M>): this {
+    const version = typeof versionOrHandler === 'number' ? versionOrHandler : undefined;
+    const handler = (typeof versionOrHandler === 'number' ? maybeHandler : versionOrHandler) as EventHandler<unknown, M> | undefined;
+    if (handler === undefined) throw new TypeError('on() needs a handler');
+    this.dispatcher.register(type, version, (data, delivery) => handler(data, this.contextFor(delivery)));
+    return this;
+  }
+
+  /** Starts delivering `queue` (declared on the transport) to the handlers registered with {@link on}. */
+  async consume(queue: string, options: { prefetch?: number } = {}): Promise<Subscription> {
+    const spec = { queue, onOutcome: (outcome: SettlementOutcome) => this.countOutcome(outcome), ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) };
+    const subscription = await this.transport.subscribe(spec, (delivery) => this.dispatcher.dispatch(delivery));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** A snapshot of this client's counters. */
+  metrics(): ClientMetrics {
+    return { ...this.counters };
+  }
+
+  health(): TransportHealth {
+    return this.transport.health();
+  }
+
+  /** Stops consuming (waiting for running handlers), then closes the transport if this client owns it. */
+  async close(options: CloseOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const subscriptions = [...this.subscriptions];
+    this.subscriptions.clear();
+    await Promise.all(subscriptions.map((subscription) => subscription.cancel({ timeoutMs })));
+    if (this.options.ownsTransport ?? true) await this.transport.close({ timeoutMs });
+  }
+
+  private async publishFrom<TData>(
+    cause: Envelope | undefined,
+    type: string,
+    version: number,
+    data: TData,
+    options: PublishOptions,
+    send: (envelope: Envelope<TData>, route: PublishRoute) => Promise<void>,
+  ): Promise<Envelope<TData>> {
+    const definition = this.definition(type, version);
+    const validated = definition.validate(data);
+    if (!validated.success) {
+      this.log({ level: 'warn', event: 'publish.invalid', type, version, error: validated.error.message });
+      throw validated.error;
+    }
+    const envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
+    const route: PublishRoute = {
+      exchange: definition.exchange,
+      routingKey: resolveRoutingKey(definition.routingKey, options.routingParams),
+      priority: options.priority ?? definition.priority,
+      persistent: options.persistent ?? true,
+      mandatory: options.mandatory ?? true,
+    };
+    this.counters.published++;
+    try {
+      await send(envelope, route);
+    } catch (error) {
+      if (error instanceof UnroutableError) this.counters.returned++;
+      else this.counters.publishFailed++;
+      this.log({ level: 'error', event: 'publish.failed', id: envelope.id, type, version, exchange: route.exchange, routingKey: route.routingKey, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+    this.counters.confirmed++;
+    this.log({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, routingKey: route.routingKey });
+    return envelope;
+  }
+
+  private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
+    const tenant = options.tenantId ?? payloadTenant(data) ?? cause?.tenantid;
+    return createEnvelope({
+      type: definition.type,
+      version: definition.version,
+      source: this.options.source,
+      data,
+      urgency: definition.urgency,
+      ...(options.id === undefined ? {} : { id: options.id }),
+      ...(options.time === undefined ? {} : { time: options.time }),
+      ...(definition.dataschema === undefined ? {} : { dataschema: definition.dataschema }),
+      ...(tenant === undefined ? {} : { tenantid: tenant }),
+      ...causalIds(cause, options),
+    });
+  }
+
+  private contextFor(delivery: Delivery): HandlerContext<M> {
+    const cause = delivery.envelope;
+    return {
+      envelope: cause,
+      type: cause.type,
+      version: cause.eventversion,
+      attempt: delivery.attempt,
+      maxAttempts: delivery.maxAttempts,
+      redelivered: delivery.redelivered,
+      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope, route) => this.transport.publish(envelope, route)),
+      reply: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope) => delivery.reply(envelope)),
+    };
+  }
+
+  private definition(type: string, version: number): ResolvedDefinition {
+    const definition = this.registry.get(type, version);
+    if (definition === undefined) throw new UnknownEventError(type, this.registry.hasType(type) ? version : undefined);
+    return definition;
+  }
+
+  private countOutcome(outcome: SettlementOutcome): void {
+    if (outcome.outcome === 'retried') this.counters.retried++;
+    else if (outcome.outcome === 'dead-lettered') this.counters.deadLettered++;
+  }
+}
+
+function payloadTenant(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const tenant = (data as { tenant_id?: unknown }).tenant_id;
+  return typeof tenant === 'string' && tenant.length > 0 ? tenant : undefined;
+}

@@ -1,0 +1,145 @@
+/**
+ * The wire format: CloudEvents 1.0 in structured JSON mode, so any CloudEvents tool can read our
+ * messages without knowing eventsmith. Our own attributes are CloudEvents extensions, whose names
+ * the spec restricts to lowercase letters and digits (hence `eventversion`, not `eventVersion`).
+ */
+import { randomUUID } from 'node:crypto';
+
+export type Urgency = 'low' | 'medium' | 'high' | 'critical';
+const URGENCIES: ReadonlySet<string> = new Set<Urgency>(['low', 'medium', 'high', 'critical']);
+
+export interface Envelope<TData = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  datacontenttype: 'application/json';
+  dataschema?: string;
+  data: TData;
+  /** Integer major version of the event's schema. */
+  eventversion: number;
+  /** Id shared by every event of one business flow; the first event's id when it starts one. */
+  correlationid?: string;
+  /** Id of the event whose handling caused this one. */
+  causationid?: string;
+  tenantid?: string;
+  urgency?: Urgency;
+}
+
+export interface CreateEnvelopeInput<TData> {
+  type: string;
+  version: number;
+  source: string;
+  data: TData;
+  id?: string;
+  time?: Date | string;
+  dataschema?: string;
+  correlationid?: string;
+  causationid?: string;
+  tenantid?: string;
+  urgency?: Urgency;
+}
+
+export function createEnvelope<TData>(input: CreateEnvelopeInput<TData>): Envelope<TData> {
+  if (!Number.isInteger(input.version) || input.version < 1) throw new TypeError(`event version must be a positive integer, got ${input.version}`);
+  if (input.type.length === 0) throw new TypeError('event type must not be empty');
+  if (input.source.length === 0) throw new TypeError('event source must not be empty');
+  const time = input.time === undefined ? new Date() : new Date(input.time);
+  if (Number.isNaN(time.getTime())) throw new TypeError(`invalid event time '${String(input.time)}'`);
+  // Optional attributes are left out rather than set to undefined: CloudEvents forbids null
+  // attribute values and JSON.stringify would drop them anyway, so the object matches the wire.
+  const envelope: Envelope<TData> = {
+    specversion: '1.0',
+    id: input.id ?? randomUUID(),
+    source: input.source,
+    type: input.type,
+    time: time.toISOString(),
+    datacontenttype: 'application/json',
+    data: input.data,
+    eventversion: input.version,
+  };
+  if (input.dataschema !== undefined) envelope.dataschema = input.dataschema;
+  if (input.correlationid !== undefined) envelope.correlationid = input.correlationid;
+  if (input.causationid !== undefined) envelope.causationid = input.causationid;
+  if (input.tenantid !== undefined) envelope.tenantid = input.tenantid;
+  if (input.urgency !== undefined) envelope.urgency = input.urgency;
+  return envelope;
+}
+
+export function serializeEnvelope(envelope: Envelope): Buffer {
+  return Buffer.from(JSON.stringify(envelope), 'utf8');
+}
+
+export type ParseEnvelopeResult =
+  | { ok: true; envelope: Envelope }
+  | { ok: false; reason: 'invalid-json' | 'invalid-envelope'; detail: string };
+
+const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
+// RFC 3339 as CloudEvents requires; Date.parse alone accepts far looser forms.
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const OPTIONAL_STRINGS = ['dataschema', 'correlationid', 'causationid', 'tenantid'] as const;
+
+export function parseEnvelope(input: Buffer | Uint8Array | string): ParseEnvelopeResult {
+  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: 'invalid-json', detail: error instanceof Error ? error.message : 'unparseable JSON' };
+  }
+  const problem = envelopeProblem(value);
+  if (problem !== undefined) return { ok: false, reason: 'invalid-envelope', detail: problem };
+  return { ok: true, envelope: pick(value as Record<string, unknown>) };
+}
+
+function envelopeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const record = value as Record<string, unknown>;
+  for (const [name, attribute] of Object.entries(record)) {
+    if (name === 'data') continue;
+    if (name === 'data_base64') return 'binary data (data_base64) is not supported';
+    if (!ATTRIBUTE_NAME.test(name)) return `attribute name '${name}' is not lowercase alphanumeric`;
+    if (attribute === null) return `attribute '${name}' is null`;
+  }
+  if (record.specversion !== '1.0') return `unsupported specversion ${JSON.stringify(record.specversion)}`;
+  for (const name of ['id', 'source', 'type'] as const) {
+    const attribute = record[name];
+    if (typeof attribute !== 'string' || attribute.length === 0) return `missing or empty '${name}'`;
+  }
+  if (!('data' in record)) return "missing 'data'";
+  const version = record.eventversion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return "missing or invalid 'eventversion' (positive integer)";
+  if (record.time !== undefined && (typeof record.time !== 'string' || !RFC3339.test(record.time) || Number.isNaN(Date.parse(record.time)))) {
+    return "'time' is not an RFC 3339 timestamp";
+  }
+  const contentType = record.datacontenttype;
+  if (contentType !== undefined && (typeof contentType !== 'string' || !/^application\/([\w.+-]+\+)?json(;.*)?$/i.test(contentType))) {
+    return `unsupported datacontenttype ${JSON.stringify(contentType)}`;
+  }
+  for (const name of OPTIONAL_STRINGS) {
+    if (record[name] !== undefined && typeof record[name] !== 'string') return `'${name}' must be a string`;
+  }
+  if (record.urgency !== undefined && (typeof record.urgency !== 'string' || !URGENCIES.has(record.urgency))) return `invalid 'urgency' ${JSON.stringify(record.urgency)}`;
+  return undefined;
+}
+
+function pick(record: Record<string, unknown>): Envelope {
+  const envelope: Envelope = {
+    specversion: '1.0',
+    id: record.id as string,
+    source: record.source as string,
+    type: record.type as string,
+    // A producer that omits time (optional in CloudEvents) still yields a usable envelope.
+    time: typeof record.time === 'string' ? record.time : new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: record.data,
+    eventversion: record.eventversion as number,
+  };
+  for (const name of OPTIONAL_STRINGS) {
+    const attribute = record[name];
+    if (typeof attribute === 'string') envelope[name] = attribute;
+  }
+  if (typeof record.urgency === 'string') envelope.urgency = record.urgency as Urgency;
+  return envelope;
+}

@@ -1,0 +1,82 @@
+/**
+ * Errors the runtime raises. Each carries a stable `code` so callers can branch without matching
+ * message text, which may change and is redacted.
+ */
+
+export class EventsmithError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A mandatory publish the broker could not route to any queue (AMQP `basic.return`). */
+export class UnroutableError extends EventsmithError {
+  constructor(
+    readonly exchange: string,
+    readonly routingKey: string,
+    detail = 'NO_ROUTE',
+  ) {
+    super('UNROUTABLE', `message to exchange '${exchange}' with routing key '${routingKey}' was not routed to any queue (${detail})`);
+  }
+}
+
+/** The broker refused responsibility for a message (AMQP `basic.nack`). */
+export class PublishNackedError extends EventsmithError {
+  constructor(exchange: string, routingKey: string) {
+    super('NACKED', `broker nacked message to exchange '${exchange}' with routing key '${routingKey}'`);
+  }
+}
+
+export class ExchangeNotFoundError extends EventsmithError {
+  constructor(readonly exchange: string) {
+    super('EXCHANGE_NOT_FOUND', `exchange '${exchange}' does not exist`);
+  }
+}
+
+export class PublishBufferFullError extends EventsmithError {
+  constructor(limit: number) {
+    super('BUFFER_FULL', `publish buffer full: ${limit} messages already wait for the broker; retry later or raise maxBufferedPublishes`);
+  }
+}
+
+export class TransportClosedError extends EventsmithError {
+  constructor(what = 'transport') {
+    super('CLOSED', `${what} is closed`);
+  }
+}
+
+export class NotConnectedError extends EventsmithError {
+  constructor(detail = 'not connected to the broker') {
+    super('NOT_CONNECTED', detail);
+  }
+}
+
+export class RequestTimeoutError extends EventsmithError {
+  constructor(type: string, timeoutMs: number) {
+    super('REQUEST_TIMEOUT', `no reply to '${type}' within ${timeoutMs}ms`);
+  }
+}
+
+export class UnknownEventError extends EventsmithError {
+  constructor(type: string, version?: number) {
+    super('UNKNOWN_EVENT', version === undefined ? `unknown event type '${type}'` : `unknown event '${type}' version ${version}`);
+  }
+}
+
+/**
+ * Thrown by a handler for a message that can never succeed (a business rule, not an outage):
+ * the message goes straight to the dead-letter queue instead of through the retry delays.
+ */
+export class NonRetryableError extends EventsmithError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NON_RETRYABLE', message, options);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+}

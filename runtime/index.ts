@@ -1,0 +1,71 @@
+/**
+ * `eventsmith/runtime`: what generated code and services import. Broker-neutral API first, then
+ * the two transports.
+ */
+export { EventClient } from './client.js';
+export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, RequestOptions } from './client.js';
+
+export { createEnvelope, parseEnvelope, serializeEnvelope } from './envelope.js';
+export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult } from './envelope.js';
+
+export { EventRegistry, resolveRoutingKey } from './registry.js';
+export type { EventDataOf, EventDefinition, EventKind, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, Priority, ResolvedDefinition, SafeParser, Urgency, ValidationResult } from './registry.js';
+
+export type {
+  CloseOptions,
+  ConsumerHealth,
+  DeadLetterReason,
+  Delivery,
+  DeliveryHandler,
+  PublishRoute,
+  RequestOptions as TransportRequestOptions,
+  Settlement,
+  SettlementOutcome,
+  SubscribeSpec,
+  Subscription,
+  Transport,
+  TransportHealth,
+  TransportStatus,
+} from './transport.js';
+
+export {
+  deadLetterExchangeName,
+  deadLetterQueueName,
+  queueSpecNames,
+  resolveRetryPolicy,
+  retryDelays,
+  retryQueueName,
+  serviceQueueName,
+  topicMatches,
+} from './topology.js';
+export type { BindingSpec, ExchangeSpec, ExchangeType, QueueSpec, RetryPolicy, TopologySpec } from './topology.js';
+
+export { MemoryIdempotencyStore } from './idempotency.js';
+export type { ClaimResult, IdempotencyStore } from './idempotency.js';
+
+export { currentCause } from './context.js';
+export { emptyMetrics, silentLogger } from './observability.js';
+export type { ClientMetrics, LogEntry, LogLevel, Logger } from './observability.js';
+export type { BackoffOptions } from './backoff.js';
+
+export {
+  EventsmithError,
+  ExchangeNotFoundError,
+  NonRetryableError,
+  NotConnectedError,
+  PublishBufferFullError,
+  PublishNackedError,
+  RequestTimeoutError,
+  TransportClosedError,
+  UnknownEventError,
+  UnroutableError,
+} from './errors.js';
+
+export { AmqpTransport } from './amqp/transport.js';
+export type { AmqpTransportOptions } from './amqp/transport.js';
+export { DEFAULT_RABBITMQ_URL } from './amqp/connection.js';
+export { ATTEMPT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER } from './amqp/headers.js';
+export { redactUrl } from './amqp/redact.js';
+
+export { MemoryTransport } from './memory/transport.js';
+export type { DeadLetter, PublishedRecord } from './memory/transport.js';

@@ -1,0 +1,123 @@
+/**
+ * What the runtime needs to know about each event version. Generated code builds one
+ * {@link EventDefinition} per catalogue message; the runtime never reads the catalogue itself, so
+ * hand-written services and tests can build a registry by hand just as well.
+ */
+import type { Urgency } from './envelope.js';
+
+export type { Urgency };
+export type EventKind = 'business' | 'alert' | 'notification' | 'recommendation' | 'command';
+/** AMQP priority per urgency (low 1, medium 5, high 8, critical 10). */
+export type Priority = 1 | 5 | 8 | 10;
+
+/**
+ * Shaped like zod's `safeParse` result, so a generated definition can pass
+ * `(data) => Schema.safeParse(data)` straight through and publish rejects with the ZodError itself.
+ */
+export type ValidationResult<T> = { success: true; data: T } | { success: false; error: Error };
+
+export interface EventRef {
+  type: string;
+  version: number;
+}
+
+/** Anything with zod's `safeParse` (a zod schema, or a compiled validator). */
+export interface SafeParser<T> {
+  safeParse(data: unknown): ValidationResult<T>;
+}
+
+/**
+ * One event version. Give either `validate` or `schema` (a zod schema; its `safeParse` is used), so
+ * both hand-written definitions and the generator's registry entries fit without adapters.
+ */
+export interface EventDefinition<TData = unknown> {
+  type: string;
+  version: number;
+  kind: EventKind;
+  urgency: Urgency;
+  priority: Priority;
+  /** May hold `{parameter}` placeholders, filled from publish options' `routingParams`. */
+  routingKey: string;
+  exchange: string;
+  validate?(data: unknown): ValidationResult<TData>;
+  schema?: SafeParser<TData>;
+  /** Commands only: the events that may answer it. */
+  replies?: readonly EventRef[];
+  dataschema?: string;
+}
+
+/**
+ * Type-level catalogue: event type → version → payload type. Generated code declares one so that
+ * `publish('inventory.stock_added', 2, data)` checks `data`; untyped use falls back to `unknown`.
+ * An interface works as well as this record type: the client only requires `object`.
+ */
+export type EventMap = Record<string, Record<number, unknown>>;
+export type EventTypeOf<M extends object> = Extract<keyof M, string>;
+export type EventVersionOf<M extends object, T extends keyof M> = Extract<keyof M[T], number>;
+export type EventDataOf<M extends object, T extends keyof M, V extends keyof M[T]> = M[T][V];
+
+type DefinitionLike = Readonly<EventDefinition<never>> | Readonly<EventDefinition>;
+
+/**
+ * A registry as generated code passes it: an iterable of definitions (array, `Object.values(...)`),
+ * or a record keyed by type, then version (`{ 'inventory.stock_added': { 1: …, 2: … } }`).
+ */
+export type EventRegistryInput = Iterable<DefinitionLike> | Readonly<Record<string, Readonly<Record<number, DefinitionLike>>>>;
+
+/** A definition reduced to what the client calls: one validate function. */
+export interface ResolvedDefinition extends EventDefinition {
+  validate(data: unknown): ValidationResult<unknown>;
+}
+
+export class EventRegistry {
+  private readonly byKey = new Map<string, ResolvedDefinition>();
+  private readonly types = new Set<string>();
+
+  constructor(input: EventRegistryInput) {
+    for (const definition of flatten(input)) {
+      const key = registryKey(definition.type, definition.version);
+      if (this.byKey.has(key)) throw new Error(`event '${definition.type}' version ${definition.version} is registered twice`);
+      this.byKey.set(key, resolve(definition));
+      this.types.add(definition.type);
+    }
+  }
+
+  get(type: string, version: number): ResolvedDefinition | undefined {
+    return this.byKey.get(registryKey(type, version));
+  }
+
+  hasType(type: string): boolean {
+    return this.types.has(type);
+  }
+
+  definitions(): ResolvedDefinition[] {
+    return [...this.byKey.values()];
+  }
+}
+
+function flatten(input: EventRegistryInput): EventDefinition[] {
+  if (Symbol.iterator in input) return [...(input as Iterable<EventDefinition>)];
+  const nested = input as Readonly<Record<string, Readonly<Record<number, EventDefinition>>>>;
+  return Object.values(nested).flatMap((versions) => Object.values(versions));
+}
+
+function resolve(definition: EventDefinition): ResolvedDefinition {
+  const { validate, schema } = definition;
+  if (validate !== undefined) return { ...definition, validate: (data) => validate.call(definition, data) };
+  if (schema !== undefined) return { ...definition, validate: (data) => schema.safeParse(data) };
+  throw new TypeError(`event '${definition.type}' version ${definition.version} has neither validate nor schema`);
+}
+
+function registryKey(type: string, version: number): string {
+  return `${type}@${version}`;
+}
+
+/** Fills `{name}` placeholders; an unfilled one is an error, since it would route nowhere useful. */
+export function resolveRoutingKey(template: string, params: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`routing key '${template}' needs parameter '${name}'`);
+    if (/[.#*]/.test(value)) throw new TypeError(`routing parameter '${name}' must not contain '.', '*' or '#': '${value}'`);
+    return value;
+  });
+}

@@ -1,0 +1,80 @@
+// Shared test fixtures: a small zod-validated registry and a topology, with unique names per test.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { EventDefinition, QueueSpec, TopologySpec } from '../../../runtime/index.js';
+
+export const OrderPlacedV1 = z.object({ orderId: z.string().min(1), quantity: z.number().int().positive() });
+export const OrderPlacedV2 = OrderPlacedV1.extend({ currency: z.string().length(3) });
+export const Note = z.object({ text: z.string() });
+export const CheckStock = z.object({ sku: z.string() });
+export const StockChecked = z.object({ sku: z.string(), available: z.number().int() });
+
+export interface TestEvents {
+  'test.order_placed': { 1: z.infer<typeof OrderPlacedV1>; 2: z.infer<typeof OrderPlacedV2> };
+  'test.order_shipped': { 1: z.infer<typeof Note> };
+  'test.low_note': { 1: z.infer<typeof Note> };
+  'test.critical_alarm': { 1: z.infer<typeof Note> };
+  'test.check_stock': { 1: z.infer<typeof CheckStock> };
+  'test.stock_checked': { 1: z.infer<typeof StockChecked> };
+}
+
+export function uniqueName(label: string): string {
+  return `es-test.${label}.${randomBytes(4).toString('hex')}`;
+}
+
+function define<T>(
+  exchange: string,
+  prefix: string,
+  type: string,
+  version: number,
+  schema: z.ZodType<T>,
+  extra: Partial<Pick<EventDefinition, 'kind' | 'urgency' | 'priority'>> = {},
+): EventDefinition<T> {
+  return {
+    type,
+    version,
+    kind: extra.kind ?? 'business',
+    urgency: extra.urgency ?? 'medium',
+    priority: extra.priority ?? 5,
+    exchange,
+    routingKey: `${prefix}.${type}`,
+    validate: (data) => schema.safeParse(data),
+  };
+}
+
+export interface Fixture {
+  exchange: string;
+  queue: QueueSpec;
+  topology: TopologySpec;
+  registry: EventDefinition[];
+}
+
+/** One topic exchange and one service queue bound to everything under the fixture's prefix. */
+export function makeFixture(label: string, retry: QueueSpec['retry'] = { maxAttempts: 3, baseDelayMs: 50 }): Fixture {
+  const prefix = uniqueName(label);
+  const exchange = `${prefix}.x`;
+  const queue: QueueSpec = { name: `${prefix}.events`, bindings: [{ exchange, routingKey: `${prefix}.#` }], retry };
+  const registry = [
+    define(exchange, prefix, 'test.order_placed', 1, OrderPlacedV1),
+    define(exchange, prefix, 'test.order_placed', 2, OrderPlacedV2),
+    define(exchange, prefix, 'test.order_shipped', 1, Note),
+    define(exchange, prefix, 'test.low_note', 1, Note, { urgency: 'low', priority: 1 }),
+    define(exchange, prefix, 'test.critical_alarm', 1, Note, { kind: 'alert', urgency: 'critical', priority: 10 }),
+    define(exchange, prefix, 'test.check_stock', 1, CheckStock, { kind: 'command' }),
+    define(exchange, prefix, 'test.stock_checked', 1, StockChecked),
+  ] as EventDefinition[];
+  return { exchange, queue, topology: { exchanges: [{ name: exchange, type: 'topic' }], queues: [queue] }, registry };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; keeps tests bounded without fixed sleeps. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await sleep(10);
+  }
+}

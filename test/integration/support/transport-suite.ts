@@ -1,0 +1,258 @@
+// The behavioural suite every Transport must pass, written once and run against RabbitMQ and the
+// in-memory transport. Each test declares its own uniquely named topology and removes it afterwards.
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  EventClient,
+  NonRetryableError,
+  RequestTimeoutError,
+  UnroutableError,
+  createEnvelope,
+  type Envelope,
+  type HandlerContext,
+  type TopologySpec,
+  type Transport,
+} from '../../../runtime/index.js';
+import { makeFixture, sleep, waitFor, type Fixture, type TestEvents } from './fixtures.js';
+
+export interface DeadLetterView {
+  content: string;
+  reason: unknown;
+  error: unknown;
+}
+
+export interface TransportHarness {
+  create(): Promise<Transport>;
+  /** Puts raw bytes on `queue`, bypassing the runtime. */
+  injectRaw(transport: Transport, queue: string, content: string): Promise<void>;
+  /** Waits until `queue`'s dead-letter queue holds `count` messages and returns them. */
+  deadLetters(transport: Transport, queue: string, count: number): Promise<DeadLetterView[]>;
+  cleanup(topology: TopologySpec): Promise<void>;
+}
+
+export function defineTransportSuite(name: string, harness: TransportHarness): void {
+  describe(`transport behaviour: ${name}`, () => {
+    const opened: Array<{ client: EventClient<TestEvents>; fixture: Fixture }> = [];
+
+    async function setup(label: string, retry?: Fixture['queue']['retry']) {
+      const fixture = makeFixture(label, retry);
+      const transport = await harness.create();
+      await transport.declareTopology(fixture.topology);
+      const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: `urn:test:${label}` });
+      opened.push({ client, fixture });
+      return { fixture, transport, client, queue: fixture.queue.name };
+    }
+
+    afterEach(async () => {
+      for (const { client, fixture } of opened.splice(0)) {
+        await client.close({ timeoutMs: 2000 });
+        await harness.cleanup(fixture.topology);
+      }
+    });
+
+    it('round trip: publish → consume with a validated payload and a CloudEvents envelope', async () => {
+      const { client, queue } = await setup('roundtrip');
+      const received: Array<{ data: unknown; envelope: Envelope }> = [];
+      client.on('test.order_placed', 2, (data, ctx) => {
+        received.push({ data, envelope: ctx.envelope });
+      });
+      await client.consume(queue);
+      const sent = await client.publish('test.order_placed', 2, { orderId: 'o-1', quantity: 3, currency: 'EUR' });
+      await waitFor(() => received.length === 1, 5000, 'delivery');
+      expect(received[0]?.data).toEqual({ orderId: 'o-1', quantity: 3, currency: 'EUR' });
+      expect(received[0]?.envelope).toMatchObject({ id: sent.id, type: 'test.order_placed', eventversion: 2, specversion: '1.0', source: 'urn:test:roundtrip', urgency: 'medium' });
+      expect(client.metrics()).toMatchObject({ published: 1, confirmed: 1, consumed: 1 });
+    });
+
+    it('dispatches per version and dead-letters a version nobody handles', async () => {
+      const { transport, client, queue } = await setup('versions');
+      const seen: string[] = [];
+      client.on('test.order_placed', 1, (data) => void seen.push(`v1:${data.orderId}`));
+      client.on('test.order_shipped', (data, ctx) => void seen.push(`any:v${ctx.version}:${data.text}`));
+      await client.consume(queue);
+      await client.publish('test.order_placed', 1, { orderId: 'a', quantity: 1 });
+      await client.publish('test.order_shipped', 1, { text: 'b' });
+      await client.publish('test.order_placed', 2, { orderId: 'c', quantity: 1, currency: 'USD' });
+      const letters = await harness.deadLetters(transport, queue, 1);
+      await waitFor(() => seen.length === 2);
+      expect(seen.sort()).toEqual(['any:v1:b', 'v1:a']);
+      expect(letters[0]?.reason).toBe('unhandled-type');
+    });
+
+    it('delivers critical before low when both wait in the queue', async () => {
+      const { client, queue } = await setup('priority');
+      const order: string[] = [];
+      client.on('test.low_note', (data) => void order.push(data.text));
+      client.on('test.critical_alarm', (data) => void order.push(data.text));
+      for (let i = 0; i < 5; i++) await client.publish('test.low_note', 1, { text: `low-${i}` });
+      await client.publish('test.critical_alarm', 1, { text: 'critical' });
+      await client.consume(queue, { prefetch: 1 });
+      await waitFor(() => order.length === 6);
+      expect(order[0]).toBe('critical');
+      expect(order.slice(1)).toEqual(['low-0', 'low-1', 'low-2', 'low-3', 'low-4']);
+    });
+
+    it('refuses an invalid payload at publish with the zod error', async () => {
+      const { client } = await setup('invalid-publish');
+      const attempt = client.publish('test.order_placed', 1, { orderId: '', quantity: -1 });
+      await expect(attempt).rejects.toBeInstanceOf(z.ZodError);
+      await expect(attempt).rejects.toThrow(/orderId|quantity/);
+      expect(client.metrics().published).toBe(0);
+    });
+
+    it('dead-letters raw junk and unknown types with a reason, and keeps consuming', async () => {
+      const { transport, client, queue } = await setup('poison');
+      const handled: string[] = [];
+      client.on('test.order_shipped', (data) => void handled.push(data.text));
+      await client.consume(queue);
+      await harness.injectRaw(transport, queue, 'this is not json');
+      const unknown = createEnvelope({ type: 'test.nobody_knows', version: 1, source: 'urn:x', data: {} });
+      await harness.injectRaw(transport, queue, JSON.stringify(unknown));
+      const badPayload = createEnvelope({ type: 'test.order_shipped', version: 1, source: 'urn:x', data: { text: 42 } });
+      await harness.injectRaw(transport, queue, JSON.stringify(badPayload));
+      await client.publish('test.order_shipped', 1, { text: 'valid-after-junk' });
+      await waitFor(() => handled.length === 1);
+      expect(handled).toEqual(['valid-after-junk']);
+      const letters = await harness.deadLetters(transport, queue, 3);
+      const reasons = letters.map((letter) => letter.reason).sort();
+      expect(reasons).toEqual(['invalid-json', 'unknown-type', 'validation-failed']);
+      const junk = letters.find((letter) => letter.reason === 'invalid-json');
+      expect(junk?.content).toBe('this is not json');
+      expect(String(junk?.error)).not.toBe('');
+      expect(client.metrics().deadLettered).toBe(3);
+    });
+
+    it('retries a failing handler: fails twice, succeeds on the third attempt, runs exactly 3 times', async () => {
+      const { client, queue } = await setup('retry', { maxAttempts: 5, baseDelayMs: 50 });
+      const attempts: number[] = [];
+      client.on('test.order_shipped', (_data, ctx) => {
+        attempts.push(ctx.attempt);
+        if (attempts.length <= 2) throw new Error(`transient failure ${attempts.length}`);
+      });
+      await client.consume(queue);
+      await client.publish('test.order_shipped', 1, { text: 'flaky' });
+      await waitFor(() => client.metrics().consumed === 1, 5000, 'success');
+      await sleep(300);
+      expect(attempts).toEqual([1, 2, 3]);
+      expect(client.metrics()).toMatchObject({ retried: 2, consumed: 1, deadLettered: 0 });
+    });
+
+    it('dead-letters after maxAttempts with the last error, and NonRetryableError at once', async () => {
+      const { transport, client, queue } = await setup('exhaust', { maxAttempts: 3, baseDelayMs: 50 });
+      let calls = 0;
+      client.on('test.order_shipped', () => {
+        calls++;
+        throw new Error('always broken');
+      });
+      client.on('test.low_note', () => {
+        throw new NonRetryableError('business rule says no');
+      });
+      await client.consume(queue);
+      await client.publish('test.order_shipped', 1, { text: 'doomed' });
+      await client.publish('test.low_note', 1, { text: 'refused' });
+      const letters = await harness.deadLetters(transport, queue, 2);
+      await sleep(200);
+      expect(calls).toBe(3);
+      const byReason = new Map(letters.map((letter) => [letter.reason, letter]));
+      expect(String(byReason.get('max-attempts-exceeded')?.error)).toContain('always broken');
+      expect(String(byReason.get('non-retryable')?.error)).toContain('business rule says no');
+      expect(client.metrics()).toMatchObject({ retried: 2, deadLettered: 2, consumed: 0 });
+    });
+
+    it('handles the same envelope once when it is delivered twice', async () => {
+      const { transport, client, queue, fixture } = await setup('idempotent');
+      let handled = 0;
+      client.on('test.order_shipped', () => void handled++);
+      await client.consume(queue);
+      const envelope = createEnvelope({ type: 'test.order_shipped', version: 1, source: 'urn:x', data: { text: 'once' } });
+      const definition = fixture.registry.find((entry) => entry.type === 'test.order_shipped');
+      const route = { exchange: fixture.exchange, routingKey: definition?.routingKey ?? '' };
+      await transport.publish(envelope, route);
+      await transport.publish(envelope, route);
+      await waitFor(() => client.metrics().duplicates === 1);
+      expect(handled).toBe(1);
+    });
+
+    it('rejects an unroutable mandatory publish', async () => {
+      const { transport, fixture } = await setup('unroutable');
+      const lonely = new EventClient<TestEvents>({
+        transport,
+        ownsTransport: false,
+        source: 'urn:test',
+        registry: fixture.registry.map((definition) => ({ ...definition, routingKey: 'nobody.listens.here' })),
+      });
+      await expect(lonely.publish('test.order_shipped', 1, { text: 'lost' })).rejects.toBeInstanceOf(UnroutableError);
+      await expect(lonely.publish('test.order_shipped', 1, { text: 'lost' })).rejects.toThrow(/nobody\.listens\.here/);
+      expect(lonely.metrics()).toMatchObject({ published: 2, returned: 2, confirmed: 0 });
+      // The transport is still usable afterwards.
+      await lonely.close();
+      expect(transport.health().status).toBe('connected');
+    });
+
+    it('request/reply: a command gets its reply, with correlation; no responder times out', async () => {
+      const { client, queue } = await setup('rpc');
+      client.on('test.check_stock', async (data, ctx) => {
+        if (data.sku === 'silent') return;
+        await ctx.reply('test.stock_checked', 1, { sku: data.sku, available: 7 });
+      });
+      await client.consume(queue);
+      const reply = await client.request('test.check_stock', 1, { sku: 'FLOUR' }, { timeoutMs: 3000 });
+      expect(reply).toMatchObject({ type: 'test.stock_checked', data: { sku: 'FLOUR', available: 7 } });
+      expect(reply.causationid).toBeDefined();
+      expect(reply.correlationid).toBe(reply.causationid);
+      const started = Date.now();
+      await expect(client.request('test.check_stock', 1, { sku: 'silent' }, { timeoutMs: 300 })).rejects.toBeInstanceOf(RequestTimeoutError);
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it('propagates correlation and causation through ctx.publish and through the async context', async () => {
+      const { client, queue } = await setup('causation');
+      const shipped: Envelope[] = [];
+      client.on('test.order_placed', 1, async (data, ctx: HandlerContext<TestEvents>) => {
+        await ctx.publish('test.order_shipped', 1, { text: `ctx:${data.orderId}` });
+        await helperThatOnlyKnowsTheClient(data.orderId);
+      });
+      client.on('test.order_shipped', (_data, ctx) => void shipped.push(ctx.envelope));
+      const helperThatOnlyKnowsTheClient = async (orderId: string) => {
+        await sleep(5);
+        await client.publish('test.order_shipped', 1, { text: `als:${orderId}` });
+      };
+      await client.consume(queue);
+      const first = await client.publish('test.order_placed', 1, { orderId: 'o-9', quantity: 1 }, { correlationId: 'flow-42' });
+      await waitFor(() => shipped.length === 2);
+      for (const envelope of shipped) {
+        expect(envelope.correlationid).toBe('flow-42');
+        expect(envelope.causationid).toBe(first.id);
+      }
+      const orphan = await client.publish('test.order_shipped', 1, { text: 'outside' });
+      expect(orphan.correlationid).toBeUndefined();
+    });
+
+    it('graceful close waits for the handler in flight', async () => {
+      const { client, queue } = await setup('graceful');
+      let finished = false;
+      let started = false;
+      client.on('test.order_shipped', async () => {
+        started = true;
+        await sleep(400);
+        finished = true;
+      });
+      await client.consume(queue);
+      await client.publish('test.order_shipped', 1, { text: 'slow' });
+      await waitFor(() => started);
+      await client.close({ timeoutMs: 5000 });
+      expect(finished).toBe(true);
+      expect(client.metrics().consumed).toBe(1);
+      expect(client.health().status).toBe('closed');
+    });
+
+    it('reports health', async () => {
+      const { client, queue } = await setup('health');
+      client.on('test.order_shipped', () => {});
+      await client.consume(queue, { prefetch: 7 });
+      const health = client.health();
+      expect(health).toMatchObject({ status: 'connected', healthy: true, publisher: { inFlight: 0, buffered: 0 } });
+      expect(health.consumers).toEqual([expect.objectContaining({ queue, active: true, prefetch: 7 })]);
+    });
+  });
+}
