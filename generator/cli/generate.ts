@@ -3,10 +3,59 @@
  * whether the committed output is current).
  */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { emit } from '../emit/emit.js';
 import { diffOutput, writeOutput } from '../emit/write.js';
 import { loadCatalog } from '../model/load-catalog.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
+import { readConfig } from './config.js';
 import type { CommandContext } from './context.js';
+
+const HELP = `Usage: eventsmith generate [--catalog DIR|FILE] [--out DIR] [--check] [--strict] [--config FILE]
+
+Generates into the output folder: EVENT_TYPES constants, zod schemas and types per event version,
+a registry, JSON Schema per event version and a catalogue snapshot. The folder is replaced as a
+whole, atomically: a failed run leaves the previous output untouched.
+
+Options:
+  --catalog DIR|FILE  catalogue folder (searched recursively) or one document   [default: catalog]
+  --out DIR           output folder                                              [default: generated]
+  --check             write nothing; exit 1 and list the stale files when the output is out of date
+  --strict            require every eventsmith metadata field on every event
+  --config FILE       config file [default: eventsmith.config.json|.yaml|.yml in the working directory]
+  -h, --help          show this help
+
+Exit codes: 0 done (or up to date), 1 output stale (--check), 2 bad catalogue or usage.`;
+
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'Generate constants, zod validators, JSON Schema and a snapshot from the catalogue',
+  help: HELP,
+  async run(argv, ctx) {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        catalog: { type: 'string' },
+        out: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        strict: { type: 'boolean' },
+        config: { type: 'string' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+    const config = readConfig(ctx.cwd, values.config);
+    return generate(
+      {
+        catalog: values.catalog ? path.resolve(ctx.cwd, values.catalog) : (config.catalog ?? path.resolve(ctx.cwd, 'catalog')),
+        out: values.out ? path.resolve(ctx.cwd, values.out) : (config.out ?? path.resolve(ctx.cwd, 'generated')),
+        check: values.check,
+        strict: values.strict ?? config.strict ?? false,
+      },
+      ctx,
+    );
+  },
+};
 
 export interface GenerateOptions {
   catalog: string;
@@ -27,17 +76,17 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
     const stale = [...diff.added.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.removed.map((f) => `extra    ${f}`)];
     if (stale.length === 0) {
       ctx.out(`eventsmith: ${outDisplay} is up to date (${types} events, ${catalog.events.length} versions, ${files.size} files) in ${seconds}s`);
-      return 0;
+      return EXIT_OK;
     }
     ctx.err(`eventsmith: ${outDisplay} is stale; ${stale.length} file${stale.length === 1 ? '' : 's'} differ from the catalogue:`);
     for (const line of stale) ctx.err(`  ${line}`);
     ctx.err(`Run: npx eventsmith generate${rerunFlags(ctx.cwd, options)}`);
-    return 1;
+    return EXIT_CHECK_FAILED;
   }
   const diff = writeOutput(options.out, files);
   const changed = diff.added.length + diff.changed.length + diff.removed.length;
   ctx.out(`eventsmith: ${types} events (${catalog.events.length} versions) → ${outDisplay}: ${files.size} files, ${changed} changed, in ${seconds}s`);
-  return 0;
+  return EXIT_OK;
 }
 
 function displayPath(cwd: string, target: string): string {

@@ -1,0 +1,16 @@
+import type { CommandContext } from './context.js';
+
+export const EXIT_OK = 0;
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** One `eventsmith <name>` command. Each lives in its own module and is listed in main.ts. */
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Full usage text for `eventsmith <name> --help`. */
+  help: string;
+  /** Returns the exit code; throws CatalogError / OutputError / parseArgs errors for main to report. */
+  run(argv: readonly string[], ctx: CommandContext): Promise<number>;
+}
