@@ -193,8 +193,8 @@ export const SemVerSchema = z.string().regex(new RegExp('^[0-9]+\\.[0-9]+\\.[0-9
 export type SemVer = z.infer<typeof SemVerSchema>;
 
 /** Name of a platform service. */
-export const ServiceNameSchema = z.string().max(64).regex(new RegExp('^[a-z][a-z0-9-]*-service$', 'u'));
-export type ServiceName = z.infer<typeof ServiceNameSchema>;
+export const ServiceName_2Schema = z.string().max(64).regex(new RegExp('^[a-z][a-z0-9-]*-service$', 'u'));
+export type ServiceName_2 = z.infer<typeof ServiceName_2Schema>;
 
 export const StockShortageSchema = z.looseObject({
   ingredient_id: UuidSchema,

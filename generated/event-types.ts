@@ -185,7 +185,7 @@ export type ForecastingEventType = (typeof EVENT_TYPES.FORECASTING)[keyof typeof
 export type InventoryEventType = (typeof EVENT_TYPES.INVENTORY)[keyof typeof EVENT_TYPES.INVENTORY];
 
 /** Event types of the notification domain. */
-export type NotificationEventType = (typeof EVENT_TYPES.NOTIFICATION)[keyof typeof EVENT_TYPES.NOTIFICATION];
+export type NotificationDomainEventType = (typeof EVENT_TYPES.NOTIFICATION)[keyof typeof EVENT_TYPES.NOTIFICATION];
 
 /** Event types of the order domain. */
 export type OrderEventType = (typeof EVENT_TYPES.ORDER)[keyof typeof EVENT_TYPES.ORDER];

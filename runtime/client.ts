@@ -4,12 +4,12 @@
  * in through the registry, so the client works the same with generated and hand-written definitions.
  */
 import { causalIds, currentCause } from './context.js';
-import { createEnvelope, type Envelope } from './envelope.js';
+import { createEnvelope, type Envelope, type Urgency } from './envelope.js';
 import { Dispatcher } from './dispatcher.js';
 import { UnknownEventError, UnroutableError } from './errors.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
-import { EventRegistry, resolveRoutingKey, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
+import { EventRegistry, resolveRoutingKey, URGENCY_PRIORITY, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
 import type { CloseOptions, Delivery, PublishRoute, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 
 export interface EventClientOptions {
@@ -35,10 +35,16 @@ export interface PublishOptions {
   /** Default: inherited from the event being handled (see {@link HandlerContext}). */
   correlationId?: string;
   causationId?: string;
-  /** Default: the definition's priority (from its urgency). */
+  /** Default: the definition's priority (from its urgency), or the priority of `urgency` when given. */
   priority?: number;
+  /** Overrides the definition's urgency for this message: envelope attribute and AMQP priority. */
+  urgency?: Urgency;
   /** Values for `{placeholders}` in the definition's routing key. */
   routingParams?: Readonly<Record<string, string>>;
+  /** Route to another exchange than the definition's (direct service-to-service messages). */
+  exchange?: string;
+  /** Route with this key instead of the definition's (e.g. an alert of another severity). */
+  routingKey?: string;
   persistent?: boolean;
   mandatory?: boolean;
 }
@@ -157,9 +163,9 @@ export class EventClient<M extends object = EventMap> {
     }
     const envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
     const route: PublishRoute = {
-      exchange: definition.exchange,
-      routingKey: resolveRoutingKey(definition.routingKey, options.routingParams),
-      priority: options.priority ?? definition.priority,
+      exchange: options.exchange ?? definition.exchange,
+      routingKey: options.routingKey ?? resolveRoutingKey(definition.routingKey, options.routingParams),
+      priority: options.priority ?? (options.urgency === undefined ? definition.priority : URGENCY_PRIORITY[options.urgency]),
       persistent: options.persistent ?? true,
       mandatory: options.mandatory ?? true,
     };
@@ -184,7 +190,7 @@ export class EventClient<M extends object = EventMap> {
       version: definition.version,
       source: this.options.source,
       data,
-      urgency: definition.urgency,
+      urgency: options.urgency ?? definition.urgency,
       ...(options.id === undefined ? {} : { id: options.id }),
       ...(options.time === undefined ? {} : { time: options.time }),
       ...(definition.dataschema === undefined ? {} : { dataschema: definition.dataschema }),

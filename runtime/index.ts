@@ -8,8 +8,8 @@ export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, 
 export { createEnvelope, parseEnvelope, serializeEnvelope } from './envelope.js';
 export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult } from './envelope.js';
 
-export { EventRegistry, resolveRoutingKey } from './registry.js';
-export type { EventDataOf, EventDefinition, EventKind, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, Priority, ResolvedDefinition, SafeParser, Urgency, ValidationResult } from './registry.js';
+export { EventRegistry, resolveRoutingKey, SEVERITY_URGENCY, URGENCY_PRIORITY } from './registry.js';
+export type { EventDataOf, EventDefinition, EventKind, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, Priority, ResolvedDefinition, SafeParser, Severity, Urgency, ValidationResult } from './registry.js';
 
 export type {
   CloseOptions,
@@ -69,3 +69,6 @@ export { redactUrl } from './amqp/redact.js';
 
 export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, PublishedRecord } from './memory/transport.js';
+
+export { CatalogEvents, WrongKindError } from './catalog-events.js';
+export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, QueueOptions, Upcasters } from './catalog-events.js';

@@ -10,6 +10,13 @@ export type EventKind = 'business' | 'alert' | 'notification' | 'recommendation'
 /** AMQP priority per urgency (low 1, medium 5, high 8, critical 10). */
 export type Priority = 1 | 5 | 8 | 10;
 
+export const URGENCY_PRIORITY: Readonly<Record<Urgency, Priority>> = { low: 1, medium: 5, high: 8, critical: 10 };
+
+/** Alert severities as the systems we replace name them; `urgent` is the critical urgency. */
+export type Severity = 'low' | 'medium' | 'high' | 'urgent';
+
+export const SEVERITY_URGENCY: Readonly<Record<Severity, Urgency>> = { low: 'low', medium: 'medium', high: 'high', urgent: 'critical' };
+
 /**
  * Shaped like zod's `safeParse` result, so a generated definition can pass
  * `(data) => Schema.safeParse(data)` straight through and publish rejects with the ZodError itself.

@@ -9,6 +9,7 @@ import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson } from './stable-json.js';
+import { eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
@@ -26,7 +27,11 @@ export function emit(catalog: Catalog): Map<string, string> {
     files.set(`${domainModule(domain)}.ts`, render('domain-schemas', domainView(catalog, events, names)));
   }
   files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
-  files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`) }));
+  files.set('topology.ts', render('topology', topologyView(catalog, HEADER)));
+  files.set('events.ts', render('events', eventsView(catalog, HEADER)));
+  const services = serviceNames(catalog);
+  for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
+  files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
   for (const event of catalog.events) {
     files.set(`json-schema/${eventSchemaId(event)}`, `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`);
   }

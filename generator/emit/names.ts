@@ -1,9 +1,21 @@
 /**
  * Every TypeScript name the generated code declares, decided in one place before anything is
- * rendered, so that files agree on names and no two declarations collide.
+ * rendered, so that files agree on names and no two exports of `index.ts` collide. Fixed names
+ * come first, then events (their names are the API people type most), then domain unions, then
+ * service namespaces, then shared definitions; a later name that is taken gets a suffix.
  */
 import type { Catalog, CatalogEvent } from '../model/catalog.js';
-import { constantName, kebabName, pascalName } from '../model/identifiers.js';
+import { camelName, constantName, kebabName, pascalName } from '../model/identifiers.js';
+
+/** Names the templates declare themselves. */
+export const FIXED_EXPORTS = [
+  'EVENT_TYPES', 'EventType', 'ALL_EVENT_TYPES', 'isEventType',
+  'EVENT_REGISTRY', 'LATEST_VERSIONS', 'EventPayloads', 'EventPayload', 'VersionedEventPayload', 'EventVersion', 'LatestVersion',
+  'EventDefinition', 'EventKind', 'Urgency', 'Severity', 'Priority', 'getEventDefinition', 'parseEvent', 'parseEventVersion', 'safeParseEvent',
+  'ServiceName', 'SERVICE_NAMES', 'DIRECT_EXCHANGE', 'EXCHANGES', 'SERVICE_BINDINGS', 'topologyFor',
+  'BusinessEventType', 'AlertEventType', 'NotificationEventType', 'RecommendationEventType', 'CommandEventType',
+  'CommandReplies', 'ReplyPayload', 'EVENT_KINDS', 'CATALOG', 'Events',
+];
 
 export interface DeclaredNames {
   /** Zod schema constant, e.g. `InventoryStockAddedV2Schema`. */
@@ -17,39 +29,32 @@ export interface EventNames extends DeclaredNames {
 }
 
 export class CatalogNames {
+  private readonly taken = new Set<string>(FIXED_EXPORTS);
   private readonly events = new Map<string, EventNames>();
   private readonly latest = new Map<string, DeclaredNames>();
   private readonly definitions = new Map<string, DeclaredNames>();
   private readonly domainTypes = new Map<string, string>();
+  private readonly serviceNamespaces = new Map<string, string>();
 
   constructor(catalog: Catalog) {
-    const taken = new Set<string>();
-    const claim = (...names: string[]): void => names.forEach((n) => taken.add(n));
     for (const event of catalog.events) {
-      const base = `${pascalName(event.type)}V${event.version}`;
-      const names = { typeName: base, schemaName: `${base}Schema`, jsonSchemaName: `${base}JsonSchema` };
-      this.events.set(key(event), names);
-      claim(names.typeName, names.schemaName, names.jsonSchemaName);
+      const base = this.free(`${pascalName(event.type)}V${event.version}`, ['', 'Schema', 'JsonSchema']);
+      this.events.set(key(event), { typeName: base, schemaName: `${base}Schema`, jsonSchemaName: `${base}JsonSchema` });
     }
     for (const type of new Set(catalog.events.map((e) => e.type))) {
-      const base = pascalName(type);
+      const base = this.free(pascalName(type), ['', 'Schema']);
       this.latest.set(type, { typeName: base, schemaName: `${base}Schema` });
-      claim(base, `${base}Schema`);
     }
     for (const domain of new Set(catalog.events.map((e) => e.domain))) {
-      const base = `${pascalName(domain)}EventType`;
-      let name = base;
-      for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
-      claim(name);
-      this.domainTypes.set(domain, name);
+      const preferred = `${pascalName(domain)}EventType`;
+      this.domainTypes.set(domain, this.free(this.taken.has(preferred) ? `${pascalName(domain)}DomainEventType` : preferred, ['']));
     }
-    // Shared definitions give way to event names: a definition called like an event gets a suffix.
+    for (const service of new Set(catalog.events.flatMap((e) => [...e.producers, ...e.consumers]))) {
+      this.serviceNamespaces.set(service, this.free(camelName(service), ['']));
+    }
     for (const name of Object.keys(catalog.definitions).sort()) {
-      const base = pascalName(name);
-      let typeName = base;
-      for (let n = 2; taken.has(typeName) || taken.has(`${typeName}Schema`); n++) typeName = `${base}_${n}`;
-      claim(typeName, `${typeName}Schema`);
-      this.definitions.set(name, { typeName, schemaName: `${typeName}Schema` });
+      const base = this.free(pascalName(name), ['', 'Schema']);
+      this.definitions.set(name, { typeName: base, schemaName: `${base}Schema` });
     }
   }
 
@@ -66,10 +71,23 @@ export class CatalogNames {
     return this.domainTypes.get(domain)!;
   }
 
+  /** Namespace under which `index.ts` re-exports a service's module, e.g. `inventoryService`. */
+  serviceNamespace(service: string): string {
+    return this.serviceNamespaces.get(service)!;
+  }
+
   definition(name: string): DeclaredNames {
     const names = this.definitions.get(name);
     if (!names) throw new Error(`eventsmith: no definition named ${name}`);
     return names;
+  }
+
+  /** `base`, or `base_2`, `base_3`…: the first whose every `base + suffix` is free; then claims them. */
+  private free(base: string, suffixes: readonly string[]): string {
+    let name = base;
+    for (let n = 2; suffixes.some((s) => this.taken.has(name + s)); n++) name = `${base}_${n}`;
+    for (const s of suffixes) this.taken.add(name + s);
+    return name;
   }
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 
-export type TemplateName = 'event-types' | 'definitions' | 'domain-schemas' | 'registry' | 'index';
+export type TemplateName = 'event-types' | 'definitions' | 'domain-schemas' | 'registry' | 'index' | 'topology' | 'events' | 'service';
 
 const cache = new Map<TemplateName, Handlebars.TemplateDelegate>();
 

@@ -51,7 +51,7 @@ describe('names in generated code', () => {
     const catalog = {
       documents: [],
       definitions: { ClassDefault: { type: 'boolean' }, Date: { type: 'string' } },
-      events: [{ type: 'class.default', version: 1, domain: 'class' }],
+      events: [{ type: 'class.default', version: 1, domain: 'class', producers: ['class-service'], consumers: [] }],
     } as unknown as ConstructorParameters<typeof CatalogNames>[0];
     const names = new CatalogNames(catalog);
     expect(names.latestOf('class.default')).toEqual({ typeName: 'ClassDefault', schemaName: 'ClassDefaultSchema' });

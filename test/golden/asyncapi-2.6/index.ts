@@ -4,3 +4,6 @@ export * from './event-types.js';
 export * from './definitions.js';
 export * from './schemas/streetlights-api.js';
 export * from './registry.js';
+export * from './topology.js';
+export * from './events.js';
+export * as streetlightsApi from './services/streetlights-api.js';

@@ -5,3 +5,6 @@ export * from './definitions.js';
 export * from './schemas/2fa.js';
 export * from './schemas/class.js';
 export * from './registry.js';
+export * from './topology.js';
+export * from './events.js';
+export * as nameClash from './services/name-clash.js';

@@ -4,3 +4,6 @@ export * from './event-types.js';
 export * from './definitions.js';
 export * from './schemas/account-service.js';
 export * from './registry.js';
+export * from './topology.js';
+export * from './events.js';
+export * as accountService from './services/account-service.js';

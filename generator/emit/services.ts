@@ -1,0 +1,136 @@
+/**
+ * View models of the messaging layer: the topology every service declares, the `Events` facade
+ * typed by event kind, and one module per service with a publisher (a method per event it
+ * publishes) and a consumer (handlers for what it consumes).
+ */
+import type { Catalog, CatalogEvent, EventKind } from '../model/catalog.js';
+import { camelName, kebabName, pascalName } from '../model/identifiers.js';
+import { docComment, stringLiteral } from './code/literals.js';
+import { domainKey, eventKey } from './names.js';
+
+export const DIRECT_EXCHANGE = 'eventsmith.direct';
+
+const KIND_UNIONS: Record<EventKind, string> = {
+  business: 'BusinessEventType',
+  alert: 'AlertEventType',
+  notification: 'NotificationEventType',
+  recommendation: 'RecommendationEventType',
+  command: 'CommandEventType',
+};
+
+const KIND_CALL: Record<EventKind, { call: string; options: string }> = {
+  business: { call: 'publishBusinessEvent', options: 'PublishOptions' },
+  alert: { call: 'publishAlert', options: 'AlertOptions' },
+  notification: { call: 'publishNotification', options: 'PublishOptions' },
+  recommendation: { call: 'publishRecommendation', options: 'PublishOptions' },
+  command: { call: 'request', options: 'RequestOptions' },
+};
+
+/** The latest version of each event type, in type order. */
+export function latestEvents(catalog: Catalog): CatalogEvent[] {
+  const latest = new Map<string, CatalogEvent>();
+  for (const event of catalog.events) latest.set(event.type, event);
+  return [...latest.values()];
+}
+
+export function serviceNames(catalog: Catalog): string[] {
+  return [...new Set(catalog.events.flatMap((e) => [...e.producers, ...e.consumers]))].sort();
+}
+
+/** `{ exchange, routingKey }` a consumer binds with: placeholders become `*`, alerts take every severity. */
+function bindingOf(event: CatalogEvent): { exchange: string; routingKey: string } {
+  const routingKey = event.kind === 'alert' && event.routingKey === `alert.${event.domain}.${event.severity}` ? `alert.${event.domain}.*` : event.routingKey.replace(/\{[^}]*\}/g, '*');
+  return { exchange: event.exchange, routingKey };
+}
+
+function union(literals: readonly string[]): string {
+  return literals.length === 0 ? ' never' : literals.map((l) => `\n  | ${l}`).join('');
+}
+
+export function topologyView(catalog: Catalog, header: string) {
+  const latest = latestEvents(catalog);
+  const services = serviceNames(catalog);
+  const exchanges = [...new Set(latest.map((e) => e.exchange))].sort().map((name) => ({ name: stringLiteral(name), type: stringLiteral('topic') }));
+  exchanges.push({ name: 'DIRECT_EXCHANGE', type: stringLiteral('direct') });
+  return {
+    header,
+    serviceUnion: union(services.map(stringLiteral)),
+    directExchange: stringLiteral(DIRECT_EXCHANGE),
+    exchanges,
+    services: services.map((service) => {
+      const bindings = new Map<string, { exchange: string; routingKey: string }>();
+      for (const event of latest.filter((e) => e.consumers.includes(service))) {
+        const binding = bindingOf(event);
+        bindings.set(`${binding.exchange} ${binding.routingKey}`, binding);
+      }
+      return {
+        literal: stringLiteral(service),
+        bindings: [...bindings.values()].map((b) => ({ exchange: stringLiteral(b.exchange), routingKey: stringLiteral(b.routingKey) })),
+      };
+    }),
+  };
+}
+
+export function eventsView(catalog: Catalog, header: string) {
+  const latest = latestEvents(catalog);
+  return {
+    header,
+    kinds: (Object.keys(KIND_UNIONS) as EventKind[]).map((kind) => ({
+      kind,
+      typeName: KIND_UNIONS[kind],
+      union: union(latest.filter((e) => e.kind === kind).map((e) => stringLiteral(e.type))),
+    })),
+    commands: latest
+      .filter((e) => e.kind === 'command')
+      .map((e) => ({ literal: stringLiteral(e.type), replies: e.replies.length === 0 ? 'never' : [...new Set(e.replies.map((r) => stringLiteral(r.type)))].join(' | ') })),
+    events: latest.map((e) => ({ literal: stringLiteral(e.type), kind: stringLiteral(e.kind) })),
+  };
+}
+
+export function serviceModule(service: string): string {
+  return `services/${kebabName(service)}`;
+}
+
+export function serviceView(catalog: Catalog, service: string, header: string) {
+  const latest = latestEvents(catalog);
+  const published = latest.filter((e) => e.producers.includes(service));
+  const consumed = latest.filter((e) => e.consumers.includes(service));
+  // Method names are the event name within its domain, unless two published events share one.
+  const shortNames = published.map((e) => camelName(e.name));
+  const clash = new Set(shortNames.filter((name, i) => shortNames.indexOf(name) !== i));
+  const publishes = published.map((event) => {
+    const short = camelName(event.name);
+    const { call, options } = KIND_CALL[event.kind];
+    const literal = stringLiteral(event.type);
+    return {
+      method: clash.has(short) ? camelName(event.type) : short,
+      literal,
+      call,
+      optionsType: options,
+      resultType: event.kind === 'command' ? `ReplyPayload<${literal}>` : `EventPayload<${literal}>`,
+      constant: `${domainKey(event.domain)}.${eventKey(event)}`,
+      doc: docComment(`${event.title ?? event.type}: ${event.summary ?? event.description}`, '  '),
+    };
+  });
+  const usedOptions = [...new Set(publishes.map((p) => p.optionsType))].sort();
+  const runtimeTypes = ['CatalogEventsOptions', ...(publishes.length > 0 ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'Upcasters'] : []), ...usedOptions].sort();
+  const registryTypes = [...(publishes.length > 0 || consumed.length > 0 ? ['EventPayload'] : []), ...(consumed.length > 0 ? ['EventPayloads', 'LATEST_VERSIONS'] : [])];
+  const needsReply = published.some((e) => e.kind === 'command');
+  const imports = [
+    `type { ${runtimeTypes.join(', ')} } from 'eventsmith/runtime'`,
+    ...(publishes.length > 0 ? ["{ EVENT_TYPES } from '../event-types.js'"] : []),
+    `{ Events${needsReply ? ', type ReplyPayload' : ''} } from '../events.js'`,
+    ...(registryTypes.length > 0 ? [`type { ${registryTypes.join(', ')} } from '../registry.js'`] : []),
+  ];
+  return {
+    header,
+    imports,
+    service,
+    serviceLiteral: stringLiteral(service),
+    className: pascalName(service),
+    publishesUnion: union(published.map((e) => stringLiteral(e.type))),
+    consumesUnion: union(consumed.map((e) => stringLiteral(e.type))),
+    publishes,
+    consumes: consumed.length > 0,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The catalogue-bound face of the runtime. Generated code subclasses {@link CatalogEvents} with the
+ * catalogue's own types (payloads by type and version, latest versions, service names) and binds
+ * it to the generated registry and topology; this class holds the behaviour, so generated files
+ * stay declarations only.
+ */
+import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type RequestOptions } from './client.js';
+import type { Envelope } from './envelope.js';
+import { SEVERITY_URGENCY, type EventKind, type EventRegistryInput, type EventTypeOf, type Severity, type Urgency } from './registry.js';
+import { serviceQueueName, type QueueSpec, type TopologySpec } from './topology.js';
+import type { CloseOptions, Subscription, Transport, TransportHealth } from './transport.js';
+import type { ClientMetrics } from './observability.js';
+
+/** Latest version per event type: `{ 'inventory.stock_added': 2, … }`. */
+export type LatestVersionMap<M extends object> = { readonly [T in keyof M]: keyof M[T] & number };
+
+export type LatestPayload<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = M[T][L[T] & keyof M[T]];
+
+/** Converts a payload of an older version into the latest one, so one handler serves every version. */
+export type Upcasters<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = {
+  readonly [V in Exclude<keyof M[T] & number, L[T]>]?: (data: M[T][V]) => LatestPayload<M, L, T>;
+};
+
+/** What generated code knows about the catalogue and hands to {@link CatalogEvents}. */
+export interface CatalogBinding<M extends object, L extends LatestVersionMap<M>, S extends string> {
+  registry: EventRegistryInput;
+  latest: L;
+  kinds: { readonly [T in keyof M]: EventKind };
+  /** Exchanges and, for consuming services, their queue with its bindings. */
+  topology(service: S, queue?: QueueOptions): TopologySpec;
+  /** Exchange of direct service-to-service messages; a service's queue is bound to it by service name. */
+  directExchange: string;
+}
+
+export interface CatalogEventsOptions<S extends string> extends Omit<EventClientOptions, 'registry' | 'source'> {
+  /** The service this process runs as: the CloudEvents source and the queue it consumes. */
+  service: S;
+  /** Default `urn:eventsmith:<service>`. */
+  source?: string;
+  /** Unacknowledged deliveries at once; default 100. */
+  prefetch?: number;
+  /** Queue type (classic or quorum), retry policy and priority levels of this service's queue. */
+  queue?: QueueOptions;
+}
+
+export type QueueOptions = Pick<QueueSpec, 'queueType' | 'retry' | 'maxPriority'>;
+
+export interface AlertOptions extends PublishOptions {
+  /** Routes as `alert.<domain>.<severity>` with the matching priority instead of the catalogue's severity. */
+  severity?: Severity;
+}
+
+export interface DirectOptions extends PublishOptions {
+  urgency?: Urgency;
+}
+
+export class WrongKindError extends TypeError {
+  constructor(type: string, actual: EventKind, expected: EventKind) {
+    super(`'${type}' is a ${actual} event, not ${expected === 'alert' ? 'an' : 'a'} ${expected}: publish it with the method for ${actual} events`);
+    this.name = 'WrongKindError';
+  }
+}
+
+export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S extends string> {
+  readonly client: EventClient<M>;
+  readonly service: S;
+  readonly transport: Transport;
+  private readonly binding: CatalogBinding<M, L, S>;
+  private readonly prefetch: number | undefined;
+  private readonly queueOptions: QueueOptions | undefined;
+  private subscription: Subscription | undefined;
+
+  constructor(binding: CatalogBinding<M, L, S>, options: CatalogEventsOptions<S>) {
+    const { service, source, prefetch, queue, ...clientOptions } = options;
+    this.binding = binding;
+    this.service = service;
+    this.prefetch = prefetch;
+    this.queueOptions = queue;
+    this.transport = clientOptions.transport;
+    this.client = new EventClient<M>({ ...clientOptions, registry: binding.registry, source: source ?? `urn:eventsmith:${service}` });
+  }
+
+  /** Publishes the latest version of `type`; resolves when the broker confirmed it. */
+  publish<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
+    return this.send(type, this.latestOf(type), data, options);
+  }
+
+  /** Publishes one explicit version of `type` (while consumers of an older version migrate). */
+  publishVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, data: M[T][V], options?: PublishOptions): Promise<Envelope<M[T][V]>> {
+    return this.send(type, version, data, options);
+  }
+
+  /** Like {@link publish}, after checking that the catalogue gives `type` the expected kind. */
+  protected publishKind<T extends EventTypeOf<M>>(kind: EventKind, type: T, data: LatestPayload<M, L, T>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
+    const actual = this.binding.kinds[type];
+    if (actual !== kind) throw new WrongKindError(type, actual, kind);
+    return this.publish(type, data, options);
+  }
+
+  /** Publishes an alert, optionally at another severity than the catalogue's. */
+  protected publishAlertEvent<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options: AlertOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
+    const { severity, ...rest } = options;
+    if (severity === undefined) return this.publishKind('alert', type, data, rest);
+    const domain = type.slice(0, Math.max(0, type.indexOf('.'))) || type;
+    return this.publishKind('alert', type, data, { routingKey: `alert.${domain}.${severity}`, urgency: SEVERITY_URGENCY[severity], ...rest });
+  }
+
+  /** Sends an event straight to one service's queue (through the direct exchange), with an urgency of its own. */
+  sendToService<T extends EventTypeOf<M>>(service: S, type: T, data: LatestPayload<M, L, T>, options: DirectOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
+    return this.publish(type, data, { ...options, exchange: this.binding.directExchange, routingKey: service });
+  }
+
+  /** Sends a command and resolves with the validated reply envelope; rejects after `timeoutMs` (default 5000). */
+  protected requestReply<T extends EventTypeOf<M>, R>(type: T, data: LatestPayload<M, L, T>, options?: RequestOptions): Promise<Envelope<R>> {
+    return this.client.request(type, this.latestOf(type) as never, data as never, options) as Promise<Envelope<R>>;
+  }
+
+  /**
+   * Handles `type` at its latest version. Older versions reach the same handler through their
+   * upcaster; an older version without one is dead-lettered as unhandled, never silently dropped.
+   */
+  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M>, upcasters: NoInfer<Upcasters<M, L, T>> = {}): this {
+    this.client.on(type, this.latestOf(type) as never, handler as never);
+    for (const [version, upcast] of Object.entries(upcasters) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
+      if (upcast === undefined) continue;
+      this.client.on(type, Number(version) as never, ((data: unknown, context: HandlerContext<M>) => handler(upcast(data), context)) as never);
+    }
+    return this;
+  }
+
+  /** Handles one explicit version of `type`. */
+  onVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, handler: EventHandler<M[T][V], M>): this {
+    this.client.on(type, version as never, handler as never);
+    return this;
+  }
+
+  /** Declares the exchanges (and this service's queue), then consumes the queue when handlers are registered. */
+  async start(): Promise<void> {
+    const topology = this.binding.topology(this.service, this.queueOptions);
+    await this.transport.declareTopology(topology);
+    const queue = serviceQueueName(this.service);
+    const consumes = topology.queues?.some((q) => q.name === queue) ?? false;
+    if (consumes && this.subscription === undefined) {
+      this.subscription = await this.client.consume(queue, this.prefetch === undefined ? {} : { prefetch: this.prefetch });
+    }
+  }
+
+  health(): TransportHealth {
+    return this.client.health();
+  }
+
+  metrics(): ClientMetrics {
+    return this.client.metrics();
+  }
+
+  /** Stops taking messages, waits for running handlers up to `timeoutMs`, then closes. */
+  async close(options?: CloseOptions): Promise<void> {
+    this.subscription = undefined;
+    await this.client.close(options);
+  }
+
+  private latestOf<T extends EventTypeOf<M>>(type: T): number {
+    return this.binding.latest[type];
+  }
+
+  /**
+   * The one place where the catalogue's typing (latest-version maps) meets the client's (explicit
+   * versions): both describe the same registry, which TypeScript cannot see through generics.
+   */
+  private send<R>(type: EventTypeOf<M>, version: number, data: unknown, options?: PublishOptions): Promise<Envelope<R>> {
+    return this.client.publish(type, version as never, data as never, options) as Promise<Envelope<R>>;
+  }
+}
