@@ -86,6 +86,12 @@ export const EVENT_TYPES = {
     BATCH_COMPLETED: 'production.batch_completed',
     /** Batch created: A production batch was planned. */
     BATCH_CREATED: 'production.batch_created',
+    /** Batch rejected: Production cannot schedule the requested batch. */
+    BATCH_REJECTED: 'production.batch_rejected',
+    /** Batch scheduled: Production accepted a schedule request. */
+    BATCH_SCHEDULED: 'production.batch_scheduled',
+    /** Schedule batch: Ask production to schedule a batch of a product. */
+    SCHEDULE_BATCH: 'production.schedule_batch',
   },
   SECURITY: {
     /** Security violation: A request or session broke a security rule. */
@@ -154,6 +160,9 @@ export type EventType =
   | 'product.price_changed'
   | 'production.batch_completed'
   | 'production.batch_created'
+  | 'production.batch_rejected'
+  | 'production.batch_scheduled'
+  | 'production.schedule_batch'
   | 'security.violation'
   | 'service.started'
   | 'service.stopped'
@@ -242,6 +251,9 @@ export const ALL_EVENT_TYPES: readonly EventType[] = [
   'product.price_changed',
   'production.batch_completed',
   'production.batch_created',
+  'production.batch_rejected',
+  'production.batch_scheduled',
+  'production.schedule_batch',
   'security.violation',
   'service.started',
   'service.stopped',

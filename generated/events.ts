@@ -39,6 +39,8 @@ export type BusinessEventType =
   | 'product.price_changed'
   | 'production.batch_completed'
   | 'production.batch_created'
+  | 'production.batch_rejected'
+  | 'production.batch_scheduled'
   | 'service.started'
   | 'service.stopped'
   | 'user.created'
@@ -70,10 +72,12 @@ export type RecommendationEventType =
 
 /** Event types of kind command. */
 export type CommandEventType =
+  | 'production.schedule_batch'
   | 'user.validate_token';
 
 /** The replies each command may receive. */
 export interface CommandReplies {
+  'production.schedule_batch': 'production.batch_rejected' | 'production.batch_scheduled';
   'user.validate_token': 'user.token_rejected' | 'user.token_validated';
 }
 
@@ -110,6 +114,9 @@ export const EVENT_KINDS: { readonly [T in EventType]: EventKind } = {
   'product.price_changed': 'business',
   'production.batch_completed': 'business',
   'production.batch_created': 'business',
+  'production.batch_rejected': 'business',
+  'production.batch_scheduled': 'business',
+  'production.schedule_batch': 'command',
   'security.violation': 'alert',
   'service.started': 'business',
   'service.stopped': 'business',

@@ -12,7 +12,7 @@ import { OrderCancelledV1Schema, OrderCancelledV1JsonSchema, type OrderCancelled
 import { PartnerAddressAddedV1Schema, PartnerAddressAddedV1JsonSchema, type PartnerAddressAddedV1, PartnerContactAddedV1Schema, PartnerContactAddedV1JsonSchema, type PartnerContactAddedV1, PartnerCreatedV1Schema, PartnerCreatedV1JsonSchema, type PartnerCreatedV1, PartnerUpdatedV1Schema, PartnerUpdatedV1JsonSchema, type PartnerUpdatedV1 } from './schemas/partner.js';
 import { ProcurementDeliveryScheduledV1Schema, ProcurementDeliveryScheduledV1JsonSchema, type ProcurementDeliveryScheduledV1, ProcurementPoApprovalNeededV1Schema, ProcurementPoApprovalNeededV1JsonSchema, type ProcurementPoApprovalNeededV1, ProcurementPoApprovedV1Schema, ProcurementPoApprovedV1JsonSchema, type ProcurementPoApprovedV1 } from './schemas/procurement.js';
 import { ProductCreatedV1Schema, ProductCreatedV1JsonSchema, type ProductCreatedV1, ProductDeletedV1Schema, ProductDeletedV1JsonSchema, type ProductDeletedV1, ProductPriceChangedV1Schema, ProductPriceChangedV1JsonSchema, type ProductPriceChangedV1 } from './schemas/product.js';
-import { ProductionBatchCompletedV1Schema, ProductionBatchCompletedV1JsonSchema, type ProductionBatchCompletedV1, ProductionBatchCreatedV1Schema, ProductionBatchCreatedV1JsonSchema, type ProductionBatchCreatedV1 } from './schemas/production.js';
+import { ProductionBatchCompletedV1Schema, ProductionBatchCompletedV1JsonSchema, type ProductionBatchCompletedV1, ProductionBatchCreatedV1Schema, ProductionBatchCreatedV1JsonSchema, type ProductionBatchCreatedV1, ProductionBatchRejectedV1Schema, ProductionBatchRejectedV1JsonSchema, type ProductionBatchRejectedV1, ProductionBatchScheduledV1Schema, ProductionBatchScheduledV1JsonSchema, type ProductionBatchScheduledV1, ProductionScheduleBatchV1Schema, ProductionScheduleBatchV1JsonSchema, type ProductionScheduleBatchV1 } from './schemas/production.js';
 import { SecurityViolationV1Schema, SecurityViolationV1JsonSchema, type SecurityViolationV1 } from './schemas/security.js';
 import { ServiceStartedV1Schema, ServiceStartedV1JsonSchema, type ServiceStartedV1, ServiceStoppedV1Schema, ServiceStoppedV1JsonSchema, type ServiceStoppedV1 } from './schemas/service.js';
 import { UserCreatedV1Schema, UserCreatedV1JsonSchema, type UserCreatedV1, UserDeletedV1Schema, UserDeletedV1JsonSchema, type UserDeletedV1, UserLockedV1Schema, UserLockedV1JsonSchema, type UserLockedV1, UserLoggedInV1Schema, UserLoggedInV1JsonSchema, type UserLoggedInV1, UserLoggedOutV1Schema, UserLoggedOutV1JsonSchema, type UserLoggedOutV1, UserPasswordChangedV1Schema, UserPasswordChangedV1JsonSchema, type UserPasswordChangedV1, UserTokenRejectedV1Schema, UserTokenRejectedV1JsonSchema, type UserTokenRejectedV1, UserTokenValidatedV1Schema, UserTokenValidatedV1JsonSchema, type UserTokenValidatedV1, UserUnlockedV1Schema, UserUnlockedV1JsonSchema, type UserUnlockedV1, UserUpdatedV1Schema, UserUpdatedV1JsonSchema, type UserUpdatedV1, UserValidateTokenV1Schema, UserValidateTokenV1JsonSchema, type UserValidateTokenV1 } from './schemas/user.js';
@@ -132,6 +132,15 @@ export interface EventPayloads {
   'production.batch_created': {
     1: ProductionBatchCreatedV1;
   };
+  'production.batch_rejected': {
+    1: ProductionBatchRejectedV1;
+  };
+  'production.batch_scheduled': {
+    1: ProductionBatchScheduledV1;
+  };
+  'production.schedule_batch': {
+    1: ProductionScheduleBatchV1;
+  };
   'security.violation': {
     1: SecurityViolationV1;
   };
@@ -207,6 +216,9 @@ export const LATEST_VERSIONS = {
   'product.price_changed': 1,
   'production.batch_completed': 1,
   'production.batch_created': 1,
+  'production.batch_rejected': 1,
+  'production.batch_scheduled': 1,
+  'production.schedule_batch': 1,
   'security.violation': 1,
   'service.started': 1,
   'service.stopped': 1,
@@ -387,7 +399,7 @@ export const EVENT_REGISTRY = {
       routingKey: 'alert.inventory.high',
       exchange: 'eventsmith.alert',
       producers: ['inventory-service'],
-      consumers: ['forecasting-service', 'notification-service', 'procurement-service'],
+      consumers: ['forecasting-service', 'notification-service', 'procurement-service', 'production-service'],
       tenantScoped: true,
       deprecated: false,
       replies: [],
@@ -771,6 +783,60 @@ export const EVENT_REGISTRY = {
       replies: [],
       schema: ProductionBatchCreatedV1Schema,
       jsonSchema: ProductionBatchCreatedV1JsonSchema,
+    },
+  },
+  'production.batch_rejected': {
+    1: {
+      type: 'production.batch_rejected',
+      version: 1,
+      kind: 'business',
+      urgency: 'high',
+      priority: 8,
+      routingKey: 'business.production.batch_rejected',
+      exchange: 'eventsmith.business',
+      producers: ['production-service'],
+      consumers: ['inventory-service'],
+      tenantScoped: true,
+      deprecated: false,
+      replies: [],
+      schema: ProductionBatchRejectedV1Schema,
+      jsonSchema: ProductionBatchRejectedV1JsonSchema,
+    },
+  },
+  'production.batch_scheduled': {
+    1: {
+      type: 'production.batch_scheduled',
+      version: 1,
+      kind: 'business',
+      urgency: 'high',
+      priority: 8,
+      routingKey: 'business.production.batch_scheduled',
+      exchange: 'eventsmith.business',
+      producers: ['production-service'],
+      consumers: ['inventory-service'],
+      tenantScoped: true,
+      deprecated: false,
+      replies: [],
+      schema: ProductionBatchScheduledV1Schema,
+      jsonSchema: ProductionBatchScheduledV1JsonSchema,
+    },
+  },
+  'production.schedule_batch': {
+    1: {
+      type: 'production.schedule_batch',
+      version: 1,
+      kind: 'command',
+      urgency: 'high',
+      priority: 8,
+      routingKey: 'command.production.schedule_batch',
+      exchange: 'eventsmith.command',
+      producers: ['inventory-service'],
+      consumers: ['production-service'],
+      tenantScoped: true,
+      deprecated: false,
+      replies: [{ type: 'production.batch_rejected', version: 1 }, { type: 'production.batch_scheduled', version: 1 }],
+      schema: ProductionScheduleBatchV1Schema,
+      jsonSchema: ProductionScheduleBatchV1JsonSchema,
     },
   },
   'security.violation': {

@@ -139,6 +139,8 @@ export const SERVICE_BINDINGS: Readonly<Record<ServiceName, readonly BindingSpec
     { exchange: 'eventsmith.business', routingKey: 'business.product.deleted' },
     { exchange: 'eventsmith.business', routingKey: 'business.production.batch_completed' },
     { exchange: 'eventsmith.business', routingKey: 'business.production.batch_created' },
+    { exchange: 'eventsmith.business', routingKey: 'business.production.batch_rejected' },
+    { exchange: 'eventsmith.business', routingKey: 'business.production.batch_scheduled' },
   ],
   'notification-service': [
     { exchange: 'eventsmith.business', routingKey: 'business.company.activated' },
@@ -196,6 +198,7 @@ export const SERVICE_BINDINGS: Readonly<Record<ServiceName, readonly BindingSpec
   'production-service': [
     { exchange: 'eventsmith.recommendation', routingKey: 'recommendation.forecasting.medium' },
     { exchange: 'eventsmith.business', routingKey: 'business.inventory.ingredient_created' },
+    { exchange: 'eventsmith.alert', routingKey: 'alert.inventory.*' },
     { exchange: 'eventsmith.business', routingKey: 'business.inventory.reserved' },
     { exchange: 'eventsmith.business', routingKey: 'business.inventory.stock_added' },
     { exchange: 'eventsmith.business', routingKey: 'business.order.cancelled' },
@@ -203,6 +206,7 @@ export const SERVICE_BINDINGS: Readonly<Record<ServiceName, readonly BindingSpec
     { exchange: 'eventsmith.business', routingKey: 'business.procurement.delivery_scheduled' },
     { exchange: 'eventsmith.business', routingKey: 'business.product.created' },
     { exchange: 'eventsmith.business', routingKey: 'business.product.deleted' },
+    { exchange: 'eventsmith.command', routingKey: 'command.production.schedule_batch' },
   ],
   'user-service': [
     { exchange: 'eventsmith.business', routingKey: 'business.company.activated' },

@@ -231,7 +231,7 @@ export const InventoryIngredientCreatedV1JsonSchema = {
  * Event `inventory.low_stock_alert` version 1: alert, urgency high (priority 8).
  * Routing key `alert.inventory.high` on exchange `eventsmith.alert`.
  * Produced by inventory-service.
- * Consumed by forecasting-service, notification-service, procurement-service.
+ * Consumed by forecasting-service, notification-service, procurement-service, production-service.
  */
 export const InventoryLowStockAlertV1Schema = z.looseObject({
   tenant_id: TenantIdSchema,

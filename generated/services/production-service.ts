@@ -13,6 +13,8 @@ export type ProductionServicePublishes =
   | 'notification.push_requested'
   | 'production.batch_completed'
   | 'production.batch_created'
+  | 'production.batch_rejected'
+  | 'production.batch_scheduled'
   | 'service.started'
   | 'service.stopped';
 
@@ -20,13 +22,15 @@ export type ProductionServicePublishes =
 export type ProductionServiceConsumes =
   | 'forecasting.demand_surge_predicted'
   | 'inventory.ingredient_created'
+  | 'inventory.low_stock_alert'
   | 'inventory.reserved'
   | 'inventory.stock_added'
   | 'order.cancelled'
   | 'order.created'
   | 'procurement.delivery_scheduled'
   | 'product.created'
-  | 'product.deleted';
+  | 'product.deleted'
+  | 'production.schedule_batch';
 
 /** One method per event production-service publishes (latest version). */
 export class ProductionServicePublisher {
@@ -47,6 +51,16 @@ export class ProductionServicePublisher {
   /** Batch created: A production batch was planned. */
   batchCreated(data: EventPayload<'production.batch_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_CREATED, data, options);
+  }
+
+  /** Batch rejected: Production cannot schedule the requested batch. */
+  batchRejected(data: EventPayload<'production.batch_rejected'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_rejected'>>> {
+    return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_REJECTED, data, options);
+  }
+
+  /** Batch scheduled: Production accepted a schedule request. */
+  batchScheduled(data: EventPayload<'production.batch_scheduled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_scheduled'>>> {
+    return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_SCHEDULED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
