@@ -6,16 +6,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CatalogError } from '../load/diagnostics.js';
+import { readCheckConfig, type CheckConfig } from './check-config.js';
 
 export interface EventsmithConfig {
   catalog?: string;
   out?: string;
   strict?: boolean;
+  /** Defaults and accepted changes for `eventsmith check`. */
+  check?: CheckConfig;
 }
 
 export const CONFIG_FILES = ['eventsmith.config.json', 'eventsmith.config.yaml', 'eventsmith.config.yml'];
 
-const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean'> = { catalog: 'string', out: 'string', strict: 'boolean' };
+const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean' | 'check'> = { catalog: 'string', out: 'string', strict: 'boolean', check: 'check' };
 
 /** Reads the config named by `explicit`, else the first of CONFIG_FILES in `cwd`; none is fine. */
 export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
@@ -38,6 +41,10 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
   for (const [key, value] of Object.entries(raw)) {
     const expected = KNOWN_KEYS[key as keyof EventsmithConfig];
     if (!expected) fail(`unknown option '${key}'`, `Known options: ${Object.keys(KNOWN_KEYS).join(', ')}.`);
+    if (expected === 'check') {
+      config.check = readCheckConfig(value, fail);
+      continue;
+    }
     if (typeof value !== expected) fail(`option '${key}' must be a ${expected}`, `Write e.g. \`${key}: ${expected === 'string' ? 'catalog' : 'true'}\`.`);
     if (expected === 'string') (config as Record<string, unknown>)[key] = path.resolve(path.dirname(file), value as string);
     else (config as Record<string, unknown>)[key] = value;

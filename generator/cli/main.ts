@@ -6,9 +6,11 @@ import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import { OutputError } from '../emit/write.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { processContext, type CommandContext } from './context.js';
+import { docsCommand } from './docs.js';
+import { checkCommand } from './check.js';
 import { generateCommand } from './generate.js';
 
-const COMMANDS: readonly Command[] = [generateCommand];
+const COMMANDS: readonly Command[] = [generateCommand, docsCommand, checkCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -9,10 +9,13 @@ import { SourceSet } from '../load/sources.js';
 import { buildCatalog } from './build.js';
 import type { Catalog } from './catalog.js';
 import { checkCatalog } from './checks.js';
+import { schemaLocator, type SchemaLocator } from './locate.js';
 
 export interface LoadOptions {
   strict?: boolean;
   cwd?: string;
+  /** Also return `locate`, which keeps the parsed sources alive to map schema paths to lines. */
+  locate?: boolean;
 }
 
 export interface LoadedCatalog {
@@ -21,6 +24,8 @@ export interface LoadedCatalog {
   files: string[];
   /** Folder that the model's relative paths start from. */
   root: string;
+  /** Positions inside event schemas; only when asked for with `locate: true`. */
+  locate?: SchemaLocator;
 }
 
 export async function loadCatalog(target: string, options: LoadOptions = {}): Promise<LoadedCatalog> {
@@ -38,5 +43,7 @@ export async function loadCatalog(target: string, options: LoadOptions = {}): Pr
   const built = buildCatalog(sources, parsed, { strict: options.strict ?? false });
   if (sources.diagnostics.length === 0) checkCatalog(sources, built);
   if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics);
-  return { catalog: built.catalog, files: sources.loadedFiles(), root: discovered.root };
+  const loaded: LoadedCatalog = { catalog: built.catalog, files: sources.loadedFiles(), root: discovered.root };
+  if (options.locate) loaded.locate = schemaLocator(sources, built.origins);
+  return loaded;
 }

@@ -1,0 +1,77 @@
+/**
+ * BASE and HEAD compared event version by event version. One (type, version) is one contract:
+ * its payload and headers are compared with each other only, so an incompatible change made as a
+ * new version (the old one kept) passes, and the same change inside one version does not.
+ */
+import type { CatalogEvent, JsonValue } from '../../model/catalog.js';
+import { standaloneSchema } from '../../model/json-schema.js';
+import type { Side } from '../inputs/side.js';
+import { canonical } from '../schema/shape.js';
+import type { Policy, RawChange } from '../types.js';
+import { compareEventSchemas } from './events.js';
+
+export interface CompareOptions {
+  policy: Policy;
+  /** Today as YYYY-MM-DD, for sunset dates. */
+  today: string;
+}
+
+const keyOf = (e: Pick<CatalogEvent, 'type' | 'version'>): string => `${e.type}@${e.version}`;
+
+export function compareCatalogs(base: Side, head: Side, options: CompareOptions): RawChange[] {
+  const headByKey = new Map(head.catalog.events.map((e) => [keyOf(e), e]));
+  const baseByKey = new Map(base.catalog.events.map((e) => [keyOf(e), e]));
+  const baseTypes = new Set(base.catalog.events.map((e) => e.type));
+  const headTypes = new Set(head.catalog.events.map((e) => e.type));
+  const changes: RawChange[] = [];
+  for (const b of base.catalog.events) {
+    const h = headByKey.get(keyOf(b));
+    if (h) changes.push(...compareMetadata(head, b, h), ...compareEventSchemas(base, head, b, h, options.policy));
+    else changes.push(removed(base, head, b, headTypes.has(b.type), baseTypes, options.today));
+  }
+  for (const h of head.catalog.events) {
+    if (!baseByKey.has(keyOf(h))) changes.push(catalogChange(head, h, baseTypes.has(h.type) ? 'EVENT_VERSION_ADDED' : 'EVENT_TYPE_ADDED', ''));
+  }
+  return changes;
+}
+
+function catalogChange(side: Side, event: CatalogEvent, rule: string, pointer: string, values: { before?: JsonValue; after?: JsonValue; note?: string } = {}, isBase = false): RawChange {
+  return {
+    rule,
+    event: event.type,
+    version: event.version,
+    pointer,
+    // Catalogue rules have no direction: both readings see the same thing.
+    seen: { backward: rule, forward: rule },
+    side: isBase ? 'base' : 'head',
+    file: side.display(event.source.file),
+    line: event.source.line,
+    ...values,
+  };
+}
+
+function compareMetadata(head: Side, b: CatalogEvent, h: CatalogEvent): RawChange[] {
+  const fields: [string, string, JsonValue, JsonValue][] = [
+    ['CHANNEL_ADDRESS_CHANGED', '/channel/address', b.channel.address, h.channel.address],
+    ['ROUTING_KEY_CHANGED', '/routingKey', b.routingKey, h.routingKey],
+    ['EXCHANGE_CHANGED', '/exchange', b.exchange, h.exchange],
+    ['EVENT_KIND_CHANGED', '/kind', b.kind, h.kind],
+    ['URGENCY_CHANGED', '/urgency', b.urgency, h.urgency],
+  ];
+  const changes = fields.filter(([, , before, after]) => before !== after).map(([rule, pointer, before, after]) => catalogChange(head, h, rule, pointer, { before, after }));
+  if (!b.deprecated && h.deprecated) changes.push(catalogChange(head, h, 'EVENT_DEPRECATED', '/deprecated', h.sunset ? { note: `sunset ${h.sunset}` } : {}));
+  return changes;
+}
+
+function removed(base: Side, head: Side, b: CatalogEvent, typeKept: boolean, baseTypes: ReadonlySet<string>, today: string): RawChange {
+  const change = (rule: string, note?: string): RawChange => catalogChange(base, b, rule, '', note ? { note } : {}, true);
+  if (b.deprecated && (!b.sunset || b.sunset <= today)) return change('EVENT_VERSION_RETIRED', b.sunset ? `sunset ${b.sunset}` : undefined);
+  if (b.deprecated) return change('EVENT_VERSION_REMOVED_BEFORE_SUNSET', `sunset ${b.sunset}`);
+  if (typeKept) return change('EVENT_VERSION_REMOVED');
+  const renamedTo = head.catalog.events.find((h) => !baseTypes.has(h.type) && h.version === b.version && samePayload(base, b, head, h));
+  return renamedTo ? change('EVENT_TYPE_RENAMED', `now ${renamedTo.type}`) : change('EVENT_TYPE_REMOVED');
+}
+
+function samePayload(base: Side, b: CatalogEvent, head: Side, h: CatalogEvent): boolean {
+  return canonical(standaloneSchema(b.payload, base.catalog.definitions)) === canonical(standaloneSchema(h.payload, head.catalog.definitions));
+}

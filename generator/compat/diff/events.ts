@@ -1,0 +1,64 @@
+/** The payload and headers of one event version in BASE and in HEAD, compared both ways. */
+import type { CatalogEvent, JsonSchema } from '../../model/catalog.js';
+import type { SchemaPart } from '../../model/locate.js';
+import { escapePointerSegment } from '../../load/sources.js';
+import type { Side } from '../inputs/side.js';
+import { compatibleChanges } from '../policy.js';
+import { DiffContext, type Definitions } from '../schema/context.js';
+import { compareSchemas } from '../schema/compare.js';
+import { asObject, deref } from '../schema/shape.js';
+import type { Policy, RawChange } from '../types.js';
+import { mergeDirections } from './merge.js';
+
+export function compareEventSchemas(base: Side, head: Side, b: CatalogEvent, h: CatalogEvent, policy: Policy): RawChange[] {
+  return [...comparePart(base, head, b, h, 'payload', policy), ...comparePart(base, head, b, h, 'headers', policy)];
+}
+
+function comparePart(base: Side, head: Side, b: CatalogEvent, h: CatalogEvent, part: SchemaPart, policy: Policy): RawChange[] {
+  // Events without headers accept any headers.
+  const before: JsonSchema = (part === 'payload' ? b.payload : b.headers) ?? true;
+  const after: JsonSchema = (part === 'payload' ? h.payload : h.headers) ?? true;
+  const compatible = compatibleChanges(policy);
+  const backward = DiffContext.start(base.catalog.definitions, head.catalog.definitions, compatible);
+  compareSchemas(backward, before, after);
+  const forward = DiffContext.start(head.catalog.definitions, base.catalog.definitions, compatible);
+  compareSchemas(forward, after, before);
+  return mergeDirections(backward.differences, forward.differences).map((m) => {
+    // A path HEAD no longer has (a removal) is shown where it was, in BASE.
+    const inHead = hasPath(after, head.catalog.definitions, m.path) || !hasPath(before, base.catalog.definitions, m.path);
+    const [side, event] = inHead ? ([head, h] as const) : ([base, b] as const);
+    const at = side.locate ? side.locate(event, part, m.path) : part === 'payload' ? event.payloadSource : event.source;
+    const change: RawChange = {
+      rule: m.rule,
+      event: h.type,
+      version: h.version,
+      pointer: [part, ...m.path].map((s) => `/${escapePointerSegment(s)}`).join(''),
+      seen: m.seen,
+      side: inHead ? 'head' : 'base',
+      file: side.display(at.file),
+      line: at.line,
+    };
+    if (m.before !== undefined) change.before = m.before;
+    if (m.after !== undefined) change.after = m.after;
+    return change;
+  });
+}
+
+/** Does `path` name something in the schema (following `$ref`s)? `required/<name>` names an entry of the list. */
+function hasPath(schema: JsonSchema, definitions: Definitions, path: readonly string[]): boolean {
+  let node: unknown = schema;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    if (typeof node === 'boolean') return false;
+    if (typeof node === 'object' && node !== null && !Array.isArray(node)) node = asObject(deref(node as JsonSchema, definitions));
+    if (Array.isArray(node)) {
+      node = /^\d+$/.test(segment) ? node[Number(segment)] : undefined;
+    } else if (typeof node === 'object' && node !== null) {
+      const value = (node as Record<string, unknown>)[segment];
+      if (segment === 'required' && Array.isArray(value) && i + 1 < path.length) return value.includes(path[i + 1]);
+      node = Object.prototype.hasOwnProperty.call(node, segment) ? value : undefined;
+    } else return false;
+    if (node === undefined) return false;
+  }
+  return true;
+}

@@ -1,0 +1,61 @@
+/** Rules for array keywords: items, tuple items under open / closed / partially open models, limits. */
+import { limitRules, narrowingHint, NEW_VERSION, rule, wideningHint, type RuleDefinition } from './definition.js';
+
+const SAFE = 'Safe in every mode.';
+
+export const ARRAY_RULES: RuleDefinition[] = [
+  ...limitRules('array', 'MAX_ITEMS', 'maxItems', 'upper'),
+  ...limitRules('array', 'MIN_ITEMS', 'minItems', 'lower'),
+  rule('array', 'UNIQUE_ITEMS', 'UNIQUE_ITEMS_REMOVED', { id: 'UNIQUE_ITEMS_ADDED', purpose: 'uniqueItems added', hint: narrowingHint('Requiring unique items') }),
+  rule('array', 'UNIQUE_ITEMS', 'UNIQUE_ITEMS_ADDED', { id: 'UNIQUE_ITEMS_REMOVED', purpose: 'uniqueItems removed', hint: wideningHint('Consumers built from BASE still reject repeated items') }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_REMOVED', {
+    id: 'ADDITIONAL_ITEMS_ADDED',
+    purpose: 'tuple opened (additionalItems no longer false)',
+    hint: wideningHint('Consumers built from the closed BASE reject longer tuples'),
+  }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_ADDED', { id: 'ADDITIONAL_ITEMS_REMOVED', purpose: 'tuple closed (additionalItems: false)', hint: narrowingHint('Closing a tuple') }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_EXTENDED', { id: 'ADDITIONAL_ITEMS_NARROWED', purpose: 'additionalItems given a schema where any item was allowed', hint: narrowingHint('A schema for extra tuple items') }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_NARROWED', { id: 'ADDITIONAL_ITEMS_EXTENDED', purpose: 'additionalItems schema removed (any extra item allowed)', hint: wideningHint('Consumers built from BASE still check extra items') }),
+  rule('array', 'ITEM', 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', {
+    id: 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
+    purpose: 'tuple item added to an open tuple',
+    hint: `An open tuple let producers built from BASE send any value at this position: close the tuple first (additionalItems: false) or ${NEW_VERSION}.`,
+  }),
+  rule('array', 'ITEM', 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', { id: 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', purpose: 'tuple item that accepts anything added to an open tuple', hint: SAFE }),
+  rule('array', 'ITEM', 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', {
+    id: 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL',
+    purpose: 'tuple item added to a closed tuple',
+    hint: wideningHint('Consumers built from the closed BASE reject the longer tuple'),
+  }),
+  rule('array', 'ITEM', 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL', {
+    id: 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL',
+    purpose: 'tuple item removed from an open tuple',
+    hint: wideningHint('Consumers built from BASE still check the removed position'),
+  }),
+  rule('array', 'ITEM', 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', { id: 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', purpose: 'tuple item declared `false` removed from a closed tuple', hint: SAFE }),
+  rule('array', 'ITEM', 'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL', {
+    id: 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    purpose: 'tuple item removed from a closed tuple',
+    hint: narrowingHint('Shortening a closed tuple'),
+  }),
+  rule('array', 'ITEM', 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', {
+    id: 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    purpose: 'tuple item added whose schema accepts everything additionalItems of BASE accepted',
+    hint: SAFE,
+  }),
+  rule('array', 'ITEM', 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', {
+    id: 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    purpose: 'tuple item added whose schema rejects values additionalItems of BASE accepted',
+    hint: narrowingHint('A tuple item narrower than additionalItems'),
+  }),
+  rule('array', 'ITEM', 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', {
+    id: 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    purpose: 'tuple item removed; additionalItems of HEAD accepts its values',
+    hint: SAFE,
+  }),
+  rule('array', 'ITEM', 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', {
+    id: 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    purpose: 'tuple item removed; additionalItems of HEAD rejects some of its values',
+    hint: narrowingHint('Removing a tuple item that additionalItems does not cover'),
+  }),
+];

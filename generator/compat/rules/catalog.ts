@@ -1,0 +1,39 @@
+/**
+ * Catalogue rules: one event version is one contract, so these compare event versions as a whole.
+ * They have no direction: a removed contract breaks its consumers whichever way one reads.
+ */
+import { NEW_VERSION, rule, type RuleDefinition } from './definition.js';
+
+const BOTH_SIDES = `Consumers on the other side still use the old value: ${NEW_VERSION}.`;
+
+function catalogRule(id: string, purpose: string, hint: string, info = false): RuleDefinition {
+  return { ...rule('catalogue', id, id, { id, purpose, hint, info }), confluent: false };
+}
+
+export const CATALOG_RULES: RuleDefinition[] = [
+  catalogRule('EVENT_TYPE_ADDED', 'event type added', 'Safe in every mode.'),
+  catalogRule(
+    'EVENT_TYPE_REMOVED',
+    'event type removed while a version of it was still live',
+    'Deprecate every version first (x-deprecated: true, x-sunset: a date), and remove the type once the sunset date has passed.',
+  ),
+  catalogRule(
+    'EVENT_TYPE_RENAMED',
+    'event type renamed (removed, and a new type with the same payload added)',
+    'Consumers subscribe by type and routing key: keep the old type, publish both while consumers move, deprecate the old one with x-sunset and remove it after that date.',
+  ),
+  catalogRule('EVENT_VERSION_ADDED', 'event version added', 'Safe in every mode.'),
+  catalogRule(
+    'EVENT_VERSION_REMOVED',
+    'event version removed while not deprecated',
+    'Deprecate the version first (x-deprecated: true, x-sunset: a date), and remove it once the sunset date has passed.',
+  ),
+  catalogRule('EVENT_VERSION_REMOVED_BEFORE_SUNSET', 'deprecated event version removed before its sunset date', 'Keep the version until its x-sunset date has passed, or move the date after telling its consumers.'),
+  catalogRule('EVENT_VERSION_RETIRED', 'deprecated event version removed after its sunset date', 'Safe in every mode.'),
+  catalogRule('EVENT_DEPRECATED', 'event version deprecated', 'Tell its consumers, and set x-sunset so that they know when it goes.', true),
+  catalogRule('CHANNEL_ADDRESS_CHANGED', 'channel address changed', BOTH_SIDES),
+  catalogRule('ROUTING_KEY_CHANGED', 'routing key changed', `Queues bound to the old routing key stop receiving the event: ${NEW_VERSION}.`),
+  catalogRule('EXCHANGE_CHANGED', 'exchange changed', `Queues bound on the old exchange stop receiving the event: ${NEW_VERSION}.`),
+  catalogRule('EVENT_KIND_CHANGED', 'event kind changed', `The kind decides the exchange, routing and envelope consumers expect: ${NEW_VERSION}.`),
+  catalogRule('URGENCY_CHANGED', 'urgency changed (AMQP priority follows)', 'Reported for information: consumers keep working, but messages are prioritised differently.', true),
+];

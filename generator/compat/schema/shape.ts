@@ -1,0 +1,104 @@
+/** Reading JSON Schema keywords the way the comparison needs them: references followed, absence and "anything" told apart. */
+import type { JsonSchema, JsonSchemaObject, JsonValue } from '../../model/catalog.js';
+import type { Definitions } from './context.js';
+
+const MODEL_REF = /^#\/\$defs\/(.+)$/;
+/** Keywords that never change which documents are valid. */
+const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', 'example', '$comment', '$id', '$schema', 'deprecated', 'readOnly', 'writeOnly', 'nullable']);
+export const COMBINATORS = ['allOf', 'anyOf', 'oneOf'] as const;
+export type Combinator = (typeof COMBINATORS)[number];
+
+/** Follows model references (`#/$defs/Name`); an unknown name reads as "anything", as a validator that cannot resolve it would not reject. */
+export function deref(schema: JsonSchema, definitions: Definitions): JsonSchema {
+  let current = schema;
+  for (let hops = 0; hops < 64 && typeof current === 'object' && typeof current.$ref === 'string'; hops++) {
+    const match = MODEL_REF.exec(current.$ref);
+    const target = match ? definitions[match[1]!] : undefined;
+    if (target === undefined) return true;
+    current = target;
+  }
+  return current;
+}
+
+export function asSchema(value: JsonValue | undefined): JsonSchema | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  return undefined;
+}
+
+export function asObject(schema: JsonSchema): JsonSchemaObject {
+  return typeof schema === 'object' ? schema : {};
+}
+
+/** `true`, `{}`, or only annotations and `x-` extensions: every document is valid. */
+export function isUnconstrained(schema: JsonSchema): boolean {
+  if (schema === true) return true;
+  if (schema === false) return false;
+  return Object.keys(schema).every((key) => (ANNOTATIONS.has(key) && !(key === 'nullable' && schema.nullable === true)) || key.startsWith('x-'));
+}
+
+/** A schema that is one combinator and nothing else (annotations aside), as Confluent's CombinedSchema. */
+export function pureCombinator(schema: JsonSchemaObject): Combinator | undefined {
+  const keys = Object.keys(schema).filter((key) => !ANNOTATIONS.has(key) && !key.startsWith('x-'));
+  const only = keys.length === 1 ? keys[0] : undefined;
+  return COMBINATORS.find((c) => c === only && Array.isArray(schema[c]) && schema[c].length > 0);
+}
+
+export function schemaList(value: JsonValue | undefined): JsonSchema[] {
+  return Array.isArray(value) ? value.map((v) => asSchema(v) ?? true) : [];
+}
+
+export function schemaMap(value: JsonValue | undefined): Record<string, JsonSchema> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const out: Record<string, JsonSchema> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const schema = asSchema(child);
+    if (schema !== undefined) out[key] = schema;
+  }
+  return out;
+}
+
+export function numberAt(schema: JsonSchemaObject, keyword: string): number | undefined {
+  const value = schema[keyword];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function stringList(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** JSON text with sorted keys: equal values give equal text. */
+export function canonical(value: JsonValue | undefined): string {
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k]!)]));
+}
+
+const REGEX_CACHE = new Map<string, RegExp | null>();
+
+/** Does a patternProperties pattern match a name? An invalid pattern matches nothing. */
+export function patternMatches(pattern: string, name: string): boolean {
+  let regex = REGEX_CACHE.get(pattern);
+  if (regex === undefined) {
+    regex = compile(pattern);
+    REGEX_CACHE.set(pattern, regex);
+  }
+  return regex?.test(name) ?? false;
+}
+
+function compile(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch {
+    try {
+      return new RegExp(pattern);
+    } catch {
+      return null;
+    }
+  }
+}
