@@ -7,7 +7,7 @@
 import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type RequestOptions } from './client.js';
 import type { Envelope } from './envelope.js';
 import { SEVERITY_URGENCY, type EventKind, type EventRegistryInput, type EventTypeOf, type Severity, type Urgency } from './registry.js';
-import { serviceQueueName, type QueueSpec, type TopologySpec } from './topology.js';
+import { assertTenantId, serviceQueueName, tenantQueueName, type QueueSpec, type TopologySpec } from './topology.js';
 import type { CloseOptions, Subscription, Transport, TransportHealth } from './transport.js';
 import type { ClientMetrics } from './observability.js';
 
@@ -41,6 +41,11 @@ export interface CatalogEventsOptions<S extends string> extends Omit<EventClient
   prefetch?: number;
   /** Queue type (classic or quorum), retry policy and priority levels of this service's queue. */
   queue?: QueueOptions;
+  /**
+   * Consume for this tenant only, from the queue `<service>.events.tenant.<tenant>`: the broker
+   * routes it this tenant's events and events of no tenant, never another tenant's.
+   */
+  tenant?: string;
 }
 
 export type QueueOptions = Pick<QueueSpec, 'queueType' | 'retry' | 'maxPriority'>;
@@ -69,9 +74,12 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
   private readonly prefetch: number | undefined;
   private readonly queueOptions: QueueOptions | undefined;
   private subscription: Subscription | undefined;
+  private readonly tenant: string | undefined;
 
   constructor(binding: CatalogBinding<M, L, S>, options: CatalogEventsOptions<S>) {
-    const { service, source, prefetch, queue, ...clientOptions } = options;
+    const { service, source, prefetch, queue, tenant, ...clientOptions } = options;
+    if (tenant !== undefined) assertTenantId(tenant);
+    this.tenant = tenant;
     this.binding = binding;
     this.service = service;
     this.prefetch = prefetch;
@@ -136,9 +144,13 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
 
   /** Declares the exchanges (and this service's queue), then consumes the queue when handlers are registered. */
   async start(): Promise<void> {
-    const topology = this.binding.topology(this.service, this.queueOptions);
+    const own = serviceQueueName(this.service);
+    const tenant = this.tenant;
+    const declared = this.binding.topology(this.service, this.queueOptions);
+    const topology: TopologySpec =
+      tenant === undefined ? declared : { ...declared, queues: declared.queues?.map((q) => (q.name === own ? { ...q, name: tenantQueueName(this.service, tenant), tenant } : q)) };
     await this.transport.declareTopology(topology);
-    const queue = serviceQueueName(this.service);
+    const queue = tenant === undefined ? own : tenantQueueName(this.service, tenant);
     const consumes = topology.queues?.some((q) => q.name === queue) ?? false;
     if (consumes && this.subscription === undefined) {
       this.subscription = await this.client.consume(queue, this.prefetch === undefined ? {} : { prefetch: this.prefetch });

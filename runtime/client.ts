@@ -6,7 +6,8 @@
 import { causalIds, currentCause } from './context.js';
 import { createEnvelope, type Envelope, type Urgency } from './envelope.js';
 import { Dispatcher } from './dispatcher.js';
-import { UnknownEventError, UnroutableError } from './errors.js';
+import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
+import { ALL_TENANTS } from './topology.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
 import { EventRegistry, resolveRoutingKey, URGENCY_PRIORITY, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
@@ -162,6 +163,11 @@ export class EventClient<M extends object = EventMap> {
       throw validated.error;
     }
     const envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
+    const tenantProblem = tenantError(definition, envelope);
+    if (tenantProblem !== undefined) {
+      this.log({ level: 'warn', event: 'publish.tenant_refused', type, version, error: tenantProblem.message });
+      throw tenantProblem;
+    }
     const route: PublishRoute = {
       exchange: options.exchange ?? definition.exchange,
       routingKey: options.routingKey ?? resolveRoutingKey(definition.routingKey, options.routingParams),
@@ -184,6 +190,7 @@ export class EventClient<M extends object = EventMap> {
   }
 
   private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
+    // The payload's own tenant_id wins over the consumed event's: a handler may publish for another tenant only by saying so.
     const tenant = options.tenantId ?? payloadTenant(data) ?? cause?.tenantid;
     return createEnvelope({
       type: definition.type,
@@ -223,6 +230,16 @@ export class EventClient<M extends object = EventMap> {
     if (outcome.outcome === 'retried') this.counters.retried++;
     else if (outcome.outcome === 'dead-lettered') this.counters.deadLettered++;
   }
+}
+
+/** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants, or the reserved tenant '*'. */
+export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped'>, envelope: Envelope): Error | undefined {
+  const tenant = envelope.tenantid;
+  if (tenant === ALL_TENANTS) return new TypeError(`tenant id '${ALL_TENANTS}' is reserved for events of every tenant`);
+  const own = payloadTenant(envelope.data);
+  if (tenant !== undefined && own !== undefined && own !== tenant) return new TenantMismatchError(definition.type, tenant, own);
+  if (definition.tenantScoped === true && (tenant === undefined || tenant === '')) return new MissingTenantError(definition.type);
+  return undefined;
 }
 
 function payloadTenant(data: unknown): string | undefined {

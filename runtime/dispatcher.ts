@@ -53,12 +53,22 @@ export class Dispatcher {
     }
     const validated = definition.validate(envelope.data);
     if (!validated.success) return this.reject(envelope, 'validation-failed', errorMessage(validated.error));
+    if (definition.tenantScoped === true) {
+      const own = (validated.data as { tenant_id?: unknown } | null)?.tenant_id;
+      if (envelope.tenantid === undefined || envelope.tenantid === '') return this.reject(envelope, 'missing-tenant', `'${type}' is tenant-scoped but the envelope names no tenant`);
+      if (typeof own === 'string' && own !== envelope.tenantid) return this.reject(envelope, 'tenant-mismatch', `envelope tenant '${envelope.tenantid}' differs from the payload's tenant_id '${own}'`);
+    }
 
     const store = this.options.idempotency;
-    if (store !== undefined && (await store.claim(envelope.id)) === 'duplicate') {
+    const claim = store === undefined ? 'claimed' : await store.claim(envelope.id);
+    if (claim === 'duplicate') {
       this.options.metrics.duplicates++;
       this.options.log({ level: 'debug', event: 'consume.duplicate', id: envelope.id, type });
       return { settle: 'ack' };
+    }
+    if (claim === 'in-progress') {
+      this.options.log({ level: 'info', event: 'consume.claimed_elsewhere', id: envelope.id, type, attempt: delivery.attempt });
+      return { settle: 'retry', reason: `event ${envelope.id} is being handled elsewhere (claimed in the idempotency store)` };
     }
     try {
       await runWithCause(envelope, () => handler(validated.data, delivery));

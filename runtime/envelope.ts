@@ -3,6 +3,7 @@
  * messages without knowing eventsmith. Our own attributes are CloudEvents extensions, whose names
  * the spec restricts to lowercase letters and digits (hence `eventversion`, not `eventVersion`).
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 
 export type Urgency = 'low' | 'medium' | 'high' | 'critical';
@@ -73,24 +74,89 @@ export function serializeEnvelope(envelope: Envelope): Buffer {
 
 export type ParseEnvelopeResult =
   | { ok: true; envelope: Envelope }
-  | { ok: false; reason: 'invalid-json' | 'invalid-envelope'; detail: string };
+  | { ok: false; reason: 'invalid-json' | 'invalid-envelope' | 'invalid-utf8' | 'too-deeply-nested' | 'forbidden-key'; detail: string };
+
+export interface ParseLimits {
+  /** Deepest nesting of objects and arrays accepted, the envelope itself being level 1. Default {@link DEFAULT_MAX_JSON_DEPTH}. */
+  maxDepth?: number;
+}
+
+/** Real payloads nest a handful of levels; thousands only serve to blow a recursive consumer's stack. */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
+/**
+ * Keys that, copied by a naive deep merge in a handler, would reach `Object.prototype`. JSON.parse
+ * itself makes them plain own properties (no pollution here), but the message is refused so no
+ * handler ever sees one. `constructor` and `prototype` are refused only with an object value, the
+ * only form that can carry a payload onto a prototype.
+ */
+const FORBIDDEN_KEY = '__proto__';
+const FORBIDDEN_OBJECT_KEYS: ReadonlySet<string> = new Set(['constructor', 'prototype']);
 
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 // RFC 3339 as CloudEvents requires; Date.parse alone accepts far looser forms.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const OPTIONAL_STRINGS = ['dataschema', 'correlationid', 'causationid', 'tenantid'] as const;
 
-export function parseEnvelope(input: Buffer | Uint8Array | string): ParseEnvelopeResult {
-  const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+export function parseEnvelope(input: Buffer | Uint8Array | string, limits: ParseLimits = {}): ParseEnvelopeResult {
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    // toString would silently turn invalid sequences into U+FFFD, i.e. deliver altered data.
+    if (!isUtf8(bytes)) return { ok: false, reason: 'invalid-utf8', detail: 'the body is not valid UTF-8' };
+    text = bytes.toString('utf8');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: 'invalid-json', detail: error instanceof Error ? error.message : 'unparseable JSON' };
   }
+  const shape = shapeProblem(value, limits.maxDepth ?? DEFAULT_MAX_JSON_DEPTH);
+  if (shape !== undefined) return { ok: false, ...shape };
   const problem = envelopeProblem(value);
   if (problem !== undefined) return { ok: false, reason: 'invalid-envelope', detail: problem };
   return { ok: true, envelope: pick(value as Record<string, unknown>) };
+}
+
+interface WalkEntry {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent: WalkEntry | undefined;
+}
+
+/** One iterative walk (no recursion, so no stack to exhaust): nesting depth and forbidden keys. */
+function shapeProblem(root: unknown, maxDepth: number): { reason: 'too-deeply-nested' | 'forbidden-key'; detail: string } | undefined {
+  const stack: WalkEntry[] = [{ value: root, depth: 1, key: '', parent: undefined }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { value, depth } = entry;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > maxDepth) return { reason: 'too-deeply-nested', detail: `JSON nests deeper than ${maxDepth} levels (at ${pathOf(entry, 8)})` };
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, key: String(i), parent: entry });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      if (key === FORBIDDEN_KEY || (FORBIDDEN_OBJECT_KEYS.has(key) && typeof child === 'object' && child !== null)) {
+        return { reason: 'forbidden-key', detail: `key '${key}' at ${pathOf(entry, 16)} is refused (prototype pollution risk)` };
+      }
+      stack.push({ value: child, depth: depth + 1, key, parent: entry });
+    }
+  }
+  return undefined;
+}
+
+/** JSON pointer of `entry`, its first `limit` segments only (a hostile path may be thousands long). */
+function pathOf(entry: WalkEntry, limit: number): string {
+  const segments: string[] = [];
+  for (let at: WalkEntry | undefined = entry; at?.parent !== undefined; at = at.parent) segments.push(at.key);
+  segments.reverse();
+  const shown = segments.slice(0, limit).map((s) => `/${s.length > 40 ? `${s.slice(0, 40)}…` : s}`).join('');
+  return (shown || '/') + (segments.length > limit ? '/…' : '');
 }
 
 function envelopeProblem(value: unknown): string | undefined {

@@ -42,6 +42,30 @@ export class PublishBufferFullError extends EventsmithError {
   }
 }
 
+/** A message larger than the transport's `maxMessageBytes`: consumers would dead-letter it unread. */
+export class MessageTooLargeError extends EventsmithError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super('MESSAGE_TOO_LARGE', `message of ${size} bytes exceeds maxMessageBytes (${limit})`);
+  }
+}
+
+/** A tenant-scoped event published without a tenant (no `tenant_id` in the payload, no `tenantId` option, no consumed event's tenant). */
+export class MissingTenantError extends EventsmithError {
+  constructor(type: string) {
+    super('MISSING_TENANT', `'${type}' is tenant-scoped: give the payload a tenant_id or pass { tenantId }`);
+  }
+}
+
+/** Two tenants for one event: the `tenantId` option (or the consumed event's) and the payload's `tenant_id`. */
+export class TenantMismatchError extends EventsmithError {
+  constructor(type: string, envelopeTenant: string, payloadTenant: string) {
+    super('TENANT_MISMATCH', `'${type}' names two tenants: '${envelopeTenant}' for the envelope and '${payloadTenant}' in the payload's tenant_id`);
+  }
+}
+
 export class TransportClosedError extends EventsmithError {
   constructor(what = 'transport') {
     super('CLOSED', `${what} is closed`);

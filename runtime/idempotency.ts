@@ -3,7 +3,14 @@
  * the publisher re-sends after a lost confirm, so the same envelope id can arrive more than once.
  */
 
-export type ClaimResult = 'claimed' | 'duplicate';
+/**
+ * `in-progress`: another process holds a live claim on the id (it may still finish, or may have
+ * died mid-handler): the delivery is retried later instead of acknowledged, so that an event whose
+ * handler died before doing its work is not acknowledged as a duplicate. A shared store returns it
+ * until the claim expires; the in-memory store never does (a claim in this process is settled by
+ * the delivery that holds it).
+ */
+export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
 
 /**
  * Implement this over Redis or a database table to share deduplication across instances. A claim

@@ -5,8 +5,8 @@
 export { EventClient } from './client.js';
 export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, RequestOptions } from './client.js';
 
-export { createEnvelope, parseEnvelope, serializeEnvelope } from './envelope.js';
-export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult } from './envelope.js';
+export { createEnvelope, DEFAULT_MAX_JSON_DEPTH, parseEnvelope, serializeEnvelope } from './envelope.js';
+export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult, ParseLimits } from './envelope.js';
 
 export { EventRegistry, resolveRoutingKey, SEVERITY_URGENCY, URGENCY_PRIORITY } from './registry.js';
 export type { EventDataOf, EventDefinition, EventKind, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, Priority, ResolvedDefinition, SafeParser, Severity, Urgency, ValidationResult } from './registry.js';
@@ -36,6 +36,8 @@ export {
   retryDelays,
   retryQueueName,
   serviceQueueName,
+  tenantExchangeName,
+  tenantQueueName,
   topicMatches,
 } from './topology.js';
 export type { BindingSpec, ExchangeSpec, ExchangeType, QueueSpec, RetryPolicy, TopologySpec } from './topology.js';
@@ -51,20 +53,23 @@ export type { BackoffOptions } from './backoff.js';
 export {
   EventsmithError,
   ExchangeNotFoundError,
+  MessageTooLargeError,
+  MissingTenantError,
   NonRetryableError,
   NotConnectedError,
   PublishBufferFullError,
   PublishNackedError,
   RequestTimeoutError,
+  TenantMismatchError,
   TransportClosedError,
   UnknownEventError,
   UnroutableError,
 } from './errors.js';
 
-export { AmqpTransport } from './amqp/transport.js';
+export { AmqpTransport, DEFAULT_MAX_MESSAGE_BYTES } from './amqp/transport.js';
 export type { AmqpTransportOptions } from './amqp/transport.js';
 export { DEFAULT_RABBITMQ_URL } from './amqp/connection.js';
-export { ATTEMPT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER } from './amqp/headers.js';
+export { ALL_TENANTS, ATTEMPT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER, TENANT_HEADER } from './amqp/headers.js';
 export { redactUrl } from './amqp/redact.js';
 
 export { MemoryTransport } from './memory/transport.js';

@@ -48,6 +48,11 @@ export interface EventDefinition<TData = unknown> {
   exchange: string;
   validate?(data: unknown): ValidationResult<TData>;
   schema?: SafeParser<TData>;
+  /**
+   * Every event of this type belongs to one tenant: publishing without a tenant is refused, and a
+   * consumer dead-letters one whose envelope has no tenant or disagrees with the payload's `tenant_id`.
+   */
+  tenantScoped?: boolean;
   /** Commands only: the events that may answer it. */
   replies?: readonly EventRef[];
   dataschema?: string;

@@ -48,6 +48,13 @@ export interface QueueSpec {
   /** Default 10 (the catalogue's highest priority); ignored for quorum queues. */
   maxPriority?: number;
   retry?: RetryPolicy;
+  /**
+   * Bind the queue for one tenant: it receives that tenant's events and events of no tenant, and
+   * the broker routes nothing of any other tenant to it. On RabbitMQ each binding goes through the
+   * queue's own headers exchange (`<name>.tenant`), bound to the original exchange with the
+   * original routing key, and to the queue on the `eventsmith-tenant` header.
+   */
+  tenant?: string;
 }
 
 export interface TopologySpec {
@@ -67,6 +74,26 @@ export const DEFAULT_MAX_PRIORITY = 10;
 /** The conventional queue of a consuming service: `<service>.events`. */
 export function serviceQueueName(service: string): string {
   return `${service}.events`;
+}
+
+/** The tenant of events that concern every tenant (no `tenantid`), on the wire; reserved, never a tenant id. */
+export const ALL_TENANTS = '*';
+
+/** The queue of a service consuming for one tenant: `<service>.events.tenant.<tenant>`. */
+export function tenantQueueName(service: string, tenant: string): string {
+  return `${serviceQueueName(service)}.tenant.${tenant}`;
+}
+
+/** The headers exchange between a tenant-bound queue and the exchanges it is bound to. */
+export function tenantExchangeName(queue: string): string {
+  return `${queue}.tenant`;
+}
+
+/** A tenant id usable in a queue name and a header; throws otherwise. */
+export function assertTenantId(tenant: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(tenant)) {
+    throw new TypeError(`tenant id '${tenant}' must be 1-128 letters, digits, '_', '.', ':' or '-', starting with a letter or digit`);
+  }
 }
 
 export function retryQueueName(queue: string, level: number): string {
@@ -108,7 +135,8 @@ export function retryDelays(policy: ResolvedRetryPolicy): number[] {
 export function queueSpecNames(spec: QueueSpec): { queues: string[]; exchanges: string[] } {
   const levels = retryDelays(resolveRetryPolicy(spec.retry)).length;
   const retries = Array.from({ length: levels }, (_, index) => retryQueueName(spec.name, index + 1));
-  return { queues: [spec.name, deadLetterQueueName(spec.name), ...retries], exchanges: [deadLetterExchangeName(spec.name)] };
+  const exchanges = [deadLetterExchangeName(spec.name), ...(spec.tenant === undefined ? [] : [tenantExchangeName(spec.name)])];
+  return { queues: [spec.name, deadLetterQueueName(spec.name), ...retries], exchanges };
 }
 
 /** Topic matching as RabbitMQ does it: words split on '.', `*` is one word, `#` zero or more. */

@@ -24,6 +24,13 @@ export interface PublishRoute {
 export type DeadLetterReason =
   | 'invalid-json'
   | 'invalid-envelope'
+  | 'invalid-utf8'
+  | 'too-deeply-nested'
+  | 'forbidden-key'
+  | 'message-too-large'
+  | 'unsupported-content-type'
+  | 'missing-tenant'
+  | 'tenant-mismatch'
   | 'validation-failed'
   | 'unknown-type'
   | 'unknown-version'
@@ -101,6 +108,11 @@ export interface TransportHealth {
   reconnects: number;
   /** Last connection or channel error, credentials redacted. */
   lastError?: string;
+  /**
+   * Set while the broker blocks publishing (RabbitMQ memory or disk alarm), with its reason:
+   * publishes wait (up to `maxBufferedPublishes`, then `PublishBufferFullError`) until it lifts.
+   */
+  blocked?: string;
 }
 
 export interface CloseOptions {

@@ -9,8 +9,9 @@ import { processContext, type CommandContext } from './context.js';
 import { docsCommand } from './docs.js';
 import { checkCommand } from './check.js';
 import { generateCommand } from './generate.js';
+import { dlqCommand } from './dlq.js';
 
-const COMMANDS: readonly Command[] = [generateCommand, docsCommand, checkCommand];
+const COMMANDS: readonly Command[] = [generateCommand, docsCommand, checkCommand, dlqCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

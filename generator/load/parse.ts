@@ -4,7 +4,7 @@
  * fragment points at the fragment, not at the document that references it.
  */
 import { Parser, type AsyncAPIDocumentInterface, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
-import type { SourceFile, SourceSet } from './sources.js';
+import type { RefTarget, SourceFile, SourceSet } from './sources.js';
 
 export interface ParsedDocument {
   file: SourceFile;
@@ -41,7 +41,7 @@ export async function parseDocuments(sources: SourceSet, files: readonly string[
     const result = await parser().parse(file.text, { source: abs });
     const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
     for (const d of errors) reportParserDiagnostic(sources, file, d);
-    if (result.document && errors.length === 0) parsed.push({ file, document: result.document });
+    if (result.document && errors.length === 0 && !dataCycles(sources, file, result.document)) parsed.push({ file, document: result.document });
   }
   return parsed;
 }
@@ -61,6 +61,9 @@ function precheck(sources: SourceSet, document: SourceFile): boolean {
       if (typeof node.$ref === 'string') {
         const target = sources.resolveRef(file, node.$ref, [...pointer, '$ref']);
         if (target && target.file !== file) queue.push(target.file);
+        if (target && refChainLoops(sources, target)) {
+          sources.report(file, [...pointer, '$ref'], 'circular-ref', `$ref '${node.$ref}' leads through references back to itself and never reaches a schema`, 'A reference must end at a definition; break the loop of references that only point at each other.');
+        }
       }
       if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
         sources.report(file, [...pointer, '__proto__'], 'forbidden-key', "the key '__proto__' is not supported", "JavaScript tools (the AsyncAPI parser among them) read '__proto__' as an object's prototype, not as a property: rename it.");
@@ -71,6 +74,76 @@ function precheck(sources: SourceSet, document: SourceFile): boolean {
     });
   }
   return sources.diagnostics.length === before;
+}
+
+/**
+ * Whether following `$ref` after `$ref` from `start` comes back to a reference already passed
+ * (`X: {$ref: Y}`, `Y: {$ref: X}`): the AsyncAPI parser loops forever on such a chain. Recursion
+ * through a schema (`children: {items: {$ref: Tree}}`) is fine and not a chain.
+ */
+function refChainLoops(sources: SourceSet, start: RefTarget): boolean {
+  const seen = new Set<string>();
+  let target: RefTarget | undefined = start;
+  while (target !== undefined) {
+    const key = `${target.file.abs}#/${target.pointer.join('/')}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    const value = sources.resolve(target.file, target.pointer, false)?.value;
+    if (!isObject(value) || typeof value.$ref !== 'string') return false;
+    target = sources.resolveQuietly(target.file, value.$ref);
+  }
+  return false;
+}
+
+/**
+ * The parser resolves every `$ref`, also inside data (examples, extensions); one that points at
+ * an object containing it (`examples: [{payload: {$ref: '#/components/messages/M'}}]` inside M)
+ * makes the data cyclic, which no JSON consumer downstream can handle. Schemas (payload, headers)
+ * may recurse and are left to the schema reader. True when a cycle was reported.
+ */
+function dataCycles(sources: SourceSet, file: SourceFile, document: AsyncAPIDocumentInterface): boolean {
+  let found = false;
+  for (const message of document.allMessages().all()) {
+    const json = message.json() as Record<string, unknown>;
+    const base = (message.meta()?.pointer ?? '').split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    for (const [key, value] of Object.entries(json)) {
+      if (key === 'payload' || key === 'headers') continue;
+      const cycle = cyclePath(value);
+      if (cycle === undefined) continue;
+      found = true;
+      sources.report(file, [...base, key, ...cycle], 'circular-ref', `'${key}' of this message contains itself through a $ref, so its data never ends`, 'Examples and extensions are data: write the value out instead of referencing an object that contains it.');
+    }
+  }
+  return found;
+}
+
+/** The path to the first value that is its own ancestor, iteratively; undefined when acyclic. */
+function cyclePath(root: unknown): string[] | undefined {
+  const onPath = new Set<unknown>();
+  const path: string[] = [];
+  const frames: Array<{ node: object; entries: Array<[string, unknown]>; next: number }> = [];
+  const enter = (value: unknown): boolean => {
+    if (typeof value !== 'object' || value === null) return false;
+    if (onPath.has(value)) return true;
+    onPath.add(value);
+    frames.push({ node: value, entries: Array.isArray(value) ? value.map((v, i): [string, unknown] => [String(i), v]) : Object.entries(value), next: 0 });
+    return false;
+  };
+  if (enter(root)) return [];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    if (frame.next >= frame.entries.length) {
+      frames.pop();
+      onPath.delete(frame.node);
+      path.pop();
+      continue;
+    }
+    const [key, child] = frame.entries[frame.next++]!;
+    path.push(key);
+    if (enter(child)) return [...path];
+    if (typeof child !== 'object' || child === null) path.pop();
+  }
+  return undefined;
 }
 
 function walk(value: unknown, pointer: string[], visit: (node: Record<string, unknown>, pointer: string[]) => void): void {

@@ -11,6 +11,12 @@ import type { Diagnostic } from './diagnostics.js';
 /** Aliases expand to copies; a small file could otherwise expand to gigabytes (a YAML bomb). */
 const MAX_ALIAS_COUNT = 200;
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Deepest nesting of mappings and sequences accepted. Real catalogues stay far below; the loader,
+ * the AsyncAPI parser and the emitters all recurse over the tree, so a file nested thousands deep
+ * would otherwise end in a stack overflow somewhere downstream instead of a clear diagnostic.
+ */
+export const MAX_NESTING_DEPTH = 100;
 
 export interface SourceFile {
   abs: string;
@@ -81,15 +87,32 @@ export class SourceSet {
     if (fragment !== '' && !fragment.startsWith('/')) {
       return report(`$ref '${ref}' has a fragment that is not a JSON pointer`, "Write the fragment as a JSON pointer, e.g. '#/components/schemas/Money'.");
     }
-    const file = filePart === '' ? from : this.loadReferenced(path.resolve(path.dirname(from.abs), decodeURI(filePart)));
+    let decodedFile: string;
+    let pointer: string[];
+    try {
+      decodedFile = decodeURI(filePart);
+      pointer = fragment === '' ? [] : fragment.slice(1).split('/').map(unescapePointerSegment);
+    } catch {
+      return report(`$ref '${ref}' is not valid percent-encoding`, "Write '%' as '%25'; a '%' must be followed by two hexadecimal digits of a UTF-8 sequence.");
+    }
+    const file = filePart === '' ? from : this.loadReferenced(path.resolve(path.dirname(from.abs), decodedFile));
     if (!file) {
       return report(`$ref '${ref}' points to a file that does not exist or cannot be parsed`, `Check the path; it is resolved relative to ${from.display}.`);
     }
-    const pointer = fragment === '' ? [] : fragment.slice(1).split('/').map(unescapePointerSegment);
     if (file.value === undefined || !hasPath(file.value, pointer)) {
       return report(`$ref '${ref}' points to '${fragment || '/'}', which does not exist in ${file.display}`, 'Fix the JSON pointer after # so that it names an existing key.');
     }
     return { file, pointer };
+  }
+
+  /** Like {@link resolveRef}, without reporting: for walks that only ask where a reference leads. */
+  resolveQuietly(from: SourceFile, ref: string): RefTarget | undefined {
+    this.quiet++;
+    try {
+      return this.resolveRef(from, ref, []);
+    } finally {
+      this.quiet--;
+    }
   }
 
   /**
@@ -165,7 +188,23 @@ export class SourceSet {
       return undefined;
     }
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+    let doc: Document.Parsed;
+    try {
+      doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+    } catch (error) {
+      // The YAML library records what it understands as errors; anything it throws (a stack
+      // overflow on absurd nesting) is still this file's problem, not a crash of the generator.
+      const deep = error instanceof RangeError;
+      this.diagnostics.push({
+        code: deep ? 'too-deep' : 'yaml-syntax',
+        file: display,
+        line: 1,
+        column: 1,
+        message: deep ? `mappings and sequences nest too deeply to be read (more than ${MAX_NESTING_DEPTH} levels are refused)` : `cannot parse the file: ${firstLine(String((error as Error).message))}`,
+        hint: deep ? 'Flatten the structure: move nested schemas to components/schemas and $ref them.' : 'Fix the YAML syntax of the file.',
+      });
+      return undefined;
+    }
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const pos = error.linePos?.[0];
@@ -174,8 +213,12 @@ export class SourceSet {
           file: display,
           line: pos?.line ?? 1,
           column: pos?.col ?? 1,
-          message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''),
-          hint: /duplicate/i.test(error.message) ? 'Each key may appear once in a mapping: remove or rename the repeated key.' : 'Fix the YAML syntax at this position (indentation, quoting, or a missing colon are the usual causes).',
+          ...(/Maximum call stack/i.test(error.message)
+            ? { code: 'too-deep', message: `mappings and sequences nest too deeply to be read (more than ${MAX_NESTING_DEPTH} levels are refused)`, hint: 'Flatten the structure: move nested schemas to components/schemas and $ref them.' }
+            : {
+                message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''),
+                hint: /duplicate/i.test(error.message) ? 'Each key may appear once in a mapping: remove or rename the repeated key.' : 'Fix the YAML syntax at this position (indentation, quoting, or a missing colon are the usual causes).',
+              }),
         });
       }
       return undefined;
@@ -187,8 +230,56 @@ export class SourceSet {
       this.diagnostics.push({ code: 'yaml-aliases', file: display, line: 1, column: 1, message: `cannot expand YAML aliases: ${firstLine(String((error as Error).message))}`, hint: 'Reduce the use of YAML aliases (&anchor / *alias); write the repeated part once and $ref it.' });
       return undefined;
     }
-    return { abs, display, rel, text, doc, lines, value };
+    const file: SourceFile = { abs, display, rel, text, doc, lines, value };
+    const shape = shapeProblem(value);
+    if (shape !== undefined) {
+      const pos = positionIn(file, shape.pointer);
+      this.diagnostics.push({ code: shape.code, file: display, line: pos.line, column: pos.column, message: shape.message, hint: shape.hint });
+      return undefined;
+    }
+    return file;
   }
+}
+
+/**
+ * An alias inside its own anchor (`a: &a {self: *a}`) makes the data cyclic, and deep nesting
+ * exhausts the stack of every recursive consumer downstream: both are refused here, iteratively.
+ */
+function shapeProblem(root: unknown): { code: string; pointer: string[]; message: string; hint: string } | undefined {
+  const path: unknown[] = [];
+  const pointer: string[] = [];
+  const onPath = new Set<unknown>();
+  // Each frame: the container and the keys of it still to visit.
+  const frames: Array<{ entries: Array<[string, unknown]>; next: number }> = [];
+  const enter = (value: unknown, key: string | undefined): ReturnType<typeof shapeProblem> | 'leaf' => {
+    if (typeof value !== 'object' || value === null) return 'leaf';
+    if (key !== undefined) pointer.push(key);
+    if (onPath.has(value)) {
+      return { code: 'yaml-recursive-alias', pointer: [...pointer], message: 'a YAML alias refers to a node that contains it, so the data never ends', hint: 'Do not use an alias (*name) inside its own anchor (&name); for a recursive schema, use $ref.' };
+    }
+    if (frames.length >= MAX_NESTING_DEPTH) {
+      return { code: 'too-deep', pointer: [...pointer], message: `mappings and sequences nest deeper than ${MAX_NESTING_DEPTH} levels`, hint: 'Flatten the structure: move nested schemas to components/schemas and $ref them.' };
+    }
+    onPath.add(value);
+    path.push(value);
+    frames.push({ entries: Array.isArray(value) ? value.map((item, i): [string, unknown] => [String(i), item]) : Object.entries(value), next: 0 });
+    return undefined;
+  };
+  const first = enter(root, undefined);
+  if (first !== undefined && first !== 'leaf') return first;
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    if (frame.next >= frame.entries.length) {
+      frames.pop();
+      onPath.delete(path.pop());
+      pointer.pop();
+      continue;
+    }
+    const [key, child] = frame.entries[frame.next++]!;
+    const problem = enter(child, key);
+    if (problem !== undefined && problem !== 'leaf') return problem;
+  }
+  return undefined;
 }
 
 export function isRefObject(value: unknown): value is { $ref: string } {

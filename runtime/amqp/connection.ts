@@ -34,6 +34,8 @@ export class ConnectionManager {
   status: TransportStatus = 'connecting';
   reconnects = 0;
   lastError: string | undefined;
+  /** The broker's reason while it blocks this connection's publishes (a memory or disk alarm). */
+  blockedReason: string | undefined;
   readonly url: string;
   readonly displayUrl: string;
 
@@ -183,6 +185,7 @@ export class ConnectionManager {
 
   private attach(model: ChannelModel): void {
     this.model = model;
+    this.blockedReason = undefined;
     model.on('error', (error: Error) => {
       this.lastError = this.redact(error);
       this.log({ level: 'warn', event: 'amqp.connection.error', error: this.lastError });
@@ -190,8 +193,14 @@ export class ConnectionManager {
     model.on('handler-error', (error: Error, eventName: string) => {
       this.log({ level: 'error', event: 'amqp.connection.handler_error', eventName, error: this.redact(error) });
     });
-    model.on('blocked', (reason: string) => this.log({ level: 'warn', event: 'amqp.connection.blocked', reason }));
-    model.on('unblocked', () => this.log({ level: 'info', event: 'amqp.connection.unblocked' }));
+    model.on('blocked', (reason: string) => {
+      this.blockedReason = reason;
+      this.log({ level: 'warn', event: 'amqp.connection.blocked', reason });
+    });
+    model.on('unblocked', () => {
+      this.blockedReason = undefined;
+      this.log({ level: 'info', event: 'amqp.connection.unblocked' });
+    });
     model.on('close', (error?: Error) => {
       const wasConnected = this.status === 'connected';
       if (!this.dropModel(model, error)) return;

@@ -13,7 +13,7 @@ import type { Logger } from '../observability.js';
 import { deadLetterExchangeName, resolveRetryPolicy, retryDelays, retryQueueName, type QueueSpec, type ResolvedRetryPolicy } from '../topology.js';
 import type { ConsumerHealth, Delivery, DeliveryHandler, SettlementOutcome } from '../transport.js';
 import type { ConnectionManager } from './connection.js';
-import { ATTEMPT_HEADER, CONTENT_TYPE, DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './headers.js';
+import { ATTEMPT_HEADER, CONTENT_TYPE, TENANT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './headers.js';
 import type { ConfirmPublisher } from './publisher.js';
 
 /** Header values travel in every copy; a stack trace there would bloat each retry. */
@@ -28,6 +28,10 @@ export interface ConsumerOptions {
   onOutcome: ((outcome: SettlementOutcome) => void) | undefined;
   /** Re-declares the topology before a restart: a queue the broker cancelled us for may be gone. */
   redeclare: () => Promise<void>;
+  /** Bodies larger than this are dead-lettered unread (`message-too-large`). */
+  maxMessageBytes: number;
+  /** Deeper JSON is dead-lettered (`too-deeply-nested`). */
+  maxJsonDepth: number;
 }
 
 export class AmqpConsumer {
@@ -152,15 +156,26 @@ export class AmqpConsumer {
   private async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     const headers: Record<string, unknown> = message.properties.headers ?? {};
     const attempt = positiveInteger(headers[ATTEMPT_HEADER]) ?? 1;
-    const parsed = parseEnvelope(message.content);
+    const refused = this.refusal(message);
+    if (refused !== undefined) return this.deadLetter(channel, message, attempt, refused.reason, refused.detail, undefined);
+    const parsed = parseEnvelope(message.content, { maxDepth: this.options.maxJsonDepth });
     if (!parsed.ok) return this.deadLetter(channel, message, attempt, parsed.reason, parsed.detail, undefined);
     const envelope = parsed.envelope;
+    const tenant = this.options.queue.tenant;
+    if (tenant !== undefined && envelope.tenantid !== undefined && envelope.tenantid !== tenant) {
+      // The binding let it through on a tenant header that contradicts the envelope: forged.
+      return this.deadLetter(channel, message, attempt, 'tenant-mismatch', `queue of tenant '${tenant}' received an event of tenant '${envelope.tenantid}' (header ${JSON.stringify(headers[TENANT_HEADER])})`, envelope.id);
+    }
+    const amqpType: unknown = message.properties.type;
+    if (typeof amqpType === 'string' && amqpType !== envelope.type) {
+      // A producer that labels the message one thing and ships another is not to be trusted with either.
+      return this.deadLetter(channel, message, attempt, 'invalid-envelope', `AMQP type property '${amqpType}' contradicts the envelope's type '${envelope.type}'`, envelope.id);
+    }
     const replyTo: unknown = message.properties.replyTo;
     const delivery: Delivery = {
       envelope,
       queue: this.queue,
-      exchange: stringOr(headers[ORIGINAL_EXCHANGE_HEADER], message.fields.exchange),
-      routingKey: stringOr(headers[ORIGINAL_ROUTING_KEY_HEADER], message.fields.routingKey),
+      ...origin(message),
       attempt,
       maxAttempts: this.policy.maxAttempts,
       redelivered: message.fields.redelivered,
@@ -183,6 +198,23 @@ export class AmqpConsumer {
     } else {
       await this.retry(channel, message, attempt, settlement.reason, envelope.id);
     }
+  }
+
+  /** What makes a message unreadable before its body is parsed: its size, its content type or encoding. */
+  private refusal(message: ConsumeMessage): { reason: string; detail: string } | undefined {
+    const size = message.content.length;
+    if (size > this.options.maxMessageBytes) {
+      return { reason: 'message-too-large', detail: `body of ${size} bytes exceeds maxMessageBytes (${this.options.maxMessageBytes})` };
+    }
+    const contentType: unknown = message.properties.contentType;
+    if (contentType !== undefined && (typeof contentType !== 'string' || !isJsonContentType(contentType))) {
+      return { reason: 'unsupported-content-type', detail: `content type ${JSON.stringify(contentType)} is not JSON (expected ${CONTENT_TYPE})` };
+    }
+    const encoding: unknown = message.properties.contentEncoding;
+    if (encoding !== undefined && encoding !== 'identity' && encoding !== 'utf-8' && encoding !== 'utf8') {
+      return { reason: 'unsupported-content-type', detail: `content encoding ${JSON.stringify(encoding)} is not supported` };
+    }
+    return undefined;
   }
 
   private async retry(channel: Channel, message: ConsumeMessage, attempt: number, reason: string, envelopeId: string): Promise<void> {
@@ -208,10 +240,8 @@ export class AmqpConsumer {
   }
 
   private copyHeaders(message: ConsumeMessage, extra: Record<string, unknown>): Record<string, unknown> {
-    const headers: Record<string, unknown> = { ...message.properties.headers };
-    headers[ORIGINAL_EXCHANGE_HEADER] ??= message.fields.exchange;
-    headers[ORIGINAL_ROUTING_KEY_HEADER] ??= message.fields.routingKey;
-    return { ...headers, ...extra };
+    const { exchange, routingKey } = origin(message);
+    return { ...message.properties.headers, [ORIGINAL_EXCHANGE_HEADER]: exchange, [ORIGINAL_ROUTING_KEY_HEADER]: routingKey, ...extra };
   }
 
   private async copy(message: ConsumeMessage, exchange: string, routingKey: string, headers: Record<string, unknown>): Promise<boolean> {
@@ -282,13 +312,31 @@ export class AmqpConsumer {
   }
 }
 
+/** `application/json`, `application/cloudevents+json` or any `+json`, in UTF-8 when a charset is named. */
+function isJsonContentType(value: string): boolean {
+  const [media = '', ...params] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (!/^application\/([\w.-]+\+)?json$/.test(media)) return false;
+  const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+}
+
 function positiveInteger(value: unknown): number | undefined {
   const number = typeof value === 'string' ? Number(value) : value;
   return typeof number === 'number' && Number.isInteger(number) && number >= 1 ? number : undefined;
 }
 
-function stringOr(value: unknown, fallback: string): string {
-  return typeof value === 'string' ? value : fallback;
+/**
+ * Where a message first came from. Retries travel through the default exchange, so their copies
+ * carry the origin in headers; a message that arrived through a named exchange came from there, and
+ * origin headers a producer set on it are ignored (else a forged header would steer a DLQ replay).
+ */
+function origin(message: ConsumeMessage): { exchange: string; routingKey: string } {
+  const { exchange, routingKey } = message.fields;
+  if (exchange !== '') return { exchange, routingKey };
+  const headers: Record<string, unknown> = message.properties.headers ?? {};
+  const original = headers[ORIGINAL_EXCHANGE_HEADER];
+  const originalKey = headers[ORIGINAL_ROUTING_KEY_HEADER];
+  return { exchange: typeof original === 'string' ? original : exchange, routingKey: typeof originalKey === 'string' ? originalKey : routingKey };
 }
 
 function truncate(text: string): string {

@@ -12,5 +12,13 @@ export const ERROR_HEADER = 'x-eventsmith-error';
 /** Retries travel through the default exchange; these keep where the message first came from. */
 export const ORIGINAL_EXCHANGE_HEADER = 'x-eventsmith-original-exchange';
 export const ORIGINAL_ROUTING_KEY_HEADER = 'x-eventsmith-original-routing-key';
+/**
+ * The event's tenant, set by the publisher from the envelope's `tenantid`, or {@link ALL_TENANTS}
+ * for an event that belongs to no tenant. Tenant-bound queues are bound on it (a headers exchange),
+ * so the broker never routes another tenant's event to them. No `x-` prefix: headers exchanges
+ * ignore `x-` headers when matching.
+ */
+export const TENANT_HEADER = 'eventsmith-tenant';
+export { ALL_TENANTS } from '../topology.js';
 /** CloudEvents AMQP binding, structured mode. */
 export const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';

@@ -43,6 +43,9 @@ interface Pending extends OutgoingMessage {
 
 type ServerError = Error & { code?: number };
 
+/** After the broker closed the publish channel, wait this long before opening the next one. */
+const REOPEN_DELAY_MS = 100;
+
 export class ConfirmPublisher {
   private channel: ConfirmChannel | undefined;
   private opening: Promise<void> | undefined;
@@ -226,7 +229,10 @@ export class ConfirmPublisher {
     this.notifyIdle();
     // A channel the broker closed on a live connection is rebuilt at once; after a connection loss
     // the manager's connected hook rebuilds it instead.
-    if (serverError !== undefined && !this.closed) void this.reopen(1);
+    // The pause lets the broker finish closing the channel: amqplib reuses the lowest free channel
+    // number, and a channel.open for a number the broker still tears down fails the whole connection
+    // ("second 'channel.open' seen").
+    if (serverError !== undefined && !this.closed) setTimeout(() => void this.reopen(1), REOPEN_DELAY_MS);
   }
 
   private async reopen(attempt: number): Promise<void> {

@@ -10,7 +10,7 @@ import { ExchangeNotFoundError, NotConnectedError, RequestTimeoutError, Transpor
 import type { Logger } from '../observability.js';
 import type { PublishRoute } from '../transport.js';
 import type { ConnectionManager } from './connection.js';
-import { CONTENT_TYPE } from './headers.js';
+import { ALL_TENANTS, CONTENT_TYPE, TENANT_HEADER } from './headers.js';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 
@@ -52,6 +52,7 @@ export class AmqpRequester {
           mandatory: route.mandatory ?? true,
           persistent: route.persistent ?? false,
           priority: route.priority ?? 0,
+          headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
         });
       } catch (error) {
         this.fail(envelope.id, error instanceof Error ? error : new Error(String(error)));

@@ -11,13 +11,16 @@
  *   delay queue FIFO, so a long delay never holds a short one back.
  */
 import type { Channel } from 'amqplib';
+import { ALL_TENANTS, TENANT_HEADER } from './headers.js';
 import {
+  assertTenantId,
   DEFAULT_MAX_PRIORITY,
   deadLetterExchangeName,
   deadLetterQueueName,
   resolveRetryPolicy,
   retryDelays,
   retryQueueName,
+  tenantExchangeName,
   type QueueSpec,
   type TopologySpec,
 } from '../topology.js';
@@ -52,7 +55,24 @@ async function declareQueue(channel: Channel, spec: QueueSpec): Promise<void> {
       arguments: { ...typeArgs, 'x-message-ttl': delay, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': spec.name },
     });
   }
+  if (spec.tenant !== undefined) return bindForTenant(channel, spec, spec.tenant);
   for (const binding of spec.bindings ?? []) {
     await channel.bindQueue(spec.name, binding.exchange, binding.routingKey);
+  }
+}
+
+/**
+ * exchange --(routing key)--> `<q>.tenant` (headers) --(eventsmith-tenant = T or *)--> q. The topic
+ * or direct selection stays as it is; the broker then drops what belongs to another tenant.
+ */
+async function bindForTenant(channel: Channel, spec: QueueSpec, tenant: string): Promise<void> {
+  assertTenantId(tenant);
+  const filter = tenantExchangeName(spec.name);
+  await channel.assertExchange(filter, 'headers', { durable: true });
+  for (const value of [tenant, ALL_TENANTS]) {
+    await channel.bindQueue(spec.name, filter, '', { 'x-match': 'all', [TENANT_HEADER]: value });
+  }
+  for (const binding of spec.bindings ?? []) {
+    await channel.bindExchange(filter, binding.exchange, binding.routingKey);
   }
 }

@@ -3,14 +3,14 @@
  * per consumer, one lazily opened channel for request/reply. After every reconnect the hooks run in
  * this order: topology, publisher (flushes the buffer into the re-declared exchanges), consumers.
  */
-import { serializeEnvelope, type Envelope } from '../envelope.js';
-import { NotConnectedError, TransportClosedError } from '../errors.js';
+import { DEFAULT_MAX_JSON_DEPTH, serializeEnvelope, type Envelope } from '../envelope.js';
+import { MessageTooLargeError, NotConnectedError, TransportClosedError } from '../errors.js';
 import { safeLogger, type Logger } from '../observability.js';
 import type { QueueSpec, TopologySpec } from '../topology.js';
 import type { CloseOptions, DeliveryHandler, PublishRoute, RequestOptions, SubscribeSpec, Subscription, Transport, TransportHealth } from '../transport.js';
 import { ConnectionManager, type ConnectionOptions } from './connection.js';
 import { AmqpConsumer } from './consumer.js';
-import { CONTENT_TYPE } from './headers.js';
+import { ALL_TENANTS, CONTENT_TYPE, TENANT_HEADER } from './headers.js';
 import { ConfirmPublisher, type PublisherOptions } from './publisher.js';
 import { AmqpRequester } from './requester.js';
 import { declareTopology } from './topology.js';
@@ -20,7 +20,16 @@ export interface AmqpTransportOptions extends ConnectionOptions, PublisherOption
   logger?: Logger;
   /** Default 100. */
   defaultPrefetch?: number;
+  /**
+   * Largest message body accepted, in bytes. Consumers dead-letter larger ones unread
+   * (`message-too-large`) and `publish` refuses them ({@link MessageTooLargeError}). Default 1 MiB.
+   */
+  maxMessageBytes?: number;
+  /** Deepest JSON nesting consumers accept; deeper messages are dead-lettered (`too-deeply-nested`). Default 64. */
+  maxJsonDepth?: number;
 }
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export class AmqpTransport implements Transport {
   private readonly manager: ConnectionManager;
@@ -68,10 +77,13 @@ export class AmqpTransport implements Transport {
 
   publish(envelope: Envelope, route: PublishRoute): Promise<void> {
     if (this.closing !== undefined) return Promise.reject(new TransportClosedError());
+    const content = serializeEnvelope(envelope);
+    const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (content.length > limit) return Promise.reject(new MessageTooLargeError(content.length, limit));
     return this.publisher.publish({
       exchange: route.exchange,
       routingKey: route.routingKey,
-      content: serializeEnvelope(envelope),
+      content,
       options: {
         messageId: envelope.id,
         contentType: CONTENT_TYPE,
@@ -80,6 +92,7 @@ export class AmqpTransport implements Transport {
         persistent: route.persistent ?? true,
         mandatory: route.mandatory ?? true,
         priority: route.priority ?? 0,
+        headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
         ...(envelope.correlationid === undefined ? {} : { correlationId: envelope.correlationid }),
       },
     });
@@ -92,7 +105,15 @@ export class AmqpTransport implements Transport {
     const consumer = new AmqpConsumer(
       this.manager,
       this.publisher,
-      { queue, prefetch: spec.prefetch ?? this.options.defaultPrefetch ?? 100, handler, onOutcome: spec.onOutcome, redeclare: () => this.redeclare() },
+      {
+        queue,
+        prefetch: spec.prefetch ?? this.options.defaultPrefetch ?? 100,
+        handler,
+        onOutcome: spec.onOutcome,
+        redeclare: () => this.redeclare(),
+        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+      },
       this.log,
     );
     this.consumers.add(consumer);
@@ -106,7 +127,11 @@ export class AmqpTransport implements Transport {
       queue: spec.queue,
       cancel: async (options) => {
         this.consumers.delete(consumer);
-        await consumer.cancel(options?.timeoutMs ?? 10_000);
+        const timeoutMs = options?.timeoutMs ?? 10_000;
+        // EventClient.close() cancels its subscriptions before closing the transport, so this is
+        // where a shutdown that gave up on running handlers must say so (shutdown() never sees them).
+        const drained = await consumer.cancel(timeoutMs);
+        if (!drained) this.log({ level: 'warn', event: 'amqp.consumer.cancel_timeout', queue: spec.queue, timeoutMs, inFlight: consumer.health().inFlight });
       },
     };
   }
@@ -129,6 +154,7 @@ export class AmqpTransport implements Transport {
       reconnects: this.manager.reconnects,
     };
     if (this.manager.lastError !== undefined) health.lastError = this.manager.lastError;
+    if (this.manager.blockedReason !== undefined) health.blocked = this.manager.blockedReason;
     return health;
   }
 

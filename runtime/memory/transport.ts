@@ -47,7 +47,7 @@ export class MemoryTransport implements Transport {
 
   async publish(envelope: Envelope, route: PublishRoute): Promise<void> {
     this.assertOpen();
-    this.route(serializeEnvelope(envelope), route, undefined);
+    this.route(serializeEnvelope(envelope), route, undefined, envelope.tenantid);
     this.history.push({ envelope: structuredClone(envelope), route: { ...route } });
   }
 
@@ -77,7 +77,7 @@ export class MemoryTransport implements Transport {
       }, options.timeoutMs);
       this.replies.set(replyTo, { resolve, reject, timer });
       try {
-        this.route(serializeEnvelope(envelope), route, replyTo);
+        this.route(serializeEnvelope(envelope), route, replyTo, envelope.tenantid);
         this.history.push({ envelope: structuredClone(envelope), route: { ...route } });
       } catch (error) {
         clearTimeout(timer);
@@ -142,8 +142,9 @@ export class MemoryTransport implements Transport {
     });
   }
 
-  private route(content: Buffer, route: PublishRoute, replyTo: string | undefined): void {
-    const targets = this.resolveTargets(route.exchange, route.routingKey);
+  private route(content: Buffer, route: PublishRoute, replyTo: string | undefined, tenant: string | undefined): void {
+    // As the AMQP binding does: a tenant-bound queue takes its tenant's events and those of no tenant.
+    const targets = this.resolveTargets(route.exchange, route.routingKey).filter((queue) => route.exchange === '' || queue.spec.tenant === undefined || tenant === undefined || queue.spec.tenant === tenant);
     if (targets.length === 0 && (route.mandatory ?? true)) throw new UnroutableError(route.exchange, route.routingKey);
     for (const queue of targets) {
       const message = { content, exchange: route.exchange, routingKey: route.routingKey, priority: route.priority ?? 0, attempt: 1, redelivered: false, seq: this.seq++ };
