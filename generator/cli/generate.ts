@@ -7,11 +7,12 @@ import { parseArgs } from 'node:util';
 import { emit } from '../emit/emit.js';
 import { diffOutput, writeOutput } from '../emit/write.js';
 import { loadCatalog } from '../model/load-catalog.js';
+import { watchCatalog } from '../watch/watch.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
 import { readConfig } from './config.js';
 import type { CommandContext } from './context.js';
 
-const HELP = `Usage: eventsmith generate [--catalog DIR|FILE] [--out DIR] [--check] [--strict] [--config FILE]
+const HELP = `Usage: eventsmith generate [--catalog DIR|FILE] [--out DIR] [--check | --watch] [--strict] [--config FILE]
 
 Generates into the output folder: EVENT_TYPES constants, zod schemas and types per event version,
 a registry, JSON Schema per event version and a catalogue snapshot. The folder is replaced as a
@@ -21,6 +22,8 @@ Options:
   --catalog DIR|FILE  catalogue folder (searched recursively) or one document   [default: catalog]
   --out DIR           output folder                                              [default: generated]
   --check             write nothing; exit 1 and list the stale files when the output is out of date
+  --watch             generate, then again on every save of a catalogue file (re-parses only what
+                      changed, rewrites only the output files that changed); Ctrl+C stops
   --strict            require every eventsmith metadata field on every event
   --config FILE       config file [default: eventsmith.config.json|.yaml|.yml in the working directory]
   -h, --help          show this help
@@ -38,22 +41,23 @@ export const generateCommand: Command = {
         catalog: { type: 'string' },
         out: { type: 'string' },
         check: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
         strict: { type: 'boolean' },
         config: { type: 'string' },
       },
       allowPositionals: false,
       strict: true,
     });
+    if (values.watch && values.check) throw usageError('--watch and --check cannot be used together');
     const config = readConfig(ctx.cwd, values.config);
-    return generate(
-      {
-        catalog: values.catalog ? path.resolve(ctx.cwd, values.catalog) : (config.catalog ?? path.resolve(ctx.cwd, 'catalog')),
-        out: values.out ? path.resolve(ctx.cwd, values.out) : (config.out ?? path.resolve(ctx.cwd, 'generated')),
-        check: values.check,
-        strict: values.strict ?? config.strict ?? false,
-      },
-      ctx,
-    );
+    const options: GenerateOptions = {
+      catalog: values.catalog ? path.resolve(ctx.cwd, values.catalog) : (config.catalog ?? path.resolve(ctx.cwd, 'catalog')),
+      out: values.out ? path.resolve(ctx.cwd, values.out) : (config.out ?? path.resolve(ctx.cwd, 'generated')),
+      check: values.check,
+      strict: values.strict ?? config.strict ?? false,
+    };
+    if (values.watch) return watchCatalog(options, ctx);
+    return generate(options, ctx);
   },
 };
 
@@ -87,6 +91,11 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
   const changed = diff.added.length + diff.changed.length + diff.removed.length;
   ctx.out(`eventsmith: ${types} events (${catalog.events.length} versions) → ${outDisplay}: ${files.size} files, ${changed} changed, in ${seconds}s`);
   return EXIT_OK;
+}
+
+/** Reported by main like parseArgs' own errors: the message and a pointer to --help. */
+function usageError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
 }
 
 function displayPath(cwd: string, target: string): string {

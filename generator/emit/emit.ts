@@ -17,14 +17,60 @@ const HEADER = `// ${GENERATED_MARKER} from the event catalogue. DO NOT EDIT.\n/
 const JSON_COMMENT = `${GENERATED_MARKER} from the event catalogue. DO NOT EDIT.`;
 
 export function emit(catalog: Catalog): Map<string, string> {
+  jsonSchemas = new Map();
+  fragments.startEmit();
+  try {
+    return emitFiles(catalog);
+  } finally {
+    jsonSchemas = undefined;
+    fragments.endEmit();
+  }
+}
+
+/**
+ * Code fragments of one event (its zod expression, its JSON Schema literal) by the text of what
+ * they are made from, kept from one emit to the next. A process that emits again after a small
+ * change (`generate --watch`) rebuilds only the fragments of events that changed. Fragments not
+ * used by the latest emit are dropped, so the memo never outgrows one catalogue.
+ */
+class FragmentMemo {
+  private previous = new Map<string, string>();
+  private current = new Map<string, string>();
+
+  startEmit(): void {
+    this.current = new Map();
+  }
+
+  endEmit(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  get(key: string, build: () => string): string {
+    let value = this.current.get(key) ?? this.previous.get(key);
+    if (value === undefined) value = build();
+    this.current.set(key, value);
+    return value;
+  }
+}
+
+const fragments = new FragmentMemo();
+
+/** What a payload's zod expression depends on besides the payload: definitions and their names. */
+function definitionsKey(catalog: Catalog, names: CatalogNames): string {
+  return JSON.stringify([catalog.definitions, Object.keys(catalog.definitions).map((name) => names.definition(name).schemaName)]);
+}
+
+function emitFiles(catalog: Catalog): Map<string, string> {
   const names = new CatalogNames(catalog);
   const files = new Map<string, string>();
   const domains = groupByDomain(catalog.events);
 
   files.set('event-types.ts', render('event-types', eventTypesView(domains, names)));
   files.set('definitions.ts', render('definitions', definitionsView(catalog, names)));
+  const defsKey = definitionsKey(catalog, names);
   for (const [domain, events] of domains) {
-    files.set(`${domainModule(domain)}.ts`, render('domain-schemas', domainView(catalog, events, names)));
+    files.set(`${domainModule(domain)}.ts`, render('domain-schemas', domainView(catalog, events, names, defsKey)));
   }
   files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
   files.set('topology.ts', render('topology', topologyView(catalog, HEADER)));
@@ -33,7 +79,8 @@ export function emit(catalog: Catalog): Map<string, string> {
   for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
   files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
   for (const event of catalog.events) {
-    files.set(`json-schema/${eventSchemaId(event)}`, `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`);
+    const schemaKey = `${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`;
+    files.set(`json-schema/${eventSchemaId(event)}`, fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`));
   }
   files.set('catalog.snapshot.json', `${stableJson({ $comment: JSON_COMMENT, format: 'eventsmith-catalog-snapshot', formatVersion: 1, catalog })}\n`);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
@@ -84,7 +131,7 @@ function definitionsView(catalog: Catalog, names: CatalogNames) {
   };
 }
 
-function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames) {
+function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string) {
   const used = new Set(events.flatMap((e) => directRefs(e.payload)));
   return {
     header: HEADER,
@@ -94,8 +141,8 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       typeLabel: event.type,
       version: event.version,
       doc: docComment(eventDoc(event)),
-      zod: zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions }),
-      jsonSchema: jsonLiteral(eventJsonSchema(catalog, event)),
+      zod: fragments.get(`zod\0${defsKey}\0${JSON.stringify(event.payload)}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
+      jsonSchema: fragments.get(`json\0${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
     })),
     latest: latestOnly(events).map((event) => ({
       ...names.event(event),
@@ -147,7 +194,18 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
   ];
 }
 
+/** Each event's JSON Schema is both a file and a constant in its domain module: built once per emit. */
+let jsonSchemas: Map<CatalogEvent, JsonSchemaObject> | undefined;
+
 function eventJsonSchema(catalog: Catalog, event: CatalogEvent): JsonSchemaObject {
+  const cached = jsonSchemas?.get(event);
+  if (cached) return cached;
+  const schema = buildEventJsonSchema(catalog, event);
+  jsonSchemas?.set(event, schema);
+  return schema;
+}
+
+function buildEventJsonSchema(catalog: Catalog, event: CatalogEvent): JsonSchemaObject {
   const header: Record<string, JsonValue> = { $id: eventSchemaId(event), $comment: JSON_COMMENT, title: `${event.type} v${event.version}` };
   if (event.description) header.description = event.description;
   return standaloneSchema(event.payload, catalog.definitions, header);

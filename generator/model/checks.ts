@@ -2,11 +2,12 @@
  * Checks that need the whole catalogue: duplicate event versions, names that clash once they are
  * identifiers, tenant scoping, replies, and examples that must validate against their payload.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { SourceSet } from '../load/sources.js';
 import type { BuiltCatalog, EventOrigin } from './build.js';
-import type { CatalogEvent, JsonSchema } from './catalog.js';
+import type { CatalogEvent, JsonSchema, JsonSchemaObject } from './catalog.js';
+import { surelyValid } from './example-check.js';
 import { constantName, pascalName } from './identifiers.js';
 import { eventSchemaId, standaloneSchema } from './json-schema.js';
 
@@ -70,25 +71,71 @@ function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSche
   return Array.isArray(schema.allOf) && schema.allOf.some((branch) => requiresTenant(branch as JsonSchema, definitions));
 }
 
+/**
+ * Compiled example validators, by the text of their schema. Compiling is most of the cost of the
+ * checks; a process that loads the catalogue again (`generate --watch`) compiles only the schemas
+ * that changed. Validators of schemas no longer in the catalogue are dropped on each load.
+ */
+let cachedAjv: Ajv | undefined;
+let cachedValidators = new Map<string, ValidateFunction>();
+
+function exampleAjv(): Ajv {
+  // Each validator runs on a handful of examples, so ajv's code optimisation passes (which cost as
+  // much as generating the code) would not pay for themselves. Validation results are the same.
+  cachedAjv ??= addFormats(new Ajv({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } }));
+  return cachedAjv;
+}
+
 function checkExamples(sources: SourceSet, built: BuiltCatalog, at: (e: CatalogEvent) => EventOrigin): void {
-  const ajv = addFormats(new Ajv({ strict: false, allErrors: true, validateSchema: false }));
+  const withExamples: CatalogEvent[] = [];
+  const schemas: JsonSchemaObject[] = [];
   for (const event of built.catalog.events) {
     if (event.examples.length === 0) continue;
-    const { file, pointer } = at(event);
-    let validate;
-    try {
-      validate = ajv.compile(standaloneSchema(event.payload, built.catalog.definitions));
-    } catch (error) {
-      sources.report(file, [...pointer, 'payload'], 'invalid-schema', `the payload schema of '${event.type}' cannot be compiled: ${(error as Error).message}`, 'Fix the JSON Schema (a pattern that is not a valid regular expression is the usual cause).');
-      continue;
+    const schema = standaloneSchema(event.payload, built.catalog.definitions);
+    // Examples the interpreter is sure ajv accepts need no compiled validator (see example-check.ts).
+    if (event.examples.every((example) => surelyValid(schema, example.payload))) continue;
+    withExamples.push(event);
+    schemas.push(schema);
+  }
+  const keys = schemas.map((schema) => JSON.stringify(schema));
+  const wanted = new Set(keys);
+  for (const [key, validate] of cachedValidators) {
+    if (!wanted.has(key)) {
+      cachedAjv?.removeSchema(validate.schema as object);
+      cachedValidators.delete(key);
     }
+  }
+  if (withExamples.length === 0) return;
+  // Created only when an example needs it: setting ajv up costs as much as a hundred compiles.
+  const ajv = exampleAjv();
+  let compileFailed = false;
+  withExamples.forEach((event, index) => {
+    const { file, pointer } = at(event);
+    const key = keys[index]!;
+    let validate = cachedValidators.get(key);
+    if (validate === undefined) {
+      try {
+        validate = ajv.compile(schemas[index]!);
+      } catch (error) {
+        compileFailed = true;
+        sources.report(file, [...pointer, 'payload'], 'invalid-schema', `the payload schema of '${event.type}' cannot be compiled: ${(error as Error).message}`, 'Fix the JSON Schema (a pattern that is not a valid regular expression is the usual cause).');
+        return;
+      }
+      cachedValidators.set(key, validate);
+    }
+    const check = validate;
     event.examples.forEach((example, i) => {
-      if (validate(example.payload)) return;
-      const first = validate.errors?.[0];
+      if (check(example.payload)) return;
+      const first = check.errors?.[0];
       if (!first) return;
       const examplePointer = [...pointer, 'examples', String(i), 'payload', ...instanceSegments(first)];
       sources.report(file, examplePointer, 'invalid-example', `example ${example.name ? `'${example.name}' ` : ''}of '${event.type}' v${event.version} does not match its payload schema: ${describeError(first)}`, 'Fix the example so that it validates, or fix the schema if the example is right.');
     });
+  });
+  if (compileFailed) {
+    // A failed compile may leave parts of the schema registered; start the next load afresh.
+    cachedAjv = undefined;
+    cachedValidators = new Map();
   }
 }
 

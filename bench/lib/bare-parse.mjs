@@ -1,0 +1,29 @@
+/**
+ * The baseline of the generation and check benchmarks: @asyncapi/parser alone, parsing each
+ * document of one or more catalogues once (one Parser for the run, `source` set so relative $refs
+ * resolve), as any tool built on the parser must. Prints the number of documents and errors.
+ *
+ *   node bench/lib/bare-parse.mjs DIR [DIR…]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Parser } from '@asyncapi/parser';
+
+const dirs = process.argv.length > 2 ? process.argv.slice(2) : ['.'];
+const documents = dirs.flatMap((arg) => {
+  const dir = path.resolve(arg);
+  return readdirSync(dir, { recursive: true })
+    .map((rel) => path.join(dir, String(rel)))
+    .filter((file) => /\.(ya?ml|json)$/.test(file))
+    .filter((file) => /^asyncapi\s*:/m.test(readFileSync(file, 'utf8')))
+    .sort();
+});
+const parser = new Parser();
+let errors = 0;
+for (const file of documents) {
+  const result = await parser.parse(readFileSync(file, 'utf8'), { source: file });
+  errors += result.diagnostics.filter((d) => d.severity === 0).length;
+  if (!result.document) errors++;
+}
+process.stdout.write(`${documents.length} documents, ${errors} errors\n`);
+process.exitCode = errors > 0 ? 1 : 0;

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: every benchmark of eventsmith, one table (markdown, on stdout), and
+ * bench/results.json. Every comparison is a ratio measured side by side in the same run (median of
+ * per-run ratios); progress goes to stderr.
+ *
+ *   npm run bench                 # everything, under 10 minutes on a 2-core machine
+ *   npm run bench -- --quick      # a small subset in under a minute (CI runs it so the code cannot rot)
+ *   npm run bench -- --only generation,runtime
+ *
+ * Needs a build (`npm run bench` builds first) and, for the runtime and memory sections, RabbitMQ
+ * on RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672) with rabbitmqctl on the PATH; without
+ * a broker those rows say "not available".
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchCheck } from './check.mjs';
+import { benchGeneration } from './generation.mjs';
+import { benchMemory } from './memory.mjs';
+import { benchRuntime } from './runtime.mjs';
+import { benchValidation } from './validation.mjs';
+import { benchWatch } from './watch.mjs';
+import { fmt, log } from './lib/stats.mjs';
+import { rabbitmqVersion } from './lib/vhost.mjs';
+
+// A broker that drops every connection (other test suites share it) must fail a row, not the run.
+process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error instanceof Error ? error.message : String(error)}`));
+
+const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'validation', 'memory'];
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const quick = values.quick;
+const only = new Set(values.only ? values.only.split(',').map((s) => s.trim()) : SECTIONS);
+for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`unknown section '${name}'; sections: ${SECTIONS.join(', ')}`);
+
+const CONFIG = quick
+  ? { sizes: [10], runsFor: () => 1, watch: { events: 10, edits: 2 }, check: { events: 10, changes: 5, runs: 1 } }
+  : { sizes: [10, 100, 1000, 5000], runsFor: (n) => (n >= 5000 ? 1 : n >= 1000 ? 5 : 3), watch: { events: 1000, edits: 5 }, check: { events: 1000, changes: 50, runs: 2 } };
+
+function machine() {
+  const freeH = (() => {
+    try {
+      return execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.split(/\s+/)[1] ?? '?';
+    } catch {
+      return `${(os.totalmem() / 2 ** 30).toFixed(0)}Gi`;
+    }
+  })();
+  return { cpus: os.availableParallelism?.() ?? os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?', memory: freeH, node: process.version, platform: `${os.type()} ${os.release()}` };
+}
+
+async function section(name, run) {
+  if (!only.has(name)) return undefined;
+  const started = performance.now();
+  log(`== ${name}`);
+  try {
+    const result = await run();
+    log(`   ${name} took ${fmt.s(performance.now() - started)}`);
+    return result;
+  } catch (error) {
+    log(`   ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { available: false, reason: `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  }
+}
+
+const startedAt = new Date();
+const loadBefore = os.loadavg();
+const started = performance.now();
+const results = { quick, startedAt: startedAt.toISOString(), machine: { ...machine(), rabbitmq: await rabbitmqVersion() } };
+results.generation = await section('generation', () => benchGeneration({ sizes: CONFIG.sizes, runsFor: CONFIG.runsFor }));
+results.watch = await section('watch', () => benchWatch(CONFIG.watch));
+results.check = await section('check', () => benchCheck(CONFIG.check));
+results.runtime = await section('runtime', () => benchRuntime({ quick }));
+results.validation = await section('validation', () => benchValidation({ quick }));
+results.memory = await section('memory', () => benchMemory({ quick }));
+results.seconds = (performance.now() - started) / 1000;
+results.loadAverage = { before: loadBefore, after: os.loadavg() };
+
+// ---------------------------------------------------------------- the table
+
+const rows = [];
+const row = (benchmark, ours, baseline, ratio, target, met) => rows.push({ benchmark, ours, baseline, ratio, target, verdict: met === undefined ? '' : met ? 'met' : '**missed**' });
+const na = (benchmark, reason, target = '') => rows.push({ benchmark, ours: 'not available', baseline: reason, ratio: '', target, verdict: '' });
+
+if (Array.isArray(results.generation)) {
+  for (const g of results.generation) {
+    const target = g.events === 1000 ? '≤ 1.30×' : '';
+    row(`generate, ${g.events.toLocaleString('en')} events (wall, peak RSS; ${g.runs} run${g.runs === 1 ? '' : 's'})`, `${fmt.s(g.oursMs)}, ${fmt.mb(g.oursRss)}`, `bare parse ${fmt.s(g.bareMs)}, ${fmt.mb(g.bareRss)}`, `${fmt.ratio(g.ratio)} (CPU ${fmt.ratio(g.cpuRatio)})`, target, target ? g.ratio <= 1.3 : undefined);
+  }
+} else if (results.generation) na('generate', results.generation.reason, '≤ 1.30×');
+
+if (results.watch?.latencyMs !== undefined) {
+  const w = results.watch;
+  row(`watch: save one domain file → output rewritten, ${w.events.toLocaleString('en')} events`, fmt.ms(w.latencyMs), `warm parse of that document ${fmt.ms(w.bareParseMs)}`, fmt.ratio(w.ratio), '< 500 ms', w.latencyMs < 500);
+} else if (results.watch) na('watch', results.watch.reason, '< 500 ms');
+
+if (results.check?.available) {
+  const c = results.check;
+  row(`check, ${c.events.toLocaleString('en')} events vs ${c.changes} changes (${c.kinds} kinds)`, `${fmt.s(c.oursMs)}, ${fmt.mb(c.oursRss)}`, `bare parse of both ${fmt.s(c.bareMs)}, ${fmt.mb(c.bareRss)}`, `${fmt.ratio(c.ratio)} (CPU ${fmt.ratio(c.cpuRatio)})`, '≤ 1.50×', c.ratio <= 1.5);
+} else if (results.check) na('check', results.check.reason, '≤ 1.50×');
+
+const rt = results.runtime;
+if (rt?.available) {
+  const raw = (group) => fmt.rate(group.amqplib.rate, ' msg/s');
+  const cpu = (kind, client) => {
+    const micros = kind === 'consume' ? rt.cpuMicrosPerMessage?.consume?.[client] : rt.cpuMicrosPerMessage?.publish?.[`${kind} ${client}`];
+    return micros === undefined ? '' : ` (${micros.toFixed(0)} µs CPU/msg)`;
+  };
+  const clientRows = (label, kind, group, target, met) => {
+    const baseline = `amqplib ${raw(group)}${cpu(kind, 'amqplib')}`;
+    row(`${label}: eventsmith`, `${fmt.rate(group.eventsmith.rate, ' msg/s')}${cpu(kind, 'eventsmith')}`, baseline, fmt.ratio(group.eventsmith.vsRaw), target, met);
+    for (const client of ['eventsmith transport only', 'rascal', 'amqp-connection-manager', 'amqplib (plain queue)']) {
+      if (group[client]) row(`${label}: ${client}`, `${fmt.rate(group[client].rate, ' msg/s')}${cpu(kind, client)}`, baseline, fmt.ratio(group[client].vsRaw), '', undefined);
+    }
+  };
+  clientRows('publish, 1,000 unconfirmed in flight', 'window', rt.publishWindow, '≥ 0.90×', rt.publishWindow.eventsmith.vsRaw >= 0.9);
+  clientRows('publish, awaiting each', 'await', rt.publishAwait, '', undefined);
+  clientRows('consume, prefetch 100', 'consume', rt.consume, '≥ 0.90×', rt.consume.eventsmith.vsRaw >= 0.9);
+  const l = rt.latency;
+  row(`end-to-end latency p50 / p99 at ${l.rate.toLocaleString('en')} events/s`, `${fmt.ms(l.eventsmith.p50)} / ${fmt.ms(l.eventsmith.p99)}`, `amqplib ${fmt.ms(l.amqplib.p50)} / ${fmt.ms(l.amqplib.p99)}`, fmt.ratio(l.eventsmith.p99 / l.amqplib.p99), 'p99 < 25 ms', l.eventsmith.p99 < 25);
+} else if (rt) na('runtime (publish, consume, latency)', rt.reason, '≥ 0.90×');
+
+if (Array.isArray(results.validation)) {
+  for (const v of results.validation) {
+    row(`validate ${v.case}: zod (z.compile)`, fmt.rate(v.zodOps, ' ops/s'), `ajv ${fmt.rate(v.ajvOps, ' ops/s')} (allErrors ${fmt.rate(v.ajvAllErrorsOps, '/s')})`, fmt.ratio(v.ratio), '≥ 1.00×', v.ratio >= 1);
+  }
+} else if (results.validation) na('validation', results.validation.reason, '≥ 1.00×');
+
+if (results.memory?.available) {
+  const m = results.memory;
+  const heap = m.heapAfterGcAtWarmup === undefined ? '' : `live heap after GC ${(m.heapAfterGcAtWarmup / 2 ** 20).toFixed(1)} → ${(m.heapAfterGcAtEnd / 2 ** 20).toFixed(1)} MB`;
+  row(`consumer RSS across ${m.messages.toLocaleString('en')} messages (after ${m.warmup.toLocaleString('en')} warm-up)`, `${fmt.mb(m.rssAtWarmup)} → peak ${fmt.mb(m.rssPeakAfterWarmup)}`, heap, `+${(m.growth * 100).toFixed(1)}%`, '≤ +10%', m.growth <= 0.1);
+} else if (results.memory) na('consumer memory', results.memory.reason, '≤ +10%');
+
+const header = ['benchmark', 'eventsmith', 'baseline (same run)', 'ratio', 'target', ''];
+const lines = [
+  `| ${header.join(' | ')} |`,
+  `| ${header.map(() => '---').join(' | ')} |`,
+  ...rows.map((r) => `| ${[r.benchmark, r.ours, r.baseline, r.ratio, r.target, r.verdict].join(' | ')} |`),
+];
+const m = results.machine;
+const loadNote = `load average ${results.loadAverage.before.map((v) => v.toFixed(1)).join(' ')} before, ${results.loadAverage.after.map((v) => v.toFixed(1)).join(' ')} after`;
+process.stdout.write(
+  `\neventsmith benchmarks${quick ? ' (--quick)' : ''}, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${m.cpus} cores (${m.cpuModel}), ${m.memory} memory, Node ${m.node}, RabbitMQ ${m.rabbitmq}; ${loadNote}; ${results.seconds.toFixed(0)} s\n\n${lines.join('\n')}\n\n`,
+);
+results.table = rows;
+const target = fileURLToPath(new URL('./results.json', import.meta.url));
+writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);
+log(`results written to bench/results.json`);

@@ -1,0 +1,93 @@
+/**
+ * Watch mode: `eventsmith generate --watch` on the N-event catalogue; the time from saving one
+ * domain file (a changed event description) to the output being rewritten, seen from outside (the
+ * domain's generated schema module holding the new text). Side by side, in this process: a warm
+ * @asyncapi/parser parse of the same saved document, the least any re-generation must pay.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Parser } from '@asyncapi/parser';
+import { CLI } from './generation.mjs';
+import { log, median, medianRatio, sleep } from './lib/stats.mjs';
+import { DOMAINS, makeCatalog } from './make-catalog.mjs';
+
+async function until(condition, timeoutMs, pollMs = 2) {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) return false;
+    await sleep(pollMs);
+  }
+  return true;
+}
+
+function readOr(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export async function benchWatch({ events, edits }) {
+  const work = mkdtempSync(path.join(os.tmpdir(), `eventsmith-bench-watch-${events}-`));
+  const { dir } = makeCatalog(events, path.join(work, 'catalog'));
+  const out = path.join(work, 'generated');
+  const child = spawn(process.execPath, [CLI, 'generate', '--watch', '--strict', '--catalog', dir, '--out', out], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const parser = new Parser();
+  try {
+    if (!(await until(() => /watching/.test(stdout), 600_000, 50))) throw new Error(`watch did not start:\n${stderr}`);
+    const latencies = [];
+    const reported = [];
+    const bare = [];
+    for (let i = 0; i < edits; i++) {
+      const domain = DOMAINS[i % DOMAINS.length];
+      const file = path.join(dir, `${domain}.yaml`);
+      const text = readFileSync(file, 'utf8');
+      // The first event of the domain is `<domain>.account_created`.
+      const marker = `Edit ${i} of the benchmark.`;
+      const edited = text.replace(/(description: Emitted by the \S+ service once the account is created;[^\n]*?)( Edit \d+ of the benchmark\.)?\n/, `$1 ${marker}\n`);
+      // The description lands in the event's doc comment in its domain's schema module.
+      const target = path.join(out, 'schemas', `${domain}.ts`);
+      const lines = stdout.split('\n').length;
+      const started = performance.now();
+      writeFileSync(file, edited);
+      if (!(await until(() => readOr(target).includes(marker), 60_000))) throw new Error(`edit ${i} never reached ${target}:\n${stderr.slice(-2000)}`);
+      latencies.push(performance.now() - started);
+      await until(() => stdout.split('\n').length > lines, 10_000);
+      const line = stdout.trim().split('\n').at(-1);
+      const seconds = /in (\d+\.\d+)s/.exec(line);
+      if (seconds) reported.push(Number(seconds[1]) * 1000);
+      // The warm parse of the same document, right after, on the same machine.
+      await sleep(200);
+      const parseStarted = performance.now();
+      const result = await parser.parse(edited, { source: file });
+      bare.push(performance.now() - parseStarted);
+      if (!result.document) throw new Error('bare parse failed');
+    }
+    const row = {
+      events,
+      edits,
+      latencyMs: median(latencies),
+      reportedMs: median(reported),
+      bareParseMs: median(bare),
+      ratio: medianRatio(latencies, bare),
+      samples: latencies,
+      bareSamples: bare,
+    };
+    log(`watch ${events} events: save → output ${row.latencyMs.toFixed(0)} ms (runs ${latencies.map((l) => l.toFixed(0)).join(' ')}), warm parse of that one document ${row.bareParseMs.toFixed(0)} ms, ratio ${row.ratio.toFixed(2)}`);
+    return row;
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((resolve) => {
+      if (child.exitCode !== null) resolve();
+      else child.on('exit', resolve);
+    });
+    rmSync(work, { recursive: true, force: true });
+  }
+}

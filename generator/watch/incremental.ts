@@ -1,0 +1,219 @@
+/**
+ * The catalogue kept in memory between rebuilds of `generate --watch`. A file is read and parsed as
+ * YAML again only when its content changed (by content hash), and a document goes through
+ * @asyncapi/parser again only when its own content or the content of a file it reaches through
+ * `$ref` changed. The model, the checks and the emitted files are then rebuilt from the cached
+ * parts, exactly as a cold `generate` builds them.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CatalogError } from '../load/diagnostics.js';
+import { discoverCatalog, DiscoveryError } from '../load/discover.js';
+import { parseDocuments, type ParsedDocument } from '../load/parse.js';
+import { SourceSet, type SourceFile } from '../load/sources.js';
+import { buildCatalog } from '../model/build.js';
+import type { Catalog } from '../model/catalog.js';
+import { checkCatalog } from '../model/checks.js';
+
+export interface IncrementalOptions {
+  strict: boolean;
+  cwd: string;
+}
+
+export interface IncrementalResult {
+  catalog: Catalog;
+  /** Catalogue root (documents are searched under it). */
+  root: string;
+  /** Documents that went through the parser in this run (paths relative to the root). */
+  reparsed: string[];
+  /** Every catalogue file this run read (documents and the fragments they reach), absolute. */
+  files: string[];
+  /** True when nothing the model depends on changed since the last successful load (same model). */
+  unchanged: boolean;
+}
+
+interface CachedFile {
+  hash: string;
+  file: SourceFile | undefined;
+}
+
+interface CachedDocument {
+  /** Hash over the document's content and the content of every file it reaches. */
+  key: string;
+  parsed: ParsedDocument;
+}
+
+const MISSING = 'missing';
+
+function hashText(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/**
+ * A SourceSet that hands out the SourceFile of a previous run when the file's content is the same,
+ * so unchanged files are not parsed as YAML again. Within one run each file is read once.
+ */
+class CachedSourceSet extends SourceSet {
+  private readonly thisRun = new Map<string, CachedFile>();
+
+  constructor(
+    root: string,
+    cwd: string,
+    private readonly cache: Map<string, CachedFile>,
+  ) {
+    super(root, cwd);
+  }
+
+  override load(abs: string): SourceFile | undefined {
+    return this.entry(abs).file;
+  }
+
+  /** Content hash of `abs` as this run saw it ('missing' when it cannot be read). */
+  hashOf(abs: string): string {
+    return this.entry(abs).hash;
+  }
+
+  readFiles(): string[] {
+    return [...this.thisRun.entries()].filter(([, entry]) => entry.file !== undefined).map(([abs]) => abs).sort();
+  }
+
+  private entry(abs: string): CachedFile {
+    const seen = this.thisRun.get(abs);
+    if (seen) return seen;
+    let text: string | undefined;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const hash = text === undefined ? MISSING : hashText(text);
+    const cached = this.cache.get(abs);
+    let entry: CachedFile;
+    if (cached && cached.hash === hash && cached.file !== undefined) {
+      entry = cached;
+    } else {
+      // Parsed (and its problems reported) by the SourceSet itself, exactly as in a cold run.
+      const file = super.load(abs);
+      entry = { hash: file ? hashText(file.text) : hash, file };
+      if (file) this.cache.set(abs, entry);
+      else this.cache.delete(abs);
+    }
+    this.thisRun.set(abs, entry);
+    return entry;
+  }
+}
+
+export class IncrementalCatalog {
+  private readonly files = new Map<string, CachedFile>();
+  private readonly documents = new Map<string, CachedDocument>();
+  /** The last successful load, and the documents (with their keys) it was built from. */
+  private last: { fingerprint: string; result: IncrementalResult } | undefined;
+
+  constructor(
+    readonly target: string,
+    private readonly options: IncrementalOptions,
+  ) {}
+
+  /** Loads the catalogue, reusing what did not change; throws a CatalogError listing every problem. */
+  async load(): Promise<IncrementalResult> {
+    let discovered;
+    try {
+      discovered = discoverCatalog(this.target);
+    } catch (error) {
+      if (error instanceof DiscoveryError) {
+        throw new CatalogError([{ code: 'no-catalog', file: this.target, line: 0, column: 0, message: error.message, hint: 'Point --catalog at a folder of AsyncAPI documents or at one document.' }]);
+      }
+      throw error;
+    }
+    const sources = new CachedSourceSet(discovered.root, this.options.cwd, this.files);
+    const parsed: ParsedDocument[] = [];
+    const reparsed: string[] = [];
+    for (const abs of discovered.documents) {
+      const key = this.documentKey(sources, abs);
+      const cached = this.documents.get(abs);
+      if (cached && key !== undefined && cached.key === key) {
+        parsed.push(cached.parsed);
+        continue;
+      }
+      this.documents.delete(abs);
+      reparsed.push(path.relative(discovered.root, abs).split(path.sep).join('/'));
+      const before = sources.diagnostics.length;
+      const [result] = await parseDocuments(sources, [abs]);
+      if (result) {
+        parsed.push(result);
+        // Only documents that parsed without a problem are kept: a broken one is parsed again (and
+        // its problems reported again) on every run until it is fixed.
+        if (key !== undefined && sources.diagnostics.length === before) this.documents.set(abs, { key, parsed: result });
+      }
+    }
+    // Documents that were deleted or stopped being documents are forgotten.
+    const current = new Set(discovered.documents);
+    for (const abs of [...this.documents.keys()]) if (!current.has(abs)) this.documents.delete(abs);
+
+    // Same documents, same content, same fragments: the model is the one built last time.
+    const fingerprint = discovered.documents.map((abs) => `${abs}\0${this.documents.get(abs)?.key ?? ''}`).join('\0');
+    if (reparsed.length === 0 && this.last !== undefined && this.last.fingerprint === fingerprint && sources.diagnostics.length === 0) {
+      return { ...this.last.result, reparsed: [], unchanged: true };
+    }
+    this.last = undefined;
+
+    const built = buildCatalog(sources, parsed, { strict: this.options.strict });
+    if (sources.diagnostics.length === 0) checkCatalog(sources, built);
+    if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics);
+    const files = sources.readFiles();
+    const used = new Set(files);
+    for (const abs of [...this.files.keys()]) if (!used.has(abs)) this.files.delete(abs);
+    const result: IncrementalResult = { catalog: built.catalog, root: discovered.root, reparsed, files, unchanged: false };
+    this.last = { fingerprint, result };
+    return result;
+  }
+
+  /**
+   * Hash over the document and every file it reaches through `$ref` (following references in the
+   * files reached, too); undefined when the document cannot be read or parsed as YAML.
+   */
+  private documentKey(sources: CachedSourceSet, abs: string): string | undefined {
+    const document = sources.load(abs);
+    if (!document) return undefined;
+    const reached = new Map<string, string>();
+    const queue = [abs];
+    while (queue.length > 0) {
+      const current = queue.pop()!;
+      if (reached.has(current)) continue;
+      reached.set(current, sources.hashOf(current));
+      const file = sources.load(current);
+      if (!file) continue;
+      for (const ref of externalRefs(file.value)) queue.push(path.resolve(path.dirname(current), ref));
+    }
+    const hash = createHash('sha1');
+    for (const [file, fileHash] of [...reached.entries()].sort(([a], [b]) => a.localeCompare(b))) hash.update(file).update('\0').update(fileHash).update('\0');
+    return hash.digest('hex');
+  }
+}
+
+/** File parts of every `$ref` in `value` that points into another file (remote ones excluded). */
+function externalRefs(value: unknown): Set<string> {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node)) {
+        if (key === '$ref' && typeof child === 'string') {
+          const hash = child.indexOf('#');
+          const filePart = hash === -1 ? child : child.slice(0, hash);
+          if (filePart !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(filePart)) {
+            try {
+              found.add(decodeURI(filePart));
+            } catch {
+              // A malformed reference is reported by the loader; it reaches no file.
+            }
+          }
+        } else visit(child);
+      }
+    }
+  };
+  visit(value);
+  return found;
+}
