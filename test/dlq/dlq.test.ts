@@ -122,6 +122,8 @@ describe('eventsmith dlq inspect', () => {
     expect(new Set(report.samples.map((s) => s.reason))).toEqual(new Set(Object.keys(reasons)));
     expect(report.samples.find((s) => s.reason === 'invalid-json')?.body).toBe('not json');
 
+    // The broker requeues what the first inspection returned asynchronously; wait until all are back.
+    await waitFor(async () => (await broker.messageCount(fixture.dlq)) === 253, 5000, 'inspected messages back in the queue');
     const text = await runCli(['dlq', 'inspect', '--queue', fixture.dlq, '--url', RABBITMQ_URL], REPO_ROOT);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/holds 253 messages; 253 inspected and returned in order/);
