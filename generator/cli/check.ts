@@ -2,7 +2,6 @@
  * `eventsmith check`: compares the catalogue (HEAD, by default the working tree) with one or more
  * BASEs and fails when an event contract would break its consumers.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCompatibility } from '../compat/check.js';
 import { openSide, type OpenedSide } from '../compat/inputs/side.js';
@@ -10,7 +9,7 @@ import { FORMATS, report, type Format } from '../compat/report/index.js';
 import { MODES, POLICIES, type Mode, type Policy } from '../compat/types.js';
 import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
-import { readConfig } from './config.js';
+import { readConfig, resolveCatalog } from './config.js';
 
 const HELP = `Usage: eventsmith check --base BASE [--base BASE …] [--head HEAD] [--mode MODE]
                         [--policy strict|lenient] [--format text|json|github|junit]
@@ -74,7 +73,7 @@ export const checkCommand: Command = {
     if (!MODES.includes(mode as Mode)) return usage(`--mode must be one of ${MODES.join(', ')}`);
     if (!POLICIES.includes(policy as Policy)) return usage(`--policy must be one of ${POLICIES.join(', ')}`);
     if (!FORMATS.includes(format as Format)) return usage(`--format must be one of ${FORMATS.join(', ')}`);
-    const catalog = values.catalog ? path.resolve(ctx.cwd, values.catalog) : (config.catalog ?? path.resolve(ctx.cwd, 'catalog'));
+    const catalog = resolveCatalog(ctx.cwd, values.catalog, config);
     const opened: OpenedSide[] = [];
     try {
       for (const spec of [...bases, values.head]) opened.push(await openSide(spec, { cwd: ctx.cwd, catalog }));

@@ -51,3 +51,8 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
   }
   return config;
 }
+
+/** The catalogue a command reads: `--catalog` (relative to the working directory), else the config's, else `catalog`. */
+export function resolveCatalog(cwd: string, flag: string | undefined, config: EventsmithConfig): string {
+  return flag ? path.resolve(cwd, flag) : (config.catalog ?? path.resolve(cwd, 'catalog'));
+}

@@ -9,7 +9,7 @@ import { DOCS_FORMATS, renderDocs, type DocsFormat, type DocsOptions } from '../
 import { writeOutput } from '../emit/write.js';
 import { loadCatalog } from '../model/load-catalog.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
-import { readConfig } from './config.js';
+import { readConfig, resolveCatalog } from './config.js';
 
 export const DEFAULT_DOCS_OUT = 'build/docs';
 
@@ -55,7 +55,7 @@ export const docsCommand: Command = {
     }
     const started = performance.now();
     const config = readConfig(ctx.cwd, values.config);
-    const catalogDir = values.catalog ? path.resolve(ctx.cwd, values.catalog) : (config.catalog ?? path.resolve(ctx.cwd, 'catalog'));
+    const catalogDir = resolveCatalog(ctx.cwd, values.catalog, config);
     const out = path.resolve(ctx.cwd, values.out ?? DEFAULT_DOCS_OUT);
     const { catalog } = await loadCatalog(catalogDir, { strict: config.strict ?? false, cwd: ctx.cwd });
     const options: DocsOptions = { format, diffVersions: compatDiffVersions };

@@ -9,7 +9,7 @@ import { diffOutput, writeOutput } from '../emit/write.js';
 import { loadCatalog } from '../model/load-catalog.js';
 import { watchCatalog } from '../watch/watch.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
-import { readConfig } from './config.js';
+import { readConfig, resolveCatalog } from './config.js';
 import type { CommandContext } from './context.js';
 
 const HELP = `Usage: eventsmith generate [--catalog DIR|FILE] [--out DIR] [--check | --watch] [--strict] [--config FILE]
@@ -51,7 +51,7 @@ export const generateCommand: Command = {
     if (values.watch && values.check) throw usageError('--watch and --check cannot be used together');
     const config = readConfig(ctx.cwd, values.config);
     const options: GenerateOptions = {
-      catalog: values.catalog ? path.resolve(ctx.cwd, values.catalog) : (config.catalog ?? path.resolve(ctx.cwd, 'catalog')),
+      catalog: resolveCatalog(ctx.cwd, values.catalog, config),
       out: values.out ? path.resolve(ctx.cwd, values.out) : (config.out ?? path.resolve(ctx.cwd, 'generated')),
       check: values.check,
       strict: values.strict ?? config.strict ?? false,
