@@ -66,9 +66,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the HTML docs in a br
     expect(await page.locator('#result-count').textContent()).toBe(`1 of ${typeCount} events`);
     await page.locator('#search').press('Enter');
     await expect.poll(() => new URL(page.url()).hash).toBe('#ev-inventory-stock-added');
+    // The page switches sections on hashchange; wait for it rather than reading once.
     const section = page.locator('#ev-inventory-stock-added');
-    expect(await section.isVisible()).toBe(true);
-    expect(await page.locator('#overview').isVisible()).toBe(false);
+    await expect.poll(() => section.isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#overview').isVisible()).toBe(false);
   });
 
   it('shows the versions side by side, the payload tables and the diagram of the event', async () => {
