@@ -4,7 +4,7 @@
  * in through the registry, so the client works the same with generated and hand-written definitions.
  */
 import { causalIds, currentCause } from './context.js';
-import { createEnvelope, type Envelope, type Urgency } from './envelope.js';
+import { createEnvelope, type CreateEnvelopeInput, type Envelope, type Urgency } from './envelope.js';
 import { Dispatcher } from './dispatcher.js';
 import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
@@ -192,18 +192,16 @@ export class EventClient<M extends object = EventMap> {
   private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
     // The payload's own tenant_id wins over the consumed event's: a handler may publish for another tenant only by saying so.
     const tenant = options.tenantId ?? payloadTenant(data) ?? cause?.tenantid;
-    return createEnvelope({
-      type: definition.type,
-      version: definition.version,
-      source: this.options.source,
-      data,
-      urgency: options.urgency ?? definition.urgency,
-      ...(options.id === undefined ? {} : { id: options.id }),
-      ...(options.time === undefined ? {} : { time: options.time }),
-      ...(definition.dataschema === undefined ? {} : { dataschema: definition.dataschema }),
-      ...(tenant === undefined ? {} : { tenantid: tenant }),
-      ...causalIds(cause, options),
-    });
+    // Built field by field rather than from spreads: this runs for every message published.
+    const input: CreateEnvelopeInput<TData> = { type: definition.type, version: definition.version, source: this.options.source, data, urgency: options.urgency ?? definition.urgency };
+    if (options.id !== undefined) input.id = options.id;
+    if (options.time !== undefined) input.time = options.time;
+    if (definition.dataschema !== undefined) input.dataschema = definition.dataschema;
+    if (tenant !== undefined) input.tenantid = tenant;
+    const { correlationid, causationid } = causalIds(cause, options);
+    if (correlationid !== undefined) input.correlationid = correlationid;
+    if (causationid !== undefined) input.causationid = causationid;
+    return createEnvelope(input);
   }
 
   private contextFor(delivery: Delivery): HandlerContext<M> {

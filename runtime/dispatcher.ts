@@ -60,7 +60,10 @@ export class Dispatcher {
     }
 
     const store = this.options.idempotency;
-    const claim = store === undefined ? 'claimed' : await store.claim(envelope.id);
+    // Stores may answer synchronously (the in-memory one does); awaiting only real promises saves a
+    // microtask per step on every delivery.
+    const claimed = store === undefined ? 'claimed' : store.claim(envelope.id);
+    const claim = typeof claimed === 'string' ? claimed : await claimed;
     if (claim === 'duplicate') {
       this.options.metrics.duplicates++;
       this.options.log({ level: 'debug', event: 'consume.duplicate', id: envelope.id, type });
@@ -71,7 +74,8 @@ export class Dispatcher {
       return { settle: 'retry', reason: `event ${envelope.id} is being handled elsewhere (claimed in the idempotency store)` };
     }
     try {
-      await runWithCause(envelope, () => handler(validated.data, delivery));
+      const running = runWithCause(envelope, () => handler(validated.data, delivery));
+      if (running !== undefined) await running;
     } catch (error) {
       await store?.release(envelope.id);
       const reason = errorMessage(error);
@@ -79,7 +83,8 @@ export class Dispatcher {
       this.options.log({ level: 'warn', event: 'consume.handler_failed', id: envelope.id, type, version, attempt: delivery.attempt, error: reason });
       return { settle: 'retry', reason };
     }
-    await store?.complete(envelope.id);
+    const completed = store?.complete(envelope.id);
+    if (completed !== undefined) await completed;
     this.options.metrics.consumed++;
     return { settle: 'ack' };
   }

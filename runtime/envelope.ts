@@ -120,41 +120,55 @@ export function parseEnvelope(input: Buffer | Uint8Array | string, limits: Parse
   return { ok: true, envelope: pick(value as Record<string, unknown>) };
 }
 
-interface WalkEntry {
-  value: unknown;
-  depth: number;
-  key: string;
-  parent: WalkEntry | undefined;
+type ShapeProblem = { reason: 'too-deeply-nested' | 'forbidden-key'; detail: string };
+
+const TOO_DEEP = 1;
+const FORBIDDEN = 2;
+
+/**
+ * Nesting depth and forbidden keys in one walk. Recursive, but never deeper than `maxDepth` (it
+ * stops there), so a hostile message cannot exhaust the stack; and it allocates nothing unless it
+ * finds a problem, since every delivery goes through it.
+ */
+function shapeProblem(root: unknown, maxDepth: number): ShapeProblem | undefined {
+  const path: string[] = [];
+  const found = walk(root, 1, maxDepth, path);
+  if (found === 0) return undefined;
+  const segments = path.reverse();
+  if (found === TOO_DEEP) return { reason: 'too-deeply-nested', detail: `JSON nests deeper than ${maxDepth} levels (at ${pointer(segments, 8)})` };
+  return { reason: 'forbidden-key', detail: `key '${segments.at(-1)}' at ${pointer(segments.slice(0, -1), 16)} is refused (prototype pollution risk)` };
 }
 
-/** One iterative walk (no recursion, so no stack to exhaust): nesting depth and forbidden keys. */
-function shapeProblem(root: unknown, maxDepth: number): { reason: 'too-deeply-nested' | 'forbidden-key'; detail: string } | undefined {
-  const stack: WalkEntry[] = [{ value: root, depth: 1, key: '', parent: undefined }];
-  while (stack.length > 0) {
-    const entry = stack.pop()!;
-    const { value, depth } = entry;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > maxDepth) return { reason: 'too-deeply-nested', detail: `JSON nests deeper than ${maxDepth} levels (at ${pathOf(entry, 8)})` };
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, key: String(i), parent: entry });
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      const child = (value as Record<string, unknown>)[key];
-      if (key === FORBIDDEN_KEY || (FORBIDDEN_OBJECT_KEYS.has(key) && typeof child === 'object' && child !== null)) {
-        return { reason: 'forbidden-key', detail: `key '${key}' at ${pathOf(entry, 16)} is refused (prototype pollution risk)` };
+/** 0, {@link TOO_DEEP} or {@link FORBIDDEN} for `value` at `depth`; on a problem `path` leads there, innermost first. */
+function walk(value: unknown, depth: number, maxDepth: number, path: string[]): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth > maxDepth) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = walk(value[i], depth + 1, maxDepth, path);
+      if (found !== 0) {
+        path.push(String(i));
+        return found;
       }
-      stack.push({ value: child, depth: depth + 1, key, parent: entry });
+    }
+    return 0;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const child = record[key];
+    const isObject = typeof child === 'object' && child !== null;
+    let found = key === FORBIDDEN_KEY || (isObject && FORBIDDEN_OBJECT_KEYS.has(key)) ? FORBIDDEN : 0;
+    if (found === 0 && isObject) found = walk(child, depth + 1, maxDepth, path);
+    if (found !== 0) {
+      path.push(key);
+      return found;
     }
   }
-  return undefined;
+  return 0;
 }
 
-/** JSON pointer of `entry`, its first `limit` segments only (a hostile path may be thousands long). */
-function pathOf(entry: WalkEntry, limit: number): string {
-  const segments: string[] = [];
-  for (let at: WalkEntry | undefined = entry; at?.parent !== undefined; at = at.parent) segments.push(at.key);
-  segments.reverse();
+/** JSON pointer of `segments`, its first `limit` only (a hostile path may be thousands long). */
+function pointer(segments: readonly string[], limit: number): string {
   const shown = segments.slice(0, limit).map((s) => `/${s.length > 40 ? `${s.slice(0, 40)}…` : s}`).join('');
   return (shown || '/') + (segments.length > limit ? '/…' : '');
 }
@@ -162,8 +176,9 @@ function pathOf(entry: WalkEntry, limit: number): string {
 function envelopeProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const record = value as Record<string, unknown>;
-  for (const [name, attribute] of Object.entries(record)) {
+  for (const name in record) {
     if (name === 'data') continue;
+    const attribute = record[name];
     if (name === 'data_base64') return 'binary data (data_base64) is not supported';
     if (!ATTRIBUTE_NAME.test(name)) return `attribute name '${name}' is not lowercase alphanumeric`;
     if (attribute === null) return `attribute '${name}' is null`;

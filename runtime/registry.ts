@@ -3,6 +3,7 @@
  * {@link EventDefinition} per catalogue message; the runtime never reads the catalogue itself, so
  * hand-written services and tests can build a registry by hand just as well.
  */
+import { z } from 'zod';
 import type { Urgency } from './envelope.js';
 
 export type { Urgency };
@@ -116,8 +117,20 @@ function flatten(input: EventRegistryInput): EventDefinition[] {
 function resolve(definition: EventDefinition): ResolvedDefinition {
   const { validate, schema } = definition;
   if (validate !== undefined) return { ...definition, validate: (data) => validate.call(definition, data) };
-  if (schema !== undefined) return { ...definition, validate: (data) => schema.safeParse(data) };
+  if (schema !== undefined) return { ...definition, validate: compiledSafeParse(schema) };
   throw new TypeError(`event '${definition.type}' version ${definition.version} has neither validate nor schema`);
+}
+
+/**
+ * A zod schema's `safeParse` through `z.compile` (same results, transforms included, several times
+ * faster: every publish and every delivery validates). Compiled on first use, so a registry of many
+ * events costs nothing for the ones a service never touches. Anything else with a `safeParse` is
+ * called as it is.
+ */
+function compiledSafeParse<T>(schema: SafeParser<T>): (data: unknown) => ValidationResult<T> {
+  if (!(schema instanceof z.ZodType)) return (data) => schema.safeParse(data);
+  let compiled: SafeParser<T> | undefined;
+  return (data) => (compiled ??= z.compile(schema) as SafeParser<T>).safeParse(data);
 }
 
 function registryKey(type: string, version: number): string {

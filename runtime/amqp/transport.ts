@@ -3,6 +3,7 @@
  * per consumer, one lazily opened channel for request/reply. After every reconnect the hooks run in
  * this order: topology, publisher (flushes the buffer into the re-declared exchanges), consumers.
  */
+import type { Options } from 'amqplib';
 import { DEFAULT_MAX_JSON_DEPTH, serializeEnvelope, type Envelope } from '../envelope.js';
 import { MessageTooLargeError, NotConnectedError, TransportClosedError } from '../errors.js';
 import { safeLogger, type Logger } from '../observability.js';
@@ -80,22 +81,18 @@ export class AmqpTransport implements Transport {
     const content = serializeEnvelope(envelope);
     const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (content.length > limit) return Promise.reject(new MessageTooLargeError(content.length, limit));
-    return this.publisher.publish({
-      exchange: route.exchange,
-      routingKey: route.routingKey,
-      content,
-      options: {
-        messageId: envelope.id,
-        contentType: CONTENT_TYPE,
-        type: envelope.type,
-        timestamp: Math.floor(Date.parse(envelope.time) / 1000),
-        persistent: route.persistent ?? true,
-        mandatory: route.mandatory ?? true,
-        priority: route.priority ?? 0,
-        headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
-        ...(envelope.correlationid === undefined ? {} : { correlationId: envelope.correlationid }),
-      },
-    });
+    const options: Options.Publish = {
+      messageId: envelope.id,
+      contentType: CONTENT_TYPE,
+      type: envelope.type,
+      timestamp: Math.floor(Date.parse(envelope.time) / 1000),
+      persistent: route.persistent ?? true,
+      mandatory: route.mandatory ?? true,
+      priority: route.priority ?? 0,
+      headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
+    };
+    if (envelope.correlationid !== undefined) options.correlationId = envelope.correlationid;
+    return this.publisher.publish({ exchange: route.exchange, routingKey: route.routingKey, content, options });
   }
 
   async subscribe(spec: SubscribeSpec, handler: DeliveryHandler): Promise<Subscription> {

@@ -130,4 +130,32 @@ describe('registry shapes', () => {
     expect(transport.published()[0]?.route).toMatchObject({ exchange: 'shop', routingKey: 'business.order.placed', priority: 8 });
     await client.close();
   });
+
+  it('validates a zod `schema` with the same results as its safeParse: transforms, defaults, stripping, errors', () => {
+    // The registry runs schemas through z.compile for speed; what a handler receives must not change.
+    const Shaped = z.object({ name: z.string().transform((s) => s.toUpperCase()), count: z.number().int().default(1), tags: z.array(z.string()).max(2) });
+    const registry = new EventRegistry([{ type: 't.shaped', version: 1, kind: 'business', urgency: 'low', priority: 1, routingKey: 'r', exchange: 'x', schema: Shaped }]);
+    const validate = registry.get('t.shaped', 1)!.validate;
+    const inputs: unknown[] = [{ name: 'ab', tags: [], extra: true }, { name: 'ab', count: 2.5, tags: [] }, { name: 'ab', tags: ['a', 'b', 'c'] }, { name: 7, tags: [] }, null, { name: 'x', count: 3, tags: ['z'] }];
+    for (const input of inputs) {
+      const expected = Shaped.safeParse(input);
+      const actual = validate(input);
+      expect(actual.success).toBe(expected.success);
+      if (expected.success) expect(actual.success && actual.data).toEqual(expected.data);
+      else {
+        expect(actual.success ? undefined : actual.error).toBeInstanceOf(z.ZodError);
+        expect(actual.success ? undefined : (actual.error as z.ZodError).issues).toEqual(expected.error.issues);
+      }
+    }
+    expect(validate({ name: 'ab', tags: [], extra: true })).toEqual({ success: true, data: { name: 'AB', count: 1, tags: [] } });
+  });
+
+  it('calls a schema that is not zod through its own safeParse', () => {
+    const seen: unknown[] = [];
+    const schema = { safeParse: (data: unknown) => (seen.push(data), data === 1 ? { success: true as const, data: 1 } : { success: false as const, error: new Error('not one') }) };
+    const validate = new EventRegistry([{ type: 't.own', version: 1, kind: 'business', urgency: 'low', priority: 1, routingKey: 'r', exchange: 'x', schema }]).get('t.own', 1)!.validate;
+    expect(validate(1)).toEqual({ success: true, data: 1 });
+    expect(validate(2)).toMatchObject({ success: false, error: { message: 'not one' } });
+    expect(seen).toEqual([1, 2]);
+  });
 });
