@@ -12,6 +12,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability.js';
 import { deadLetterExchangeName, resolveRetryPolicy, retryDelays, retryQueueName, type QueueSpec, type ResolvedRetryPolicy } from '../topology.js';
 import type { ConsumerHealth, Delivery, DeliveryHandler, SettlementOutcome } from '../transport.js';
+import { AckBatcher } from './acks.js';
 import type { ConnectionManager } from './connection.js';
 import { ATTEMPT_HEADER, CONTENT_TYPE, TENANT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './headers.js';
 import type { ConfirmPublisher } from './publisher.js';
@@ -34,8 +35,12 @@ export interface ConsumerOptions {
   maxJsonDepth: number;
 }
 
+type Outcome = Omit<SettlementOutcome, 'queue'>;
+
 export class AmqpConsumer {
   private channel: Channel | undefined;
+  /** The acks of {@link channel}; set and cleared with it. */
+  private acks: AckBatcher<Outcome> | undefined;
   private consumerTag: string | undefined;
   private cancelled = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -72,6 +77,7 @@ export class AmqpConsumer {
     channel.on('close', () => {
       if (this.channel !== channel) return;
       this.channel = undefined;
+      this.acks = undefined;
       this.consumerTag = undefined;
       // A channel the broker closed on a live connection (e.g. a precondition failure) is rebuilt
       // here; after a connection loss the transport's connected hook restarts every consumer.
@@ -79,13 +85,17 @@ export class AmqpConsumer {
     });
     // Set before consuming: deliveries can arrive before consume() resolves, and their acks check it.
     this.channel = channel;
+    this.acks = new AckBatcher<Outcome>(channel, (outcome, error) => this.report(error === undefined ? outcome : { ...outcome, outcome: 'abandoned', reason: errorMessage(error) }));
     try {
       await channel.prefetch(this.options.prefetch);
       const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, message));
       this.consumerTag = consumerTag;
       established = true;
     } catch (error) {
-      if (this.channel === channel) this.channel = undefined;
+      if (this.channel === channel) {
+        this.channel = undefined;
+        this.acks = undefined;
+      }
       await channel.close().catch(() => {});
       throw error;
     }
@@ -119,7 +129,10 @@ export class AmqpConsumer {
 
   private async closeChannel(): Promise<void> {
     const channel = this.channel;
+    // Acks still waiting for the end of this turn go out first: closing would requeue those messages.
+    this.acks?.flush();
     this.channel = undefined;
+    this.acks = undefined;
     if (channel !== undefined) await channel.close().catch(() => {});
   }
 
@@ -141,11 +154,13 @@ export class AmqpConsumer {
       this.log({ level: 'warn', event: 'amqp.consumer.cancelled_by_broker', queue: this.queue });
       if (this.channel === channel) {
         this.channel = undefined;
+        this.acks = undefined;
         void channel.close().catch(() => {});
         setTimeout(() => this.restart(), 200);
       }
       return;
     }
+    if (this.channel === channel) this.acks?.delivered(message);
     const work = this.handle(channel, message).catch((error: unknown) => {
       this.log({ level: 'error', event: 'amqp.consumer.unexpected_error', queue: this.queue, error: errorMessage(error) });
     });
@@ -269,6 +284,7 @@ export class AmqpConsumer {
     if (this.channel === channel) {
       try {
         channel.nack(message, false, true);
+        this.acks?.forget(message);
       } catch {
         // Channel closed meanwhile: the broker requeues it anyway.
       }
@@ -276,21 +292,18 @@ export class AmqpConsumer {
     this.report({ outcome: 'abandoned', attempt, envelopeId, reason: 'could not copy to retry or dead-letter queue' });
   }
 
-  private ack(channel: Channel, message: ConsumeMessage, outcome: Omit<SettlementOutcome, 'queue'>): void {
-    if (this.channel !== channel) {
+  /** Acks at the end of this turn of the event loop, with whatever else settles in it ({@link AckBatcher}). */
+  private ack(channel: Channel, message: ConsumeMessage, outcome: Outcome): void {
+    const acks = this.acks;
+    if (this.channel !== channel || acks === undefined) {
       // The channel died while the handler ran; the broker redelivers, and the id deduplicates.
       this.report({ ...outcome, outcome: 'abandoned', reason: 'channel closed before ack' });
       return;
     }
-    try {
-      channel.ack(message);
-      this.report(outcome);
-    } catch (error) {
-      this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
-    }
+    acks.ack(message, outcome);
   }
 
-  private report(outcome: Omit<SettlementOutcome, 'queue'>): void {
+  private report(outcome: Outcome): void {
     try {
       this.options.onOutcome?.({ queue: this.queue, ...outcome });
     } catch {

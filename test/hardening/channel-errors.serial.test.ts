@@ -68,14 +68,18 @@ describe('server-closed channels while traffic flows (serial)', () => {
 
   it('a double ack closes the consumer channel; it is rebuilt, its unacked messages redelivered and absorbed', { timeout: 120_000 }, async () => {
     const rig = await setup('fault-channel-double-ack');
-    // The AMQP consumer's channel (private): ack its 500th message twice, as a buggy client would.
+    // The AMQP consumer's channel (private): send the ack that reaches its 500th delivery twice, as
+    // a buggy client would (acks are coalesced, so that ack may cover several deliveries).
     const consumers = (rig.consumerTransport as unknown as { consumers: Set<{ channel?: Channel }> }).consumers;
     const channel = [...consumers][0]!.channel!;
     const ack = channel.ack.bind(channel);
-    let acks = 0;
+    let doubled = false;
     channel.ack = (message: Message, allUpTo?: boolean) => {
       ack(message, allUpTo);
-      if (++acks === 500) ack(message, allUpTo);
+      if (!doubled && message.fields.deliveryTag >= 500) {
+        doubled = true;
+        ack(message, allUpTo);
+      }
     };
     const TOTAL = 3000;
     await rig.publish('flow', TOTAL, { paceEvery: 50, paceMs: 5 });
