@@ -24,7 +24,7 @@ export const fmt = {
   ms: (v) => (Number.isFinite(v) ? (v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`) : 'n/a'),
   s: (ms) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a'),
   mb: (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(0)} MB` : 'n/a'),
-  rate: (v, unit = '/s') => (Number.isFinite(v) ? `${v >= 10_000 ? `${(v / 1000).toFixed(1)}k` : v >= 1000 ? `${(v / 1000).toFixed(2)}k` : v.toFixed(0)}${unit}` : 'n/a'),
+  rate: (v, unit = '/s') => (Number.isFinite(v) ? `${v >= 1_000_000 ? `${(v / 1_000_000).toFixed(2)}M` : v >= 10_000 ? `${(v / 1000).toFixed(1)}k` : v >= 1000 ? `${(v / 1000).toFixed(2)}k` : v.toFixed(0)}${unit}` : 'n/a'),
   ratio: (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a'),
 };
 

@@ -11,7 +11,7 @@ import { camelName, constantName, kebabName, pascalName } from '../model/identif
 export const FIXED_EXPORTS = [
   'EVENT_TYPES', 'EventType', 'ALL_EVENT_TYPES', 'isEventType',
   'EVENT_REGISTRY', 'LATEST_VERSIONS', 'EventPayloads', 'EventPayload', 'VersionedEventPayload', 'EventVersion', 'LatestVersion',
-  'EventDefinition', 'EventKind', 'Urgency', 'Severity', 'Priority', 'getEventDefinition', 'parseEvent', 'parseEventVersion', 'safeParseEvent',
+  'EventDefinition', 'EventKind', 'Urgency', 'Severity', 'Priority', 'getEventDefinition', 'parseEvent', 'parseEventVersion', 'safeParseEvent', 'isValidEvent',
   'ServiceName', 'SERVICE_NAMES', 'DIRECT_EXCHANGE', 'EXCHANGES', 'SERVICE_BINDINGS', 'topologyFor',
   'BusinessEventType', 'AlertEventType', 'NotificationEventType', 'RecommendationEventType', 'CommandEventType',
   'CommandReplies', 'ReplyPayload', 'EVENT_KINDS', 'CATALOG', 'Events',

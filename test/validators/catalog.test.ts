@@ -3,7 +3,7 @@
  * broken in the ways producers break them fail with a zod error that names the field.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_REGISTRY, EVENT_TYPES, parseEvent, parseEventVersion, safeParseEvent } from '../../generated/index.js';
+import { EVENT_REGISTRY, EVENT_TYPES, isValidEvent, parseEvent, parseEventVersion, safeParseEvent } from '../../generated/index.js';
 import type { Catalog, CatalogEvent, JsonValue } from '../../generator/model/catalog.js';
 import { loadCatalog } from '../../generator/model/load-catalog.js';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -18,6 +18,11 @@ type Payload = Record<string, JsonValue>;
 
 function firstExample(event: CatalogEvent): Payload {
   return structuredClone(event.examples[0]!.payload) as Payload;
+}
+
+/** The boolean fast path, for an event known only at run time. */
+function isValid(event: CatalogEvent, data: unknown): boolean {
+  return isValidEvent(event.type as Parameters<typeof isValidEvent>[0], event.version as never, data);
 }
 
 function requiredOf(event: CatalogEvent): string[] {
@@ -36,6 +41,7 @@ describe('repository catalogue validators', () => {
       for (const example of event.examples) {
         const result = safeParseEvent(event.type, event.version, example.payload);
         expect(result.success, `${event.type} v${event.version} ${example.name ?? ''}: ${result.error?.message}`).toBe(true);
+        expect(isValid(event, example.payload)).toBe(true);
       }
     }
   });
@@ -47,6 +53,7 @@ describe('repository catalogue validators', () => {
         delete payload[field];
         const result = safeParseEvent(event.type, event.version, payload);
         expect(result.success, `${event.type} v${event.version} without ${field}`).toBe(false);
+        expect(isValid(event, payload)).toBe(false);
         expect(result.error?.issues[0]?.path).toEqual([field]);
       }
     }
@@ -59,13 +66,17 @@ describe('repository catalogue validators', () => {
         const value = payload[field];
         payload[field] = typeof value === 'string' ? 12345 : 'not-the-right-type';
         expect(safeParseEvent(event.type, event.version, payload).success, `${event.type} v${event.version} with ${field}=${JSON.stringify(payload[field])}`).toBe(false);
+        expect(isValid(event, payload)).toBe(false);
       }
     }
   });
 
   it('reject payloads that are not objects', () => {
     for (const event of catalog.events) {
-      for (const bad of [null, 42, 'text', []]) expect(safeParseEvent(event.type, event.version, bad).success).toBe(false);
+      for (const bad of [null, 42, 'text', []]) {
+        expect(safeParseEvent(event.type, event.version, bad).success).toBe(false);
+        expect(isValid(event, bad)).toBe(false);
+      }
     }
   });
 

@@ -4,7 +4,7 @@
  * and a payload, want accepted or rejected.
  */
 import { describe, expect, it } from 'vitest';
-import { safeParseEvent } from '../golden/schema-features/index.js';
+import { isValidEvent, safeParseEvent } from '../golden/schema-features/index.js';
 
 const UUID = '3b241101-e2bb-4255-8caf-4136c566a962';
 const strings = { id: UUID, at: '2026-11-23T10:00:00Z', email: 'a@b.co', site: 'https://example.com/x', code: 'AB' };
@@ -69,5 +69,7 @@ describe('JSON Schema features in generated validators', () => {
     const clean = JSON.parse(JSON.stringify(payload)) as unknown;
     const result = safeParseEvent(event, 1, clean);
     expect(result.success, result.error?.message).toBe(valid);
+    // The boolean fast path (compiled, stops at the first problem) must agree on every row.
+    expect(isValidEvent(event as Parameters<typeof isValidEvent>[0], 1 as never, clean)).toBe(valid);
   });
 });
