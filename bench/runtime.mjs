@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import amqpcm from 'amqp-connection-manager';
 import rascal from 'rascal';
-import { AmqpTransport, createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
+import { AmqpTransport, TENANT_HEADER, createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
 import { inventoryService, productionService, topologyFor } from '../dist/generated/index.js';
 import { log, median, medianRatio, percentile, shuffled, sleep } from './lib/stats.mjs';
 import { createVhost } from './lib/vhost.mjs';
@@ -33,8 +33,12 @@ function wireMessage(id = randomUUID()) {
   return serializeEnvelope(createEnvelope({ type: TYPE, version: VERSION, source: 'urn:eventsmith:inventory-service', data: PAYLOAD, id, urgency: 'medium', tenantid: PAYLOAD.tenant_id }));
 }
 
+// The runtime puts the event's tenant in a header (tenant-bound queues are bound on it); every
+// baseline sends it too, so all sides put the same properties on the wire and the broker does the same work.
+const HEADERS = { [TENANT_HEADER]: PAYLOAD.tenant_id };
+
 function wireOptions(id) {
-  return { persistent: true, mandatory: true, messageId: id, contentType: CONTENT_TYPE, type: TYPE, priority: PRIORITY, timestamp: Math.floor(Date.now() / 1000) };
+  return { persistent: true, mandatory: true, messageId: id, contentType: CONTENT_TYPE, type: TYPE, priority: PRIORITY, timestamp: Math.floor(Date.now() / 1000), headers: HEADERS };
 }
 
 /**
@@ -101,7 +105,7 @@ function rascalConfig(vhost) {
         connection: { url: vhost.url },
         exchanges: { [EXCHANGE]: { assert: false, check: true } },
         queues: { [QUEUE]: { assert: false, check: true } },
-        publications: { stock: { exchange: EXCHANGE, routingKey: ROUTING_KEY, options: { persistent: true, priority: PRIORITY, contentType: CONTENT_TYPE, type: TYPE } } },
+        publications: { stock: { exchange: EXCHANGE, routingKey: ROUTING_KEY, options: { persistent: true, priority: PRIORITY, contentType: CONTENT_TYPE, type: TYPE, headers: HEADERS } } },
         subscriptions: { stock: { queue: QUEUE, prefetch: 100 } },
       },
     },
