@@ -139,6 +139,7 @@ function registryKey(type: string, version: number): string {
 
 /** Fills `{name}` placeholders; an unfilled one is an error, since it would route nowhere useful. */
 export function resolveRoutingKey(template: string, params: Readonly<Record<string, string>> = {}): string {
+  if (!template.includes('{')) return template;
   return template.replace(/\{([^}]+)\}/g, (_match, name: string) => {
     const value = params[name];
     if (value === undefined) throw new TypeError(`routing key '${template}' needs parameter '${name}'`);
