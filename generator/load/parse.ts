@@ -3,7 +3,7 @@
  * problems are mapped back through our own YAML trees so that a problem inside a referenced
  * fragment points at the fragment, not at the document that references it.
  */
-import { Parser, type AsyncAPIDocumentInterface, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic, Parser } from '@asyncapi/parser';
 import type { RefTarget, SourceFile, SourceSet } from './sources.js';
 
 export interface ParsedDocument {
@@ -13,15 +13,8 @@ export interface ParsedDocument {
 
 const ERROR_SEVERITY = 0;
 
-let sharedParser: Parser | undefined;
-
-/** The parser loads its rule set on first use; one instance serves every document of a run. */
-function parser(): Parser {
-  sharedParser ??= new Parser();
-  return sharedParser;
-}
-
-export async function parseDocuments(sources: SourceSet, files: readonly string[]): Promise<ParsedDocument[]> {
+/** Validates `files` with `parser`, one made by createParser() for this load of the catalogue. */
+export async function parseDocuments(sources: SourceSet, files: readonly string[], parser: Parser): Promise<ParsedDocument[]> {
   const parsed: ParsedDocument[] = [];
   for (const abs of files) {
     const file = sources.load(abs);
@@ -38,7 +31,7 @@ export async function parseDocuments(sources: SourceSet, files: readonly string[
     // Our own pass first: it pins broken references and unsupported formats to the exact file and
     // line, where the parser would report them against the document, or as a cascade of schema errors.
     if (!precheck(sources, file)) continue;
-    const result = await parser().parse(file.text, { source: abs });
+    const result = await parser.parse(file.text, { source: abs });
     const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
     for (const d of errors) reportParserDiagnostic(sources, file, d);
     if (result.document && errors.length === 0 && !dataCycles(sources, file, result.document)) parsed.push({ file, document: result.document });

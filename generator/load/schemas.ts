@@ -20,11 +20,28 @@ const DEFINITION_CONTAINERS = new Set(['definitions', '$defs']);
 
 export const DEFS_PREFIX = '#/$defs/';
 
+/** A referenced schema given its definition name, in the order names were given. */
+export interface Claim {
+  /** `file#pointer` of the referenced schema. */
+  key: string;
+  name: string;
+}
+
+/** A claim with the definition it named, as it stood once the document that made it was read. */
+export interface ClaimedDefinition extends Claim {
+  definition: JsonSchema;
+}
+
 export class SchemaCollector {
   private readonly definitions = new Map<string, JsonSchema>();
   /** `file#pointer` of a referenced schema → its definition name. */
   private readonly names = new Map<string, string>();
   private readonly taken = new Set<string>();
+  /**
+   * Every claim so far, in order. Names depend on the claims before them (a second `Money` becomes
+   * `Money2`), so a document read after the same claims names its schemas the same way again.
+   */
+  private readonly claims: Claim[] = [];
 
   constructor(private readonly sources: SourceSet) {}
 
@@ -38,6 +55,31 @@ export class SchemaCollector {
   /** Every definition met so far, sorted by name. */
   collected(): Record<string, JsonSchema> {
     return Object.fromEntries([...this.definitions.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** The claims made so far (a copy). */
+  claimsSoFar(): Claim[] {
+    return [...this.claims];
+  }
+
+  /** Whether the claims made so far are exactly `claims`, in order. */
+  hasClaimed(claims: readonly Claim[]): boolean {
+    return claims.length === this.claims.length && claims.every((c, i) => c.key === this.claims[i]!.key && c.name === this.claims[i]!.name);
+  }
+
+  /** The claims made from index `start` on, with their definitions. */
+  claimedSince(start: number): ClaimedDefinition[] {
+    return this.claims.slice(start).map((c) => ({ ...c, definition: this.definitions.get(c.name)! }));
+  }
+
+  /** Makes claims recorded by {@link claimedSince} again, as reading their document would. */
+  replay(claimed: readonly ClaimedDefinition[]): void {
+    for (const { key, name, definition } of claimed) {
+      this.names.set(key, name);
+      this.taken.add(name);
+      this.claims.push({ key, name });
+      this.definitions.set(name, definition);
+    }
   }
 
   private convert(file: SourceFile, pointer: readonly string[], value: unknown): JsonSchema {
@@ -74,6 +116,7 @@ export class SchemaCollector {
     if (name === undefined) {
       name = this.claimName(target.pointer, target.file);
       this.names.set(key, name);
+      this.claims.push({ key, name });
       const value = this.sources.resolve(target.file, target.pointer, false)?.value;
       this.definitions.set(name, this.convert(target.file, target.pointer, value));
     }

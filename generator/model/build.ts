@@ -5,7 +5,7 @@
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from '@asyncapi/parser';
 import type { ParsedDocument } from '../load/parse.js';
-import { SchemaCollector } from '../load/schemas.js';
+import { SchemaCollector, type Claim, type ClaimedDefinition } from '../load/schemas.js';
 import type { SourceFile, SourceSet } from '../load/sources.js';
 import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventKind, EventRef, JsonSchema, JsonValue } from './catalog.js';
 import { kebabName } from './identifiers.js';
@@ -37,14 +37,56 @@ const ROUTING: Record<EventKind, (type: string, domain: string, severity: string
   command: (type) => `command.${type}`,
 };
 
-export function buildCatalog(sources: SourceSet, parsed: readonly ParsedDocument[], options: BuildOptions): BuiltCatalog {
+/** What reading one document gave, kept to skip reading it again (see BuildCache). */
+interface DocumentBuild {
+  strict: boolean;
+  /** The schema names claimed before this document was read. */
+  before: readonly Claim[];
+  /** The names this document claimed, with their definitions. */
+  claimed: readonly ClaimedDefinition[];
+  document: CatalogDocument;
+  events: readonly [CatalogEvent, EventOrigin][];
+}
+
+/**
+ * Per-document results of buildCatalog, for a process that builds the catalogue again after a small
+ * change (`generate --watch`). A document is read again unless it is the same ParsedDocument as last
+ * time (which the caller hands out only while the document and every file it reaches are
+ * unchanged), it was read without a problem, and the documents before it claimed the same schema
+ * names (names depend on earlier claims). Otherwise the result is exactly that of a fresh build.
+ */
+export class BuildCache {
+  private readonly documents = new WeakMap<ParsedDocument, DocumentBuild>();
+
+  lookup(parsed: ParsedDocument, strict: boolean, schemas: SchemaCollector): DocumentBuild | undefined {
+    const cached = this.documents.get(parsed);
+    return cached && cached.strict === strict && schemas.hasClaimed(cached.before) ? cached : undefined;
+  }
+
+  store(parsed: ParsedDocument, build: DocumentBuild): void {
+    this.documents.set(parsed, build);
+  }
+}
+
+export function buildCatalog(sources: SourceSet, parsed: readonly ParsedDocument[], options: BuildOptions, cache?: BuildCache): BuiltCatalog {
   const schemas = new SchemaCollector(sources);
   const origins = new Map<CatalogEvent, EventOrigin>();
   const events: CatalogEvent[] = [];
   const documents: CatalogDocument[] = [];
-  for (const { file, document } of parsed) {
-    documents.push({ file: file.rel, asyncapi: document.version(), title: document.info().title(), version: document.info().version() });
-    for (const [event, origin] of buildDocumentEvents(sources, schemas, file, document, options)) {
+  for (const doc of parsed) {
+    let build = cache?.lookup(doc, options.strict, schemas);
+    if (build) schemas.replay(build.claimed);
+    else {
+      const before = schemas.claimsSoFar();
+      const problems = sources.diagnostics.length;
+      const { file, document } = doc;
+      const entry: CatalogDocument = { file: file.rel, asyncapi: document.version(), title: document.info().title(), version: document.info().version() };
+      const built = buildDocumentEvents(sources, schemas, file, document, options);
+      build = { strict: options.strict, before, claimed: schemas.claimedSince(before.length), document: entry, events: built };
+      if (cache && sources.diagnostics.length === problems) cache.store(doc, build);
+    }
+    documents.push(build.document);
+    for (const [event, origin] of build.events) {
       events.push(event);
       origins.set(event, origin);
     }

@@ -86,14 +86,24 @@ function exampleAjv(): Ajv {
   return cachedAjv;
 }
 
+/**
+ * Events whose examples were found valid. An event object is only ever handed out again by the
+ * BuildCache, for a document that did not change and reaches only files that did not change, so
+ * its payload, its examples and the definitions it uses are still the ones that were checked.
+ */
+const validatedEvents = new WeakSet<CatalogEvent>();
+
 function checkExamples(sources: SourceSet, built: BuiltCatalog, at: (e: CatalogEvent) => EventOrigin): void {
   const withExamples: CatalogEvent[] = [];
   const schemas: JsonSchemaObject[] = [];
   for (const event of built.catalog.events) {
-    if (event.examples.length === 0) continue;
+    if (event.examples.length === 0 || validatedEvents.has(event)) continue;
     const schema = standaloneSchema(event.payload, built.catalog.definitions);
     // Examples the interpreter is sure ajv accepts need no compiled validator (see example-check.ts).
-    if (event.examples.every((example) => surelyValid(schema, example.payload))) continue;
+    if (event.examples.every((example) => surelyValid(schema, example.payload))) {
+      validatedEvents.add(event);
+      continue;
+    }
     withExamples.push(event);
     schemas.push(schema);
   }
@@ -124,13 +134,16 @@ function checkExamples(sources: SourceSet, built: BuiltCatalog, at: (e: CatalogE
       cachedValidators.set(key, validate);
     }
     const check = validate;
+    let valid = true;
     event.examples.forEach((example, i) => {
       if (check(example.payload)) return;
+      valid = false;
       const first = check.errors?.[0];
       if (!first) return;
       const examplePointer = [...pointer, 'examples', String(i), 'payload', ...instanceSegments(first)];
       sources.report(file, examplePointer, 'invalid-example', `example ${example.name ? `'${example.name}' ` : ''}of '${event.type}' v${event.version} does not match its payload schema: ${describeError(first)}`, 'Fix the example so that it validates, or fix the schema if the example is right.');
     });
+    if (valid) validatedEvents.add(event);
   });
   if (compileFailed) {
     // A failed compile may leave parts of the schema registered; start the next load afresh.

@@ -4,6 +4,7 @@
  */
 import { CatalogError } from '../load/diagnostics.js';
 import { discoverCatalog, DiscoveryError } from '../load/discover.js';
+import { createParser } from '../load/asyncapi-parser.js';
 import { parseDocuments } from '../load/parse.js';
 import { SourceSet } from '../load/sources.js';
 import { buildCatalog } from './build.js';
@@ -39,7 +40,7 @@ export async function loadCatalog(target: string, options: LoadOptions = {}): Pr
     throw error;
   }
   const sources = new SourceSet(discovered.root, options.cwd);
-  const parsed = await parseDocuments(sources, discovered.documents);
+  const parsed = await parseDocuments(sources, discovered.documents, createParser());
   const built = buildCatalog(sources, parsed, { strict: options.strict ?? false });
   if (sources.diagnostics.length === 0) checkCatalog(sources, built);
   if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics);

@@ -2,17 +2,20 @@
  * The catalogue kept in memory between rebuilds of `generate --watch`. A file is read and parsed as
  * YAML again only when its content changed (by content hash), and a document goes through
  * @asyncapi/parser again only when its own content or the content of a file it reaches through
- * `$ref` changed. The model, the checks and the emitted files are then rebuilt from the cached
- * parts, exactly as a cold `generate` builds them.
+ * `$ref` changed; each load gets a parser of its own (see createParser). The events of documents
+ * that were not parsed again are reused (BuildCache), and so is the verdict on their examples; the
+ * model is otherwise rebuilt exactly as a cold `generate` builds it, and must equal it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Parser } from '@asyncapi/parser';
 import { CatalogError } from '../load/diagnostics.js';
+import { createParser } from '../load/asyncapi-parser.js';
 import { discoverCatalog, DiscoveryError } from '../load/discover.js';
 import { parseDocuments, type ParsedDocument } from '../load/parse.js';
 import { SourceSet, type SourceFile } from '../load/sources.js';
-import { buildCatalog } from '../model/build.js';
+import { BuildCache, buildCatalog } from '../model/build.js';
 import type { Catalog } from '../model/catalog.js';
 import { checkCatalog } from '../model/checks.js';
 
@@ -36,6 +39,8 @@ export interface IncrementalResult {
 interface CachedFile {
   hash: string;
   file: SourceFile | undefined;
+  /** File parts of the `$ref`s in the file, once asked for: walking a big document takes a while. */
+  refs?: ReadonlySet<string>;
 }
 
 interface CachedDocument {
@@ -74,6 +79,13 @@ class CachedSourceSet extends SourceSet {
     return this.entry(abs).hash;
   }
 
+  /** File parts of the `$ref`s in `abs` that point into other files (empty when it cannot be read). */
+  externalRefsOf(abs: string): ReadonlySet<string> {
+    const entry = this.entry(abs);
+    entry.refs ??= entry.file ? externalRefs(entry.file.value) : new Set();
+    return entry.refs;
+  }
+
   readFiles(): string[] {
     return [...this.thisRun.entries()].filter(([, entry]) => entry.file !== undefined).map(([abs]) => abs).sort();
   }
@@ -107,6 +119,8 @@ class CachedSourceSet extends SourceSet {
 export class IncrementalCatalog {
   private readonly files = new Map<string, CachedFile>();
   private readonly documents = new Map<string, CachedDocument>();
+  /** Events read from documents, reused while a document's ParsedDocument (above) is. */
+  private readonly builds = new BuildCache();
   /** The last successful load, and the documents (with their keys) it was built from. */
   private last: { fingerprint: string; result: IncrementalResult } | undefined;
 
@@ -129,6 +143,8 @@ export class IncrementalCatalog {
     const sources = new CachedSourceSet(discovered.root, this.options.cwd, this.files);
     const parsed: ParsedDocument[] = [];
     const reparsed: string[] = [];
+    // Made lazily: a save that changed no document needs none.
+    let parser: Parser | undefined;
     for (const abs of discovered.documents) {
       const key = this.documentKey(sources, abs);
       const cached = this.documents.get(abs);
@@ -139,7 +155,8 @@ export class IncrementalCatalog {
       this.documents.delete(abs);
       reparsed.push(path.relative(discovered.root, abs).split(path.sep).join('/'));
       const before = sources.diagnostics.length;
-      const [result] = await parseDocuments(sources, [abs]);
+      parser ??= createParser();
+      const [result] = await parseDocuments(sources, [abs], parser);
       if (result) {
         parsed.push(result);
         // Only documents that parsed without a problem are kept: a broken one is parsed again (and
@@ -158,7 +175,7 @@ export class IncrementalCatalog {
     }
     this.last = undefined;
 
-    const built = buildCatalog(sources, parsed, { strict: this.options.strict });
+    const built = buildCatalog(sources, parsed, { strict: this.options.strict }, this.builds);
     if (sources.diagnostics.length === 0) checkCatalog(sources, built);
     if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics);
     const files = sources.readFiles();
@@ -182,9 +199,7 @@ export class IncrementalCatalog {
       const current = queue.pop()!;
       if (reached.has(current)) continue;
       reached.set(current, sources.hashOf(current));
-      const file = sources.load(current);
-      if (!file) continue;
-      for (const ref of externalRefs(file.value)) queue.push(path.resolve(path.dirname(current), ref));
+      for (const ref of sources.externalRefsOf(current)) queue.push(path.resolve(path.dirname(current), ref));
     }
     const hash = createHash('sha1');
     for (const [file, fileHash] of [...reached.entries()].sort(([a], [b]) => a.localeCompare(b))) hash.update(file).update('\0').update(fileHash).update('\0');

@@ -1,0 +1,182 @@
+/**
+ * IncrementalCatalog, the model that `generate --watch` keeps between saves: whatever it reuses
+ * (parsed documents, events read from unchanged documents, examples already validated), each load
+ * must give exactly what a cold load of the same files gives, model or problems.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CatalogError } from '../../generator/load/diagnostics.js';
+import { loadCatalog } from '../../generator/model/load-catalog.js';
+import { IncrementalCatalog } from '../../generator/watch/incremental.js';
+import { tempDir, writeTree } from '../helpers/cli.js';
+
+const TYPES = `components:
+  schemas:
+    Money:
+      type: object
+      required: [amount, currency]
+      properties:
+        amount: { type: number, minimum: 0 }
+        currency: { type: string, pattern: '^[A-Z]{3}$' }
+  messageTraits:
+    Audited:
+      x-consumers: [audit-service]
+`;
+
+const document = (service: string, type: string, message: string, extra = ''): string => `asyncapi: 3.0.0
+info:
+  title: ${service}
+  version: 1.0.0
+  x-service: ${service}
+channels:
+  main:
+    address: business.${type}
+    messages:
+      ${message}:
+        $ref: '#/components/messages/${message}'
+operations:
+  publish:
+    action: send
+    channel:
+      $ref: '#/channels/main'
+components:
+  messages:
+    ${message}:
+      name: ${type}
+      description: Something happened.
+      x-version: 1
+      x-kind: business
+      x-urgency: medium
+      x-producers: [${service}]
+      x-tenant-scoped: false
+      traits:
+        - $ref: './shared/types.yaml#/components/messageTraits/Audited'
+      payload:
+        type: object
+        required: [id, total]
+        properties:
+          id: { type: string }
+          total:
+            $ref: './shared/types.yaml#/components/schemas/Money'
+      examples:
+        - payload: { id: x-1, total: { amount: 12.5, currency: EUR } }
+${extra}`;
+
+// Documents are read in path order: a.yaml before b.yaml.
+const A = document('order-service', 'order.placed', 'OrderPlaced');
+const B = document('billing-service', 'billing.invoice_issued', 'InvoiceIssued');
+/** a.yaml with a Money of its own, claimed before the shared one that b.yaml uses. */
+const A_OWN_MONEY = document('order-service', 'order.placed', 'OrderPlaced', `  schemas:
+    Money:
+      type: object
+      required: [cents]
+      properties:
+        cents: { type: integer }
+`)
+  .replace("$ref: './shared/types.yaml#/components/schemas/Money'", "$ref: '#/components/schemas/Money'")
+  .replace('total: { amount: 12.5, currency: EUR }', 'total: { cents: 1250 }');
+
+function catalogue(): { dir: string; root: string } {
+  const dir = tempDir();
+  writeTree(dir, { 'catalog/a.yaml': A, 'catalog/b.yaml': B, 'catalog/shared/types.yaml': TYPES });
+  return { dir, root: path.join(dir, 'catalog') };
+}
+
+/** The model as JSON, or the problems, the same way for both loaders. */
+async function outcome(load: () => Promise<{ catalog: unknown }>): Promise<string> {
+  try {
+    return `model ${JSON.stringify((await load()).catalog)}`;
+  } catch (error) {
+    if (error instanceof CatalogError) return `problems ${JSON.stringify(error.diagnostics)}`;
+    throw error;
+  }
+}
+
+const cold = (root: string, cwd: string): Promise<string> => outcome(() => loadCatalog(root, { strict: true, cwd }));
+
+function edit(root: string, rel: string, change: (text: string) => string): void {
+  const file = path.join(root, rel);
+  writeFileSync(file, change(readFileSync(file, 'utf8')));
+}
+
+describe('IncrementalCatalog', () => {
+  it('sees a fragment as it is now, also through the AsyncAPI parser (a trait’s metadata)', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    const before = await catalog.load();
+    expect(before.catalog.events.map((e) => e.consumers)).toEqual([['audit-service'], ['audit-service']]);
+    // Traits are applied by the parser; one that kept the fragment as first read would miss this.
+    edit(root, 'shared/types.yaml', (t) => t.replace('x-consumers: [audit-service]', 'x-consumers: [audit-service, ledger-service]'));
+    const after = await catalog.load();
+    expect(after.reparsed).toEqual(['a.yaml', 'b.yaml']);
+    expect(after.catalog.events.map((e) => e.consumers)).toEqual([['audit-service', 'ledger-service'], ['audit-service', 'ledger-service']]);
+    expect(await outcome(async () => after)).toBe(await cold(root, dir));
+  });
+
+  it('reuses the events of a document that did not change, and gives what a cold load gives', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    const first = await catalog.load();
+    edit(root, 'b.yaml', (t) => t.replace('Something happened.', 'An invoice was issued.'));
+    const second = await catalog.load();
+    expect(second.reparsed).toEqual(['b.yaml']);
+    const order = (r: typeof first) => r.catalog.events.find((e) => e.type === 'order.placed');
+    expect(order(second)).toBe(order(first));
+    expect(second.catalog.events.find((e) => e.type === 'billing.invoice_issued')?.description).toBe('An invoice was issued.');
+    expect(await outcome(async () => second)).toBe(await cold(root, dir));
+  });
+
+  it('reads an unchanged document again when an earlier one changes the names its schemas get', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    const first = await catalog.load();
+    expect(Object.keys(first.catalog.definitions)).toEqual(['Money']);
+    // a.yaml now claims `Money` for its own schema, so b.yaml's shared Money becomes `Money2`.
+    edit(root, 'a.yaml', () => A_OWN_MONEY);
+    const second = await catalog.load();
+    expect(second.reparsed).toEqual(['a.yaml']);
+    expect(Object.keys(second.catalog.definitions)).toEqual(['Money', 'Money2']);
+    expect(JSON.stringify(second.catalog.events.find((e) => e.type === 'billing.invoice_issued')?.payload)).toContain('#/$defs/Money2');
+    expect(await outcome(async () => second)).toBe(await cold(root, dir));
+  });
+
+  it('validates the examples of an unchanged document again when a fragment they depend on changes', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    await catalog.load();
+    edit(root, 'shared/types.yaml', (t) => t.replace('minimum: 0', 'minimum: 100'));
+    const result = await outcome(() => catalog.load());
+    expect(result).toMatch(/^problems .*invalid-example.*order\.placed.*invalid-example.*billing\.invoice_issued/);
+    expect(result).toBe(await cold(root, dir));
+  });
+
+  it('after any sequence of saves, gives what a cold load of the same files gives', async () => {
+    const edits: Array<[string, string, (text: string) => string]> = [
+      ['describe a', 'a.yaml', (t) => t.replace(/description: .*/, `description: Edited ${Math.random()}.`)],
+      ['describe b', 'b.yaml', (t) => t.replace(/description: .*/, `description: Edited ${Math.random()}.`)],
+      ['own Money in a', 'a.yaml', () => A_OWN_MONEY],
+      ['shared Money in a', 'a.yaml', () => A],
+      ['rename the trait’s consumer', 'shared/types.yaml', (t) => t.replace(/x-consumers: \[.*\]/, `x-consumers: [audit-${Math.floor(Math.random() * 3)}]`)],
+      ['raise the minimum amount', 'shared/types.yaml', (t) => t.replace(/minimum: \d+/, 'minimum: 100')],
+      ['lower the minimum amount', 'shared/types.yaml', (t) => t.replace(/minimum: \d+/, 'minimum: 0')],
+      ['break b’s YAML', 'b.yaml', (t) => t.replace('    action: send', '    action: [send')],
+      ['mend b’s YAML', 'b.yaml', (t) => t.replace('    action: [send', '    action: send')],
+      ['drop a’s example', 'a.yaml', (t) => t.replace(/ {6}examples:\n.*\n/, '')],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: edits.length - 1 }), { minLength: 1, maxLength: 5 }), async (steps) => {
+        const { dir, root } = catalogue();
+        const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+        await catalog.load();
+        for (const step of steps) {
+          const [, rel, change] = edits[step]!;
+          edit(root, rel, change);
+          expect(await outcome(() => catalog.load()), steps.map((s) => edits[s]![0]).join(' → ')).toBe(await cold(root, dir));
+        }
+      }),
+      { numRuns: 12, seed: 20251123 },
+    );
+  }, 240_000);
+});
