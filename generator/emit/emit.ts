@@ -2,6 +2,7 @@
  * Catalog model in, generated files out (as text, keyed by path inside the output folder).
  * View models are computed here; templates only place the finished fragments.
  */
+import { createHash } from 'node:crypto';
 import type { Catalog, CatalogEvent, JsonSchemaObject, JsonValue } from '../model/catalog.js';
 import { eventSchemaId, standaloneSchema } from '../model/json-schema.js';
 import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
@@ -56,9 +57,14 @@ class FragmentMemo {
 
 const fragments = new FragmentMemo();
 
-/** What a payload's zod expression depends on besides the payload: definitions and their names. */
+/**
+ * What a payload's zod expression depends on besides the payload: definitions and their names. A
+ * digest, since it is part of every fragment's key and hashing the whole text each time was a
+ * noticeable part of an emit.
+ */
 function definitionsKey(catalog: Catalog, names: CatalogNames): string {
-  return JSON.stringify([catalog.definitions, Object.keys(catalog.definitions).map((name) => names.definition(name).schemaName)]);
+  const text = JSON.stringify([catalog.definitions, Object.keys(catalog.definitions).map((name) => names.definition(name).schemaName)]);
+  return createHash('sha256').update(text).digest('base64');
 }
 
 function emitFiles(catalog: Catalog): Map<string, string> {

@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { emit } from '../../generator/emit/emit.js';
 import { CatalogError } from '../../generator/load/diagnostics.js';
+import type { Catalog } from '../../generator/model/catalog.js';
 import { loadCatalog } from '../../generator/model/load-catalog.js';
 import { IncrementalCatalog } from '../../generator/watch/incremental.js';
 import { tempDir, writeTree } from '../helpers/cli.js';
@@ -84,10 +86,15 @@ function catalogue(): { dir: string; root: string } {
   return { dir, root: path.join(dir, 'catalog') };
 }
 
-/** The model as JSON, or the problems, the same way for both loaders. */
-async function outcome(load: () => Promise<{ catalog: unknown }>): Promise<string> {
+/**
+ * The model as JSON and the files emitted from it, or the problems, the same way for both loaders.
+ * Emitting both in one process also checks emit's memos, which reuse work for model objects that
+ * a watch keeps from one save to the next.
+ */
+async function outcome(load: () => Promise<{ catalog: Catalog }>): Promise<string> {
   try {
-    return `model ${JSON.stringify((await load()).catalog)}`;
+    const { catalog } = await load();
+    return `model ${JSON.stringify(catalog)}\nfiles ${JSON.stringify([...emit(catalog)])}`;
   } catch (error) {
     if (error instanceof CatalogError) return `problems ${JSON.stringify(error.diagnostics)}`;
     throw error;
