@@ -1,7 +1,8 @@
 /**
  * The consumer whose memory the memory benchmark watches: a generated production-service consumer
  * (validation, idempotency store with its default bound, ack) handling `inventory.stock_added`.
- * Prints one JSON line per `every` messages ({ n, rss, heapUsed }), then exits after `total`.
+ * Prints one JSON line per `every` messages ({ n, rss, heapUsed, rssAfterGc, heapAfterGc }), then
+ * exits after `total`.
  *
  *   node --expose-gc bench/lib/memory-consumer.mjs URL TOTAL EVERY WARMUP
  */
@@ -20,15 +21,12 @@ const done = new Promise((resolve) => (finish = resolve));
 service.consumer.on('inventory.stock_added', () => {
   handled++;
   if (handled % every === 0) {
+    // RSS as the process runs (garbage V8 has not collected yet included), then after a full
+    // collection: the resident memory the consumer actually keeps, and its live heap.
     const { rss, heapUsed } = process.memoryUsage();
-    const sample = { n: handled, rss, heapUsed };
-    // At the end of warm-up and at the end, the live heap after a full collection as well (taken
-    // after the RSS reading): a leak shows there, whatever V8 keeps reserved.
-    if ((handled === warmup || handled === total) && typeof globalThis.gc === 'function') {
-      globalThis.gc();
-      sample.heapAfterGc = process.memoryUsage().heapUsed;
-    }
-    process.stdout.write(`${JSON.stringify(sample)}\n`);
+    globalThis.gc();
+    const collected = process.memoryUsage();
+    process.stdout.write(`${JSON.stringify({ n: handled, rss, heapUsed, rssAfterGc: collected.rss, heapAfterGc: collected.heapUsed })}\n`);
   }
   if (handled === total) finish();
 });
