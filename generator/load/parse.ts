@@ -3,6 +3,8 @@
  * problems are mapped back through our own YAML trees so that a problem inside a referenced
  * fragment points at the fragment, not at the document that references it.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic, Parser } from '@asyncapi/parser';
 import type { RefTarget, SourceFile, SourceSet } from './sources.js';
 
@@ -147,7 +149,10 @@ function walk(value: unknown, pointer: string[], visit: (node: Record<string, un
   }
 }
 
-function reportParserDiagnostic(sources: SourceSet, file: SourceFile, d: ParserDiagnostic): void {
+function reportParserDiagnostic(sources: SourceSet, document: SourceFile, d: ParserDiagnostic): void {
+  // A problem inside a referenced fragment comes with that fragment as its source and a path
+  // within it; read against the document, the path would point somewhere else entirely.
+  const file = sourceOf(sources, document, d);
   const pointer = d.path.map(String);
   const message = describe(d);
   if (pointer.length === 0 && d.range) {
@@ -155,6 +160,14 @@ function reportParserDiagnostic(sources: SourceSet, file: SourceFile, d: ParserD
     return;
   }
   sources.report(file, pointer, `asyncapi:${String(d.code)}`, message, hintFor(d));
+}
+
+/** The file a parser diagnostic is about: one this load already read (precheck reads every fragment a document reaches), else the document. */
+function sourceOf(sources: SourceSet, document: SourceFile, d: ParserDiagnostic): SourceFile {
+  const source = d.source;
+  if (typeof source !== 'string' || source.length === 0 || source === document.abs) return document;
+  const abs = source.startsWith('file://') ? fileURLToPath(source) : source;
+  return path.isAbsolute(abs) ? (sources.loaded(path.normalize(abs)) ?? document) : document;
 }
 
 function describe(d: ParserDiagnostic): string {

@@ -62,6 +62,11 @@ export class SourceSet {
     return file;
   }
 
+  /** A file already read successfully, without reading anything new. */
+  loaded(abs: string): SourceFile | undefined {
+    return this.files.get(abs) ?? undefined;
+  }
+
   /** Absolute paths of every file read successfully, sorted. */
   loadedFiles(): string[] {
     return [...this.files.entries()].filter(([, f]) => f !== null).map(([abs]) => abs).sort();
