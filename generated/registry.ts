@@ -39,6 +39,8 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   readonly sunset?: string;
   readonly replies: readonly { readonly type: EventType; readonly version: number }[];
   readonly schema: S;
+  /** What the runtime validates with: the compiled check first, the issues only when it fails. */
+  readonly validate: (data: unknown) => z.ZodSafeParseResult<unknown>;
   readonly jsonSchema: Readonly<Record<string, unknown>>;
 }
 
@@ -242,6 +244,27 @@ export type EventPayload<T extends EventType> = EventPayloads[T][LatestVersion<T
 /** The payload of one version of an event type. */
 export type VersionedEventPayload<T extends EventType, V extends EventVersion<T>> = EventPayloads[T][V];
 
+const compiled = new Map<z.ZodType, z.ZodType>();
+
+/** Validators are compiled on first use: zod's compiled fast path is several times quicker than `.parse`. */
+function validatorFor(schema: z.ZodType): z.ZodType {
+  let validator = compiled.get(schema);
+  if (!validator) {
+    validator = z.compile(schema);
+    compiled.set(schema, validator);
+  }
+  return validator;
+}
+
+/**
+ * A definition's `validate`. Generated schemas never transform, default or strip anything, so
+ * valid input is its own output: the compiled check answers (no copy is built), and zod's issues
+ * are computed only for invalid input.
+ */
+function payloadValidator(schema: z.ZodType): (data: unknown) => z.ZodSafeParseResult<unknown> {
+  return (data) => (z.validate(validatorFor(schema), data) ? { success: true, data } : validatorFor(schema).safeParse(data));
+}
+
 /** Every event version of the catalogue, keyed by type, then version. */
 export const EVENT_REGISTRY = {
   'audit.log_created': {
@@ -259,6 +282,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: AuditLogCreatedV1Schema,
+      validate: payloadValidator(AuditLogCreatedV1Schema),
       jsonSchema: AuditLogCreatedV1JsonSchema,
     },
   },
@@ -277,6 +301,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: CompanyActivatedV1Schema,
+      validate: payloadValidator(CompanyActivatedV1Schema),
       jsonSchema: CompanyActivatedV1JsonSchema,
     },
   },
@@ -295,6 +320,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: CompanyCreatedV1Schema,
+      validate: payloadValidator(CompanyCreatedV1Schema),
       jsonSchema: CompanyCreatedV1JsonSchema,
     },
   },
@@ -313,6 +339,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: CompanyDeactivatedV1Schema,
+      validate: payloadValidator(CompanyDeactivatedV1Schema),
       jsonSchema: CompanyDeactivatedV1JsonSchema,
     },
   },
@@ -331,6 +358,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: CompanyUpdatedV1Schema,
+      validate: payloadValidator(CompanyUpdatedV1Schema),
       jsonSchema: CompanyUpdatedV1JsonSchema,
     },
   },
@@ -349,6 +377,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: CurrencyRateUpdatedV1Schema,
+      validate: payloadValidator(CurrencyRateUpdatedV1Schema),
       jsonSchema: CurrencyRateUpdatedV1JsonSchema,
     },
   },
@@ -367,6 +396,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ForecastingDemandSurgePredictedV1Schema,
+      validate: payloadValidator(ForecastingDemandSurgePredictedV1Schema),
       jsonSchema: ForecastingDemandSurgePredictedV1JsonSchema,
     },
   },
@@ -385,6 +415,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: InventoryIngredientCreatedV1Schema,
+      validate: payloadValidator(InventoryIngredientCreatedV1Schema),
       jsonSchema: InventoryIngredientCreatedV1JsonSchema,
     },
   },
@@ -404,6 +435,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: InventoryLowStockAlertV1Schema,
+      validate: payloadValidator(InventoryLowStockAlertV1Schema),
       jsonSchema: InventoryLowStockAlertV1JsonSchema,
     },
   },
@@ -422,6 +454,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: InventoryReservationFailedV1Schema,
+      validate: payloadValidator(InventoryReservationFailedV1Schema),
       jsonSchema: InventoryReservationFailedV1JsonSchema,
     },
   },
@@ -440,6 +473,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: InventoryReservedV1Schema,
+      validate: payloadValidator(InventoryReservedV1Schema),
       jsonSchema: InventoryReservedV1JsonSchema,
     },
   },
@@ -459,6 +493,7 @@ export const EVENT_REGISTRY = {
       sunset: '2027-06-30',
       replies: [],
       schema: InventoryStockAddedV1Schema,
+      validate: payloadValidator(InventoryStockAddedV1Schema),
       jsonSchema: InventoryStockAddedV1JsonSchema,
     },
     2: {
@@ -475,6 +510,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: InventoryStockAddedV2Schema,
+      validate: payloadValidator(InventoryStockAddedV2Schema),
       jsonSchema: InventoryStockAddedV2JsonSchema,
     },
   },
@@ -493,6 +529,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: NotificationEmailRequestedV1Schema,
+      validate: payloadValidator(NotificationEmailRequestedV1Schema),
       jsonSchema: NotificationEmailRequestedV1JsonSchema,
     },
   },
@@ -511,6 +548,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: NotificationPushRequestedV1Schema,
+      validate: payloadValidator(NotificationPushRequestedV1Schema),
       jsonSchema: NotificationPushRequestedV1JsonSchema,
     },
   },
@@ -529,6 +567,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: NotificationSmsRequestedV1Schema,
+      validate: payloadValidator(NotificationSmsRequestedV1Schema),
       jsonSchema: NotificationSmsRequestedV1JsonSchema,
     },
   },
@@ -547,6 +586,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: OrderCancelledV1Schema,
+      validate: payloadValidator(OrderCancelledV1Schema),
       jsonSchema: OrderCancelledV1JsonSchema,
     },
   },
@@ -565,6 +605,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: OrderCreatedV1Schema,
+      validate: payloadValidator(OrderCreatedV1Schema),
       jsonSchema: OrderCreatedV1JsonSchema,
     },
   },
@@ -583,6 +624,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: PartnerAddressAddedV1Schema,
+      validate: payloadValidator(PartnerAddressAddedV1Schema),
       jsonSchema: PartnerAddressAddedV1JsonSchema,
     },
   },
@@ -601,6 +643,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: PartnerContactAddedV1Schema,
+      validate: payloadValidator(PartnerContactAddedV1Schema),
       jsonSchema: PartnerContactAddedV1JsonSchema,
     },
   },
@@ -619,6 +662,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: PartnerCreatedV1Schema,
+      validate: payloadValidator(PartnerCreatedV1Schema),
       jsonSchema: PartnerCreatedV1JsonSchema,
     },
   },
@@ -637,6 +681,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: PartnerUpdatedV1Schema,
+      validate: payloadValidator(PartnerUpdatedV1Schema),
       jsonSchema: PartnerUpdatedV1JsonSchema,
     },
   },
@@ -655,6 +700,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProcurementDeliveryScheduledV1Schema,
+      validate: payloadValidator(ProcurementDeliveryScheduledV1Schema),
       jsonSchema: ProcurementDeliveryScheduledV1JsonSchema,
     },
   },
@@ -674,6 +720,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProcurementPoApprovalNeededV1Schema,
+      validate: payloadValidator(ProcurementPoApprovalNeededV1Schema),
       jsonSchema: ProcurementPoApprovalNeededV1JsonSchema,
     },
   },
@@ -692,6 +739,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProcurementPoApprovedV1Schema,
+      validate: payloadValidator(ProcurementPoApprovedV1Schema),
       jsonSchema: ProcurementPoApprovedV1JsonSchema,
     },
   },
@@ -710,6 +758,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductCreatedV1Schema,
+      validate: payloadValidator(ProductCreatedV1Schema),
       jsonSchema: ProductCreatedV1JsonSchema,
     },
   },
@@ -728,6 +777,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductDeletedV1Schema,
+      validate: payloadValidator(ProductDeletedV1Schema),
       jsonSchema: ProductDeletedV1JsonSchema,
     },
   },
@@ -746,6 +796,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductPriceChangedV1Schema,
+      validate: payloadValidator(ProductPriceChangedV1Schema),
       jsonSchema: ProductPriceChangedV1JsonSchema,
     },
   },
@@ -764,6 +815,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductionBatchCompletedV1Schema,
+      validate: payloadValidator(ProductionBatchCompletedV1Schema),
       jsonSchema: ProductionBatchCompletedV1JsonSchema,
     },
   },
@@ -782,6 +834,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductionBatchCreatedV1Schema,
+      validate: payloadValidator(ProductionBatchCreatedV1Schema),
       jsonSchema: ProductionBatchCreatedV1JsonSchema,
     },
   },
@@ -800,6 +853,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductionBatchRejectedV1Schema,
+      validate: payloadValidator(ProductionBatchRejectedV1Schema),
       jsonSchema: ProductionBatchRejectedV1JsonSchema,
     },
   },
@@ -818,6 +872,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ProductionBatchScheduledV1Schema,
+      validate: payloadValidator(ProductionBatchScheduledV1Schema),
       jsonSchema: ProductionBatchScheduledV1JsonSchema,
     },
   },
@@ -836,6 +891,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [{ type: 'production.batch_rejected', version: 1 }, { type: 'production.batch_scheduled', version: 1 }],
       schema: ProductionScheduleBatchV1Schema,
+      validate: payloadValidator(ProductionScheduleBatchV1Schema),
       jsonSchema: ProductionScheduleBatchV1JsonSchema,
     },
   },
@@ -855,6 +911,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: SecurityViolationV1Schema,
+      validate: payloadValidator(SecurityViolationV1Schema),
       jsonSchema: SecurityViolationV1JsonSchema,
     },
   },
@@ -873,6 +930,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ServiceStartedV1Schema,
+      validate: payloadValidator(ServiceStartedV1Schema),
       jsonSchema: ServiceStartedV1JsonSchema,
     },
   },
@@ -891,6 +949,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: ServiceStoppedV1Schema,
+      validate: payloadValidator(ServiceStoppedV1Schema),
       jsonSchema: ServiceStoppedV1JsonSchema,
     },
   },
@@ -909,6 +968,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserCreatedV1Schema,
+      validate: payloadValidator(UserCreatedV1Schema),
       jsonSchema: UserCreatedV1JsonSchema,
     },
   },
@@ -927,6 +987,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserDeletedV1Schema,
+      validate: payloadValidator(UserDeletedV1Schema),
       jsonSchema: UserDeletedV1JsonSchema,
     },
   },
@@ -945,6 +1006,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserLockedV1Schema,
+      validate: payloadValidator(UserLockedV1Schema),
       jsonSchema: UserLockedV1JsonSchema,
     },
   },
@@ -963,6 +1025,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserLoggedInV1Schema,
+      validate: payloadValidator(UserLoggedInV1Schema),
       jsonSchema: UserLoggedInV1JsonSchema,
     },
   },
@@ -981,6 +1044,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserLoggedOutV1Schema,
+      validate: payloadValidator(UserLoggedOutV1Schema),
       jsonSchema: UserLoggedOutV1JsonSchema,
     },
   },
@@ -999,6 +1063,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserPasswordChangedV1Schema,
+      validate: payloadValidator(UserPasswordChangedV1Schema),
       jsonSchema: UserPasswordChangedV1JsonSchema,
     },
   },
@@ -1017,6 +1082,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserTokenRejectedV1Schema,
+      validate: payloadValidator(UserTokenRejectedV1Schema),
       jsonSchema: UserTokenRejectedV1JsonSchema,
     },
   },
@@ -1035,6 +1101,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserTokenValidatedV1Schema,
+      validate: payloadValidator(UserTokenValidatedV1Schema),
       jsonSchema: UserTokenValidatedV1JsonSchema,
     },
   },
@@ -1053,6 +1120,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserUnlockedV1Schema,
+      validate: payloadValidator(UserUnlockedV1Schema),
       jsonSchema: UserUnlockedV1JsonSchema,
     },
   },
@@ -1071,6 +1139,7 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [],
       schema: UserUpdatedV1Schema,
+      validate: payloadValidator(UserUpdatedV1Schema),
       jsonSchema: UserUpdatedV1JsonSchema,
     },
   },
@@ -1089,22 +1158,11 @@ export const EVENT_REGISTRY = {
       deprecated: false,
       replies: [{ type: 'user.token_rejected', version: 1 }, { type: 'user.token_validated', version: 1 }],
       schema: UserValidateTokenV1Schema,
+      validate: payloadValidator(UserValidateTokenV1Schema),
       jsonSchema: UserValidateTokenV1JsonSchema,
     },
   },
 } as const satisfies { readonly [T in EventType]: { readonly [version: number]: EventDefinition } };
-
-const compiled = new Map<z.ZodType, z.ZodType>();
-
-/** Validators are compiled on first use: zod's compiled fast path is several times quicker than `.parse`. */
-function validatorFor(schema: z.ZodType): z.ZodType {
-  let validator = compiled.get(schema);
-  if (!validator) {
-    validator = z.compile(schema);
-    compiled.set(schema, validator);
-  }
-  return validator;
-}
 
 /** The definition of one version (the latest when `version` is omitted), or undefined when the catalogue has none. */
 export function getEventDefinition(type: string, version?: number): EventDefinition | undefined {

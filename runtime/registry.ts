@@ -83,28 +83,28 @@ export interface ResolvedDefinition extends EventDefinition {
 }
 
 export class EventRegistry {
-  private readonly byKey = new Map<string, ResolvedDefinition>();
-  private readonly types = new Set<string>();
+  /** Type, then version: looked up on every publish and delivery, without building a key string. */
+  private readonly byType = new Map<string, Map<number, ResolvedDefinition>>();
 
   constructor(input: EventRegistryInput) {
     for (const definition of flatten(input)) {
-      const key = registryKey(definition.type, definition.version);
-      if (this.byKey.has(key)) throw new Error(`event '${definition.type}' version ${definition.version} is registered twice`);
-      this.byKey.set(key, resolve(definition));
-      this.types.add(definition.type);
+      let versions = this.byType.get(definition.type);
+      if (versions === undefined) this.byType.set(definition.type, (versions = new Map()));
+      if (versions.has(definition.version)) throw new Error(`event '${definition.type}' version ${definition.version} is registered twice`);
+      versions.set(definition.version, resolve(definition));
     }
   }
 
   get(type: string, version: number): ResolvedDefinition | undefined {
-    return this.byKey.get(registryKey(type, version));
+    return this.byType.get(type)?.get(version);
   }
 
   hasType(type: string): boolean {
-    return this.types.has(type);
+    return this.byType.has(type);
   }
 
   definitions(): ResolvedDefinition[] {
-    return [...this.byKey.values()];
+    return [...this.byType.values()].flatMap((versions) => [...versions.values()]);
   }
 }
 
@@ -131,10 +131,6 @@ function compiledSafeParse<T>(schema: SafeParser<T>): (data: unknown) => Validat
   if (!(schema instanceof z.ZodType)) return (data) => schema.safeParse(data);
   let compiled: SafeParser<T> | undefined;
   return (data) => (compiled ??= z.compile(schema) as SafeParser<T>).safeParse(data);
-}
-
-function registryKey(type: string, version: number): string {
-  return `${type}@${version}`;
 }
 
 /** Fills `{name}` placeholders; an unfilled one is an error, since it would route nowhere useful. */

@@ -196,6 +196,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     ...(event.sunset ? [`sunset: ${stringLiteral(event.sunset)},`] : []),
     `replies: [${replies}],`,
     `schema: ${names.event(event).schemaName},`,
+    `validate: payloadValidator(${names.event(event).schemaName}),`,
     `jsonSchema: ${names.event(event).jsonSchemaName},`,
   ];
 }

@@ -3,6 +3,7 @@
  * broken in the ways producers break them fail with a zod error that names the field.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { EVENT_REGISTRY, EVENT_TYPES, isValidEvent, parseEvent, parseEventVersion, safeParseEvent } from '../../generated/index.js';
 import type { Catalog, CatalogEvent, JsonValue } from '../../generator/model/catalog.js';
 import { loadCatalog } from '../../generator/model/load-catalog.js';
@@ -20,9 +21,20 @@ function firstExample(event: CatalogEvent): Payload {
   return structuredClone(event.examples[0]!.payload) as Payload;
 }
 
-/** The boolean fast path, for an event known only at run time. */
+/**
+ * The two fast paths, for an event known only at run time: isValidEvent, and the definition's
+ * `validate` the runtime calls, which must agree with safeParseEvent and give valid input back as is.
+ */
 function isValid(event: CatalogEvent, data: unknown): boolean {
-  return isValidEvent(event.type as Parameters<typeof isValidEvent>[0], event.version as never, data);
+  const valid = isValidEvent(event.type as Parameters<typeof isValidEvent>[0], event.version as never, data);
+  const definition = (EVENT_REGISTRY as unknown as Record<string, Record<number, { validate(data: unknown): { success: boolean; data?: unknown; error?: unknown } }>>)[event.type]![event.version]!;
+  const result = definition.validate(data);
+  const expected = safeParseEvent(event.type, event.version, data);
+  expect(result.success).toBe(valid);
+  expect(result.success).toBe(expected.success);
+  if (result.success) expect(result.data).toStrictEqual(expected.data);
+  else expect((result.error as z.ZodError).issues).toEqual(expected.error?.issues);
+  return valid;
 }
 
 function requiredOf(event: CatalogEvent): string[] {
