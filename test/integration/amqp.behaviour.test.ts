@@ -20,7 +20,7 @@ defineTransportSuite('amqp', {
     const letters: RawDeadLetter[] = [];
     await waitFor(
       async () => {
-        letters.push(...(await raw.deadLetters(deadLetterQueueName(queue))));
+        letters.push(...(await raw.drain(deadLetterQueueName(queue))));
         return letters.length >= count;
       },
       8000,

@@ -1,10 +1,10 @@
-// Raw amqplib access for the hardening, DLQ and fault tests: put bytes on the broker as a foreign
+// Raw amqplib access for the integration, hardening, DLQ and fault tests: put bytes on the broker as a foreign
 // producer would and read queues back whole. Deliberately bypasses the runtime under test.
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { queueSpecNames, type TopologySpec } from '../../../runtime/index.js';
+import { DEFAULT_RABBITMQ_URL, queueSpecNames, type TopologySpec } from '../../../runtime/index.js';
 
-export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? DEFAULT_RABBITMQ_URL;
 
 export interface RawMessage {
   bytes: Buffer;
