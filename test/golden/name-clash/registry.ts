@@ -77,7 +77,11 @@ function validatorFor(schema: z.ZodType): z.ZodType {
  * are computed only for invalid input.
  */
 function payloadValidator(schema: z.ZodType): (data: unknown) => z.ZodSafeParseResult<unknown> {
-  return (data) => (z.validate(validatorFor(schema), data) ? { success: true, data } : validatorFor(schema).safeParse(data));
+  let validator: z.ZodType | undefined;
+  return (data) => {
+    validator ??= validatorFor(schema);
+    return z.validate(validator, data) ? { success: true, data } : validator.safeParse(data);
+  };
 }
 
 /** Every event version of the catalogue, keyed by type, then version. */
