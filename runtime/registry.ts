@@ -4,19 +4,10 @@
  * hand-written services and tests can build a registry by hand just as well.
  */
 import { z } from 'zod';
-import type { Urgency } from './envelope.js';
+import type { TransportBindings } from './bindings.js';
+import type { EventKind, Severity, Urgency } from './urgency.js';
 
-export type { Urgency };
-export type EventKind = 'business' | 'alert' | 'notification' | 'recommendation' | 'command';
-/** AMQP priority per urgency (low 1, medium 5, high 8, critical 10). */
-export type Priority = 1 | 5 | 8 | 10;
-
-export const URGENCY_PRIORITY: Readonly<Record<Urgency, Priority>> = { low: 1, medium: 5, high: 8, critical: 10 };
-
-/** Alert severities as the systems we replace name them; `urgent` is the critical urgency. */
-export type Severity = 'low' | 'medium' | 'high' | 'urgent';
-
-export const SEVERITY_URGENCY: Readonly<Record<Severity, Urgency>> = { low: 'low', medium: 'medium', high: 'high', urgent: 'critical' };
+export type { EventKind, Severity, Urgency };
 
 /**
  * Shaped like zod's `safeParse` result, so a generated definition can pass
@@ -43,10 +34,19 @@ export interface EventDefinition<TData = unknown> {
   version: number;
   kind: EventKind;
   urgency: Urgency;
-  priority: Priority;
-  /** May hold `{parameter}` placeholders, filled from publish options' `routingParams`. */
-  routingKey: string;
-  exchange: string;
+  /**
+   * The channel address the event is published to (see destinations.ts), e.g.
+   * `business.order.created`. May hold `{parameter}` placeholders, filled from publish options'
+   * `params`.
+   */
+  destination: string;
+  /** What the catalogue says for one broker only (AsyncAPI channel bindings), by transport name. */
+  bindings?: TransportBindings;
+  /**
+   * The payload field whose value orders events: events with the same key are delivered in the
+   * order they were published where the broker partitions (Kafka). Publish options' `key` wins.
+   */
+  orderingKey?: string;
   validate?(data: unknown): ValidationResult<TData>;
   schema?: SafeParser<TData>;
   /**
@@ -131,15 +131,4 @@ function compiledSafeParse<T>(schema: SafeParser<T>): (data: unknown) => Validat
   if (!(schema instanceof z.ZodType)) return (data) => schema.safeParse(data);
   let compiled: SafeParser<T> | undefined;
   return (data) => (compiled ??= z.compile(schema) as SafeParser<T>).safeParse(data);
-}
-
-/** Fills `{name}` placeholders; an unfilled one is an error, since it would route nowhere useful. */
-export function resolveRoutingKey(template: string, params: Readonly<Record<string, string>> = {}): string {
-  if (!template.includes('{')) return template;
-  return template.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new TypeError(`routing key '${template}' needs parameter '${name}'`);
-    if (/[.#*]/.test(value)) throw new TypeError(`routing parameter '${name}' must not contain '.', '*' or '#': '${value}'`);
-    return value;
-  });
 }

@@ -1,25 +1,40 @@
 /**
- * The seam between the broker-neutral client and a concrete broker. Everything above it speaks
- * envelopes and settlements; acks, nacks, channels and delay queues stay below it, so the in-memory
- * transport can stand in for RabbitMQ in users' unit tests.
+ * The seam between the broker-neutral core and a concrete broker. Above it everything speaks the
+ * catalogue's words: event kinds, destinations, urgency, subscriptions, settlements. Below it each
+ * transport maps those onto its own objects (RabbitMQ exchanges, queues and priorities; Redis
+ * streams and groups; Kafka topics and partitions) and carries out what the core decided.
+ *
+ * A transport implements five things: declare a topology, publish (resolving only once the broker
+ * took responsibility), deliver each inbound message of a subscription to the core's
+ * {@link MessageHandler} and carry out the {@link Decision} it returns, request/reply, and health.
+ * It never decides whether a message is valid, a duplicate, worth a retry or dead: the core does
+ * (runtime/consume/pipeline.ts), once, for every transport.
  */
+import type { TransportBindings } from './bindings.js';
 import type { Envelope } from './envelope.js';
-import type { TopologySpec } from './topology.js';
+import type { ResolvedRetryPolicy, TopologySpec } from './topology.js';
+import type { EventKind, Urgency } from './urgency.js';
 
-export interface PublishRoute {
-  exchange: string;
-  routingKey: string;
-  /** 0–10; higher is delivered first from a priority queue. Default 0. */
-  priority?: number;
+/** Where and how one envelope is to be published. */
+export interface PublishTarget {
+  kind: EventKind;
+  /** The resolved destination (no placeholders), e.g. `business.order.created`. */
+  destination: string;
+  /** Deliver to this service's subscription only (service-to-service), instead of the destination's subscribers. */
+  service?: string;
+  /** Events with the same key keep their order where the broker partitions (Kafka). */
+  key?: string;
+  urgency: Urgency;
+  bindings?: TransportBindings;
   /** Survive a broker restart. Default true. */
   persistent?: boolean;
-  /** Reject the publish when no queue is bound for it. Default true. */
+  /** Fail with `UnroutableError` when no subscription takes it, where the broker can tell. Default true. */
   mandatory?: boolean;
 }
 
 /**
- * Why a message was dead-lettered; the value of the `x-death-reason` header. Handlers may pass
- * their own reason strings too.
+ * Why a message was dead-lettered; handlers may give reasons of their own too. Transports record it
+ * beside the dead letter (RabbitMQ: the `x-death-reason` header).
  */
 export type DeadLetterReason =
   | 'invalid-json'
@@ -38,48 +53,65 @@ export type DeadLetterReason =
   | 'non-retryable'
   | 'max-attempts-exceeded';
 
-export type Settlement =
-  | { settle: 'ack' }
-  | { settle: 'retry'; reason: string }
-  | { settle: 'dead-letter'; reason: DeadLetterReason | (string & {}); error?: string };
+/** What the core learns about a subscription from the transport that declared it. */
+export interface SubscriptionInfo {
+  readonly name: string;
+  readonly retry: ResolvedRetryPolicy;
+  /** Set for a tenant-bound subscription: any other tenant's event is dead-lettered. */
+  readonly tenant?: string;
+  /** Bodies larger than this are dead-lettered unread (`message-too-large`). */
+  readonly maxMessageBytes: number;
+  /** Deeper JSON is dead-lettered (`too-deeply-nested`). */
+  readonly maxJsonDepth: number;
+}
 
-export interface Delivery {
-  envelope: Envelope;
-  queue: string;
-  exchange: string;
-  routingKey: string;
-  /** 1 on first delivery, incremented by every retry. */
-  attempt: number;
-  maxAttempts: number;
+/** One message as the broker handed it over, not yet decoded. */
+export interface InboundMessage {
+  readonly subscription: SubscriptionInfo;
+  readonly body: Buffer;
+  /** The content type the broker carried beside the body, if it carries one. */
+  readonly contentType?: unknown;
+  readonly contentEncoding?: unknown;
+  /** An event type the broker carried beside the body (RabbitMQ's `type` property): it must match the envelope's. */
+  readonly typeLabel?: unknown;
+  /** 1 on first delivery, raised by every retry. */
+  readonly attempt: number;
   /** The broker delivered this copy before (a lost ack); a duplicate is likely. */
-  redelivered: boolean;
+  readonly redelivered: boolean;
   /** Set when the sender awaits a reply (request/reply). */
-  replyTo?: string;
+  readonly replyTo?: string;
   /** Sends `envelope` to the requester; rejects when the message carries no reply address. */
   reply(envelope: Envelope): Promise<void>;
 }
 
-export type DeliveryHandler = (delivery: Delivery) => Promise<Settlement>;
+/** What the core decided for one message; the transport carries it out, then reports the outcome. */
+export type Decision =
+  | { settle: 'ack'; envelopeId: string }
+  | { settle: 'retry'; reason: string; delayMs: number; envelopeId: string }
+  | { settle: 'dead-letter'; reason: DeadLetterReason | (string & {}); error: string; envelopeId?: string };
+
+export type MessageHandler = (message: InboundMessage) => Promise<Decision>;
 
 export interface SettlementOutcome {
-  queue: string;
+  subscription: string;
+  /** `abandoned`: the decision could not be carried out (broker trouble); the broker will redeliver. */
   outcome: 'acked' | 'retried' | 'dead-lettered' | 'abandoned';
   reason?: string;
   envelopeId?: string;
   attempt: number;
 }
 
-export interface SubscribeSpec {
-  /** A queue from a topology already declared on this transport. */
-  queue: string;
-  /** Unacknowledged messages handled at once. Default 100. */
+export interface ConsumeSpec {
+  /** A subscription from a topology already declared on this transport. */
+  subscription: string;
+  /** Unsettled messages handled at once. Default 100. */
   prefetch?: number;
   /** Told how each message ended; for counters. Must not throw. */
   onOutcome?: (outcome: SettlementOutcome) => void;
 }
 
 export interface Subscription {
-  readonly queue: string;
+  readonly name: string;
   /** Stops new deliveries and waits for handlers in flight (up to `timeoutMs`, default 10 s). */
   cancel(options?: { timeoutMs?: number }): Promise<void>;
 }
@@ -91,28 +123,26 @@ export interface RequestOptions {
 export type TransportStatus = 'connecting' | 'connected' | 'reconnecting' | 'closing' | 'closed';
 
 export interface ConsumerHealth {
-  queue: string;
+  subscription: string;
   active: boolean;
   inFlight: number;
   prefetch: number;
+  /** Messages waiting for this subscription, where the broker can tell cheaply. */
+  lag?: number;
 }
 
-export interface TransportHealth {
+export interface TransportHealth<D extends object = Readonly<Record<string, unknown>>> {
   transport: string;
   status: TransportStatus;
   /** Connected and every consumer active. */
   healthy: boolean;
-  channels: number;
   consumers: ConsumerHealth[];
   publisher: { inFlight: number; buffered: number };
   reconnects: number;
-  /** Last connection or channel error, credentials redacted. */
+  /** Last connection error, credentials redacted. */
   lastError?: string;
-  /**
-   * Set while the broker blocks publishing (RabbitMQ memory or disk alarm), with its reason:
-   * publishes wait (up to `maxBufferedPublishes`, then `PublishBufferFullError`) until it lifts.
-   */
-  blocked?: string;
+  /** What only this transport can tell (RabbitMQ: open channels, a broker alarm blocking publishes). */
+  details?: D;
 }
 
 export interface CloseOptions {
@@ -121,13 +151,16 @@ export interface CloseOptions {
 }
 
 export interface Transport {
+  /** Transport name as in bindings and health: `amqp`, `redis`, `kafka`, `memory`. */
+  readonly name: string;
   /** Idempotent; transports that reconnect re-declare it after every reconnect. */
   declareTopology(spec: TopologySpec): Promise<void>;
   /** Resolves once the broker has taken responsibility for the message. */
-  publish(envelope: Envelope, route: PublishRoute): Promise<void>;
-  subscribe(spec: SubscribeSpec, handler: DeliveryHandler): Promise<Subscription>;
+  publish(envelope: Envelope, target: PublishTarget): Promise<void>;
+  /** Delivers the subscription's messages to `handler` and carries out its decisions. */
+  subscribe(spec: ConsumeSpec, handler: MessageHandler): Promise<Subscription>;
   /** Publishes a command and resolves with the first reply, or rejects after `timeoutMs`. */
-  request(envelope: Envelope, route: PublishRoute, options: RequestOptions): Promise<Envelope>;
+  request(envelope: Envelope, target: PublishTarget, options: RequestOptions): Promise<Envelope>;
   health(): TransportHealth;
   /** Cancels consumers, waits for in-flight handlers and confirms, then disconnects. */
   close(options?: CloseOptions): Promise<void>;
