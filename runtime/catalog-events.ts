@@ -5,9 +5,11 @@
  * stay declarations only.
  */
 import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type RequestOptions } from './client.js';
+import { alertDestination, domainOf } from './destinations.js';
 import type { Envelope } from './envelope.js';
-import { SEVERITY_URGENCY, type EventKind, type EventRegistryInput, type EventTypeOf, type Severity, type Urgency } from './registry.js';
-import { assertTenantId, serviceQueueName, tenantQueueName, type QueueSpec, type TopologySpec } from './topology.js';
+import type { EventRegistryInput, EventTypeOf } from './registry.js';
+import { assertTenantId, serviceSubscriptionName, tenantSubscriptionName, type RetryPolicy, type SubscriptionSpec, type TopologySpec } from './topology.js';
+import { SEVERITY_URGENCY, type EventKind, type Severity, type Urgency } from './urgency.js';
 import type { CloseOptions, Subscription, Transport, TransportHealth } from './transport.js';
 import type { ClientMetrics } from './observability.js';
 
@@ -26,32 +28,30 @@ export interface CatalogBinding<M extends object, L extends LatestVersionMap<M>,
   registry: EventRegistryInput;
   latest: L;
   kinds: { readonly [T in keyof M]: EventKind };
-  /** Exchanges and, for consuming services, their queue with its bindings. */
-  topology(service: S, queue?: QueueOptions): TopologySpec;
-  /** Exchange of direct service-to-service messages; a service's queue is bound to it by service name. */
-  directExchange: string;
+  /** The channels and, for consuming services, their subscription with the destinations it takes. */
+  topology(service: S, options?: SubscriptionOptions): TopologySpec;
 }
 
+export type SubscriptionOptions = Pick<SubscriptionSpec, 'retry'>;
+
 export interface CatalogEventsOptions<S extends string> extends Omit<EventClientOptions, 'registry' | 'source'> {
-  /** The service this process runs as: the CloudEvents source and the queue it consumes. */
+  /** The service this process runs as: the CloudEvents source and the subscription it consumes. */
   service: S;
   /** Default `urn:eventsmith:<service>`. */
   source?: string;
   /** Unacknowledged deliveries at once; default 100. */
   prefetch?: number;
-  /** Queue type (classic or quorum), retry policy and priority levels of this service's queue. */
-  queue?: QueueOptions;
+  /** Retries of this service's subscription: attempts and backoff before an event is dead-lettered. */
+  retry?: RetryPolicy;
   /**
-   * Consume for this tenant only, from the queue `<service>.events.tenant.<tenant>`: the broker
-   * routes it this tenant's events and events of no tenant, never another tenant's.
+   * Consume for this tenant only, from the subscription `<service>.events.tenant.<tenant>`: it
+   * takes this tenant's events and events of no tenant, never another tenant's.
    */
   tenant?: string;
 }
 
-export type QueueOptions = Pick<QueueSpec, 'queueType' | 'retry' | 'maxPriority'>;
-
 export interface AlertOptions extends PublishOptions {
-  /** Routes as `alert.<domain>.<severity>` with the matching priority instead of the catalogue's severity. */
+  /** Publishes to `alert.<domain>.<severity>` with the matching urgency instead of the catalogue's severity. */
   severity?: Severity;
 }
 
@@ -72,18 +72,18 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
   readonly transport: Transport;
   private readonly binding: CatalogBinding<M, L, S>;
   private readonly prefetch: number | undefined;
-  private readonly queueOptions: QueueOptions | undefined;
+  private readonly retry: RetryPolicy | undefined;
   private subscription: Subscription | undefined;
   private readonly tenant: string | undefined;
 
   constructor(binding: CatalogBinding<M, L, S>, options: CatalogEventsOptions<S>) {
-    const { service, source, prefetch, queue, tenant, ...clientOptions } = options;
+    const { service, source, prefetch, retry, tenant, ...clientOptions } = options;
     if (tenant !== undefined) assertTenantId(tenant);
     this.tenant = tenant;
     this.binding = binding;
     this.service = service;
     this.prefetch = prefetch;
-    this.queueOptions = queue;
+    this.retry = retry;
     this.transport = clientOptions.transport;
     this.client = new EventClient<M>({ ...clientOptions, registry: binding.registry, source: source ?? `urn:eventsmith:${service}` });
   }
@@ -109,13 +109,12 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
   protected publishAlertEvent<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options: AlertOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
     const { severity, ...rest } = options;
     if (severity === undefined) return this.publishKind('alert', type, data, rest);
-    const domain = type.slice(0, Math.max(0, type.indexOf('.'))) || type;
-    return this.publishKind('alert', type, data, { routingKey: `alert.${domain}.${severity}`, urgency: SEVERITY_URGENCY[severity], ...rest });
+    return this.publishKind('alert', type, data, { destination: alertDestination(domainOf(type), severity), urgency: SEVERITY_URGENCY[severity], ...rest });
   }
 
-  /** Sends an event straight to one service's queue (through the direct exchange), with an urgency of its own. */
+  /** Sends an event straight to one service's subscription, with an urgency of its own. */
   sendToService<T extends EventTypeOf<M>>(service: S, type: T, data: LatestPayload<M, L, T>, options: DirectOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
-    return this.publish(type, data, { ...options, exchange: this.binding.directExchange, routingKey: service });
+    return this.publish(type, data, { ...options, toService: service });
   }
 
   /** Sends a command and resolves with the validated reply envelope; rejects after `timeoutMs` (default 5000). */
@@ -142,18 +141,18 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
     return this;
   }
 
-  /** Declares the exchanges (and this service's queue), then consumes the queue when handlers are registered. */
+  /** Declares the channels (and this service's subscription), then consumes it when the service consumes anything. */
   async start(): Promise<void> {
-    const own = serviceQueueName(this.service);
+    const own = serviceSubscriptionName(this.service);
     const tenant = this.tenant;
-    const declared = this.binding.topology(this.service, this.queueOptions);
+    const declared = this.binding.topology(this.service, this.retry === undefined ? {} : { retry: this.retry });
+    const name = tenant === undefined ? own : tenantSubscriptionName(this.service, tenant);
     const topology: TopologySpec =
-      tenant === undefined ? declared : { ...declared, queues: declared.queues?.map((q) => (q.name === own ? { ...q, name: tenantQueueName(this.service, tenant), tenant } : q)) };
+      tenant === undefined ? declared : { ...declared, subscriptions: declared.subscriptions?.map((s) => (s.name === own ? { ...s, name, tenant } : s)) };
     await this.transport.declareTopology(topology);
-    const queue = tenant === undefined ? own : tenantQueueName(this.service, tenant);
-    const consumes = topology.queues?.some((q) => q.name === queue) ?? false;
+    const consumes = topology.subscriptions?.some((s) => s.name === name) ?? false;
     if (consumes && this.subscription === undefined) {
-      this.subscription = await this.client.consume(queue, this.prefetch === undefined ? {} : { prefetch: this.prefetch });
+      this.subscription = await this.client.consume(name, this.prefetch === undefined ? {} : { prefetch: this.prefetch });
     }
   }
 

@@ -3,15 +3,18 @@
  * everything broker-specific sits behind the {@link Transport}; everything catalogue-specific comes
  * in through the registry, so the client works the same with generated and hand-written definitions.
  */
+import { consumePipeline } from './consume/pipeline.js';
+import type { Delivery } from './consume/delivery.js';
 import { causalIds, currentCause } from './context.js';
+import { resolveDestination } from './destinations.js';
 import { createEnvelope, type CreateEnvelopeInput, type Envelope, type Urgency } from './envelope.js';
 import { Dispatcher } from './dispatcher.js';
 import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
-import { EventRegistry, resolveRoutingKey, URGENCY_PRIORITY, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
-import type { CloseOptions, Delivery, PublishRoute, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
+import { EventRegistry, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
+import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 
 export interface EventClientOptions {
   transport: Transport;
@@ -36,17 +39,19 @@ export interface PublishOptions {
   /** Default: inherited from the event being handled (see {@link HandlerContext}). */
   correlationId?: string;
   causationId?: string;
-  /** Default: the definition's priority (from its urgency), or the priority of `urgency` when given. */
-  priority?: number;
-  /** Overrides the definition's urgency for this message: envelope attribute and AMQP priority. */
+  /** Overrides the definition's urgency for this message (the envelope's `urgency`; how soon the broker delivers it). */
   urgency?: Urgency;
-  /** Values for `{placeholders}` in the definition's routing key. */
-  routingParams?: Readonly<Record<string, string>>;
-  /** Route to another exchange than the definition's (direct service-to-service messages). */
-  exchange?: string;
-  /** Route with this key instead of the definition's (e.g. an alert of another severity). */
-  routingKey?: string;
+  /** Values for `{placeholders}` in the definition's destination. */
+  params?: Readonly<Record<string, string>>;
+  /** Publish to this destination instead of the definition's (e.g. an alert at another severity). */
+  destination?: string;
+  /** Deliver to this service's subscription only (service-to-service), not to the destination's subscribers. */
+  toService?: string;
+  /** Ordering key: events with one key keep their order where the broker partitions. Default: the payload field the definition names. */
+  key?: string;
+  /** Survive a broker restart. Default true. */
   persistent?: boolean;
+  /** Fail with `UnroutableError` when no subscription takes the event, where the broker can tell. Default true. */
   mandatory?: boolean;
 }
 
@@ -79,6 +84,7 @@ export class EventClient<M extends object = EventMap> {
   private readonly log: Logger;
   private readonly counters: ClientMetrics = emptyMetrics();
   private readonly dispatcher: Dispatcher;
+  private readonly pipeline: MessageHandler;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(private readonly options: EventClientOptions) {
@@ -87,18 +93,19 @@ export class EventClient<M extends object = EventMap> {
     this.log = safeLogger(options.logger);
     const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
     this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, log: this.log, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
+    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log);
   }
 
   /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with the validator's error (a ZodError for zod validators). */
   publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
-    return this.publishFrom(currentCause(), type, version, data, options, (envelope, route) => this.transport.publish(envelope, route));
+    return this.publishFrom(currentCause(), type, version, data, options, (envelope, target) => this.transport.publish(envelope, target));
   }
 
   /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
   async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: RequestOptions = {}): Promise<Envelope> {
     let reply: Envelope | undefined;
-    await this.publishFrom(currentCause(), type, version, data, options, async (envelope, route) => {
-      reply = await this.transport.request(envelope, route, { timeoutMs: options.timeoutMs ?? 5000 });
+    await this.publishFrom(currentCause(), type, version, data, options, async (envelope, target) => {
+      reply = await this.transport.request(envelope, target, { timeoutMs: options.timeoutMs ?? 5000 });
     });
     if (reply === undefined) throw new Error('request settled without a reply');
     const definition = this.registry.get(reply.type, reply.eventversion);
@@ -122,12 +129,12 @@ export class EventClient<M extends object = EventMap> {
     return this;
   }
 
-  /** Starts delivering `queue` (declared on the transport) to the handlers registered with {@link on}. */
-  async consume(queue: string, options: { prefetch?: number } = {}): Promise<Subscription> {
-    const spec = { queue, onOutcome: (outcome: SettlementOutcome) => this.countOutcome(outcome), ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) };
-    const subscription = await this.transport.subscribe(spec, (delivery) => this.dispatcher.dispatch(delivery));
-    this.subscriptions.add(subscription);
-    return subscription;
+  /** Starts delivering `subscription` (declared on the transport) to the handlers registered with {@link on}. */
+  async consume(subscription: string, options: { prefetch?: number } = {}): Promise<Subscription> {
+    const spec = { subscription, onOutcome: (outcome: SettlementOutcome) => this.countOutcome(outcome), ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) };
+    const consuming = await this.transport.subscribe(spec, this.pipeline);
+    this.subscriptions.add(consuming);
+    return consuming;
   }
 
   /** A snapshot of this client's counters. */
@@ -154,7 +161,7 @@ export class EventClient<M extends object = EventMap> {
     version: number,
     data: TData,
     options: PublishOptions,
-    send: (envelope: Envelope<TData>, route: PublishRoute) => Promise<void>,
+    send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<void>,
   ): Promise<Envelope<TData>> {
     const definition = this.definition(type, version);
     const validated = definition.validate(data);
@@ -168,24 +175,18 @@ export class EventClient<M extends object = EventMap> {
       this.log({ level: 'warn', event: 'publish.tenant_refused', type, version, error: tenantProblem.message });
       throw tenantProblem;
     }
-    const route: PublishRoute = {
-      exchange: options.exchange ?? definition.exchange,
-      routingKey: options.routingKey ?? resolveRoutingKey(definition.routingKey, options.routingParams),
-      priority: options.priority ?? (options.urgency === undefined ? definition.priority : URGENCY_PRIORITY[options.urgency]),
-      persistent: options.persistent ?? true,
-      mandatory: options.mandatory ?? true,
-    };
+    const target = targetFor(definition, envelope, options);
     this.counters.published++;
     try {
-      await send(envelope, route);
+      await send(envelope, target);
     } catch (error) {
       if (error instanceof UnroutableError) this.counters.returned++;
       else this.counters.publishFailed++;
-      this.log({ level: 'error', event: 'publish.failed', id: envelope.id, type, version, exchange: route.exchange, routingKey: route.routingKey, error: error instanceof Error ? error.message : String(error) });
+      this.log({ level: 'error', event: 'publish.failed', id: envelope.id, type, version, destination: target.destination, error: error instanceof Error ? error.message : String(error) });
       throw error;
     }
     this.counters.confirmed++;
-    this.log({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, routingKey: route.routingKey });
+    this.log({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination });
     return envelope;
   }
 
@@ -213,7 +214,7 @@ export class EventClient<M extends object = EventMap> {
       attempt: delivery.attempt,
       maxAttempts: delivery.maxAttempts,
       redelivered: delivery.redelivered,
-      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope, route) => this.transport.publish(envelope, route)),
+      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope, target) => this.transport.publish(envelope, target)),
       reply: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope) => delivery.reply(envelope)),
     };
   }
@@ -228,6 +229,29 @@ export class EventClient<M extends object = EventMap> {
     if (outcome.outcome === 'retried') this.counters.retried++;
     else if (outcome.outcome === 'dead-lettered') this.counters.deadLettered++;
   }
+}
+
+/** Where `envelope` goes: built field by field, since this runs for every message published. */
+function targetFor(definition: ResolvedDefinition, envelope: Envelope, options: PublishOptions): PublishTarget {
+  const target: PublishTarget = {
+    kind: definition.kind,
+    destination: options.destination ?? resolveDestination(definition.destination, options.params),
+    urgency: envelope.urgency ?? definition.urgency,
+    persistent: options.persistent ?? true,
+    mandatory: options.mandatory ?? true,
+  };
+  if (definition.bindings !== undefined) target.bindings = definition.bindings;
+  if (options.toService !== undefined) target.service = options.toService;
+  const key = options.key ?? orderingKeyOf(definition, envelope.data);
+  if (key !== undefined) target.key = key;
+  return target;
+}
+
+function orderingKeyOf(definition: ResolvedDefinition, data: unknown): string | undefined {
+  const field = definition.orderingKey;
+  if (field === undefined || typeof data !== 'object' || data === null) return undefined;
+  const value = (data as Record<string, unknown>)[field];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
 /** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants, or the reserved tenant '*'. */

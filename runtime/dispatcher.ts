@@ -9,7 +9,7 @@ import { NonRetryableError, errorMessage } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ClientMetrics, Logger } from './observability.js';
 import type { EventRegistry } from './registry.js';
-import type { Delivery, Settlement } from './transport.js';
+import type { Delivery, Settlement } from './consume/delivery.js';
 
 /** Called with the validated payload; `context` is built per delivery by the client. */
 export type BoundHandler = (data: unknown, delivery: Delivery) => Promise<void> | void;

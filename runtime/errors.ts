@@ -12,27 +12,30 @@ export class EventsmithError extends Error {
   }
 }
 
-/** A mandatory publish the broker could not route to any queue (AMQP `basic.return`). */
+/** A mandatory publish that no subscription takes (RabbitMQ: returned unroutable). */
 export class UnroutableError extends EventsmithError {
   constructor(
-    readonly exchange: string,
-    readonly routingKey: string,
+    readonly destination: string,
     detail = 'NO_ROUTE',
   ) {
-    super('UNROUTABLE', `message to exchange '${exchange}' with routing key '${routingKey}' was not routed to any queue (${detail})`);
+    super('UNROUTABLE', `message to '${destination}' reached no subscription (${detail})`);
   }
 }
 
-/** The broker refused responsibility for a message (AMQP `basic.nack`). */
+/** The broker refused responsibility for a message (RabbitMQ: a negative confirm). */
 export class PublishNackedError extends EventsmithError {
-  constructor(exchange: string, routingKey: string) {
-    super('NACKED', `broker nacked message to exchange '${exchange}' with routing key '${routingKey}'`);
+  constructor(readonly destination: string) {
+    super('NACKED', `the broker refused the message to '${destination}'`);
   }
 }
 
-export class ExchangeNotFoundError extends EventsmithError {
-  constructor(readonly exchange: string) {
-    super('EXCHANGE_NOT_FOUND', `exchange '${exchange}' does not exist`);
+/** A publish to a destination the broker does not know yet: declare the topology that names it first. */
+export class DestinationNotFoundError extends EventsmithError {
+  constructor(
+    readonly destination: string,
+    detail: string,
+  ) {
+    super('DESTINATION_NOT_FOUND', `cannot publish to '${destination}': ${detail}`);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * `eventsmith/runtime`: what generated code and services import. Broker-neutral API first, then
- * the two transports.
+ * `eventsmith/runtime`: what generated code and services import. Broker-neutral: it loads no broker
+ * client. Transports come from their own entry points (`eventsmith/runtime/amqp`, …), which load
+ * their client; the in-memory transport for unit tests is here, since it needs none.
  */
 export { EventClient } from './client.js';
 export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, RequestOptions } from './client.js';
@@ -8,39 +9,39 @@ export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, 
 export { createEnvelope, DEFAULT_MAX_JSON_DEPTH, parseEnvelope, serializeEnvelope } from './envelope.js';
 export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult, ParseLimits } from './envelope.js';
 
-export { EventRegistry, resolveRoutingKey, SEVERITY_URGENCY, URGENCY_PRIORITY } from './registry.js';
-export type { EventDataOf, EventDefinition, EventKind, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, Priority, ResolvedDefinition, SafeParser, Severity, Urgency, ValidationResult } from './registry.js';
+export { EventRegistry } from './registry.js';
+export type { EventDataOf, EventDefinition, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, ResolvedDefinition, SafeParser, ValidationResult } from './registry.js';
+
+export { EVENT_KINDS, SEVERITIES, SEVERITY_URGENCY, URGENCIES } from './urgency.js';
+export type { EventKind, Severity, Urgency } from './urgency.js';
+
+export { alertDestination, defaultDestination, destinationMatches, domainOf, resolveDestination, subscriptionPattern } from './destinations.js';
+export { bindingOf } from './bindings.js';
+export type { TransportBindings } from './bindings.js';
+export { DEFAULT_MAX_MESSAGE_BYTES } from './limits.js';
 
 export type {
   CloseOptions,
+  ConsumeSpec,
   ConsumerHealth,
   DeadLetterReason,
-  Delivery,
-  DeliveryHandler,
-  PublishRoute,
+  Decision,
+  InboundMessage,
+  MessageHandler,
+  PublishTarget,
   RequestOptions as TransportRequestOptions,
-  Settlement,
   SettlementOutcome,
-  SubscribeSpec,
   Subscription,
+  SubscriptionInfo,
   Transport,
   TransportHealth,
   TransportStatus,
 } from './transport.js';
+export { consumePipeline } from './consume/pipeline.js';
+export type { Delivery, Settlement } from './consume/delivery.js';
 
-export {
-  deadLetterExchangeName,
-  deadLetterQueueName,
-  queueSpecNames,
-  resolveRetryPolicy,
-  retryDelays,
-  retryQueueName,
-  serviceQueueName,
-  tenantExchangeName,
-  tenantQueueName,
-  topicMatches,
-} from './topology.js';
-export type { BindingSpec, ExchangeSpec, ExchangeType, QueueSpec, RetryPolicy, TopologySpec } from './topology.js';
+export { ALL_TENANTS, assertTenantId, resolveRetryPolicy, retryDelays, serviceSubscriptionName, tenantSubscriptionName } from './topology.js';
+export type { ChannelSpec, ResolvedRetryPolicy, RetryPolicy, SubscriptionSpec, TopologySpec } from './topology.js';
 
 export { MemoryIdempotencyStore } from './idempotency.js';
 export type { ClaimResult, IdempotencyStore } from './idempotency.js';
@@ -51,8 +52,8 @@ export type { ClientMetrics, LogEntry, LogLevel, Logger } from './observability.
 export type { BackoffOptions } from './backoff.js';
 
 export {
+  DestinationNotFoundError,
   EventsmithError,
-  ExchangeNotFoundError,
   MessageTooLargeError,
   MissingTenantError,
   NonRetryableError,
@@ -66,14 +67,8 @@ export {
   UnroutableError,
 } from './errors.js';
 
-export { AmqpTransport, DEFAULT_MAX_MESSAGE_BYTES } from './amqp/transport.js';
-export type { AmqpTransportOptions } from './amqp/transport.js';
-export { DEFAULT_RABBITMQ_URL } from './amqp/connection.js';
-export { ALL_TENANTS, ATTEMPT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER, TENANT_HEADER } from './amqp/headers.js';
-export { redactUrl } from './amqp/redact.js';
-
 export { MemoryTransport } from './memory/transport.js';
-export type { DeadLetter, PublishedRecord } from './memory/transport.js';
+export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';
 
 export { CatalogEvents, WrongKindError } from './catalog-events.js';
-export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, QueueOptions, Upcasters } from './catalog-events.js';
+export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, SubscriptionOptions, Upcasters } from './catalog-events.js';

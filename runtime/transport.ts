@@ -131,7 +131,7 @@ export interface ConsumerHealth {
   lag?: number;
 }
 
-export interface TransportHealth<D extends object = Readonly<Record<string, unknown>>> {
+export interface TransportHealth<D extends object = object> {
   transport: string;
   status: TransportStatus;
   /** Connected and every consumer active. */

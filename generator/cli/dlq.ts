@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { redactText } from '../../runtime/amqp/redact.js';
-import { brokerUrl, DlqError } from '../dlq/broker.js';
-import { formatInspectReport, inspectDeadLetters } from '../dlq/inspect.js';
-import { formatReplayReport, replayDeadLetters } from '../dlq/replay.js';
+import { brokerUrl, DlqError } from '../../runtime/amqp/dlq/broker.js';
+import { formatInspectReport, inspectDeadLetters } from '../../runtime/amqp/dlq/inspect.js';
+import { formatReplayReport, replayDeadLetters } from '../../runtime/amqp/dlq/replay.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
 
 const HELP = `Usage: eventsmith dlq inspect --queue DLQ [--url URL] [--samples N] [--json]

@@ -3,7 +3,7 @@
  * (topology, publisher, consumers, request/reply) register hooks; after every (re)connect the hooks
  * run in registration order, so topology exists before buffered publishes are flushed into it.
  */
-import amqp from 'amqplib';
+import { loadAmqplib } from './client.js';
 import type { Channel, ChannelModel, ConfirmChannel, SocketOptions } from 'amqplib';
 import { backoffDelay, cancellableSleep, type BackoffOptions } from '../backoff.js';
 import { NotConnectedError, TransportClosedError, errorMessage } from '../errors.js';
@@ -158,6 +158,7 @@ export class ConnectionManager {
   private async tryConnect(): Promise<boolean> {
     let model: ChannelModel | undefined;
     try {
+      const amqp = await loadAmqplib();
       model = await amqp.connect(this.connectUrl(), this.socketOptions());
       if (this.isClosing()) {
         await model.close().catch(() => {});

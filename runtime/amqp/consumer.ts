@@ -7,35 +7,29 @@
  */
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { backoffDelay } from '../backoff.js';
-import { parseEnvelope, serializeEnvelope, type Envelope } from '../envelope.js';
+import { serializeEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability.js';
-import { deadLetterExchangeName, resolveRetryPolicy, retryDelays, retryQueueName, type QueueSpec, type ResolvedRetryPolicy } from '../topology.js';
-import type { ConsumerHealth, Delivery, DeliveryHandler, SettlementOutcome } from '../transport.js';
+import { retryDelays } from '../topology.js';
+import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import { AckBatcher } from './acks.js';
 import type { ConnectionManager } from './connection.js';
-import { ATTEMPT_HEADER, CONTENT_TYPE, TENANT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './headers.js';
+import { ATTEMPT_HEADER, CONTENT_TYPE, DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from './headers.js';
+import { deadLetterExchangeName, retryQueueName } from './names.js';
 import type { ConfirmPublisher } from './publisher.js';
-
-/** Header values travel in every copy; a stack trace there would bloat each retry. */
-const MAX_ERROR_LENGTH = 1000;
 /** After a failed copy-then-ack, wait before handing the message back, so a broken broker is not hammered. */
 const REQUEUE_DELAY_MS = 1000;
 
 export interface ConsumerOptions {
-  queue: QueueSpec;
+  subscription: SubscriptionInfo;
   prefetch: number;
-  handler: DeliveryHandler;
+  handler: MessageHandler;
   onOutcome: ((outcome: SettlementOutcome) => void) | undefined;
   /** Re-declares the topology before a restart: a queue the broker cancelled us for may be gone. */
   redeclare: () => Promise<void>;
-  /** Bodies larger than this are dead-lettered unread (`message-too-large`). */
-  maxMessageBytes: number;
-  /** Deeper JSON is dead-lettered (`too-deeply-nested`). */
-  maxJsonDepth: number;
 }
 
-type Outcome = Omit<SettlementOutcome, 'queue'>;
+type Outcome = Omit<SettlementOutcome, 'subscription'>;
 
 export class AmqpConsumer {
   private channel: Channel | undefined;
@@ -44,8 +38,8 @@ export class AmqpConsumer {
   private consumerTag: string | undefined;
   private cancelled = false;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly policy: ResolvedRetryPolicy;
-  private readonly delays: number[];
+  /** Retry delay queues, one per level: attempt n that fails waits in level min(n, levels). */
+  private readonly levels: number;
 
   constructor(
     private readonly manager: ConnectionManager,
@@ -53,22 +47,22 @@ export class AmqpConsumer {
     private readonly options: ConsumerOptions,
     private readonly log: Logger,
   ) {
-    this.policy = resolveRetryPolicy(options.queue.retry);
-    this.delays = retryDelays(this.policy);
+    this.levels = retryDelays(options.subscription.retry).length;
   }
 
-  get queue(): string {
-    return this.options.queue.name;
+  /** The subscription, which is the queue's name. */
+  get name(): string {
+    return this.options.subscription.name;
   }
 
   health(): ConsumerHealth {
-    return { queue: this.queue, active: this.channel !== undefined && !this.cancelled, inFlight: this.inFlight.size, prefetch: this.options.prefetch };
+    return { subscription: this.name, active: this.channel !== undefined && !this.cancelled, inFlight: this.inFlight.size, prefetch: this.options.prefetch };
   }
 
   /** Opens the channel and starts consuming; called on subscribe and after every reconnect. */
   async start(): Promise<void> {
     if (this.cancelled || this.channel !== undefined) return;
-    const channel = await this.manager.openChannel('plain', `consumer:${this.queue}`);
+    const channel = await this.manager.openChannel('plain', `consumer:${this.name}`);
     let serverError: Error | undefined;
     let established = false;
     channel.on('error', (error: Error) => {
@@ -88,7 +82,7 @@ export class AmqpConsumer {
     this.acks = new AckBatcher<Outcome>(channel, (outcome, error) => this.report(error === undefined ? outcome : { ...outcome, outcome: 'abandoned', reason: errorMessage(error) }));
     try {
       await channel.prefetch(this.options.prefetch);
-      const { consumerTag } = await channel.consume(this.queue, (message) => this.onMessage(channel, message));
+      const { consumerTag } = await channel.consume(this.name, (message) => this.onMessage(channel, message));
       this.consumerTag = consumerTag;
       established = true;
     } catch (error) {
@@ -143,7 +137,7 @@ export class AmqpConsumer {
       .then(() => this.start())
       .catch((error: unknown) => {
         const delay = backoffDelay(attempt, { initialDelayMs: 500, maxDelayMs: 30_000 });
-        this.log({ level: 'warn', event: 'amqp.consumer.restart_failed', queue: this.queue, attempt, delayMs: delay, error: this.manager.redact(error) });
+        this.log({ level: 'warn', event: 'amqp.consumer.restart_failed', subscription: this.name, attempt, delayMs: delay, error: this.manager.redact(error) });
         setTimeout(() => this.restart(attempt + 1), delay);
       });
   }
@@ -151,7 +145,7 @@ export class AmqpConsumer {
   private onMessage(channel: Channel, message: ConsumeMessage | null): void {
     if (message === null) {
       // The broker cancelled us (queue deleted or failed over): rebuild on a fresh channel.
-      this.log({ level: 'warn', event: 'amqp.consumer.cancelled_by_broker', queue: this.queue });
+      this.log({ level: 'warn', event: 'amqp.consumer.cancelled_by_broker', subscription: this.name });
       if (this.channel === channel) {
         this.channel = undefined;
         this.acks = undefined;
@@ -162,94 +156,58 @@ export class AmqpConsumer {
     }
     if (this.channel === channel) this.acks?.delivered(message);
     const work = this.handle(channel, message).catch((error: unknown) => {
-      this.log({ level: 'error', event: 'amqp.consumer.unexpected_error', queue: this.queue, error: errorMessage(error) });
+      this.log({ level: 'error', event: 'amqp.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
 
   private async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const headers: Record<string, unknown> = message.properties.headers ?? {};
+    const { properties } = message;
+    const headers: Record<string, unknown> = properties.headers ?? {};
     const attempt = positiveInteger(headers[ATTEMPT_HEADER]) ?? 1;
-    const refused = this.refusal(message);
-    if (refused !== undefined) return this.deadLetter(channel, message, attempt, refused.reason, refused.detail, undefined);
-    const parsed = parseEnvelope(message.content, { maxDepth: this.options.maxJsonDepth });
-    if (!parsed.ok) return this.deadLetter(channel, message, attempt, parsed.reason, parsed.detail, undefined);
-    const envelope = parsed.envelope;
-    const tenant = this.options.queue.tenant;
-    if (tenant !== undefined && envelope.tenantid !== undefined && envelope.tenantid !== tenant) {
-      // The binding let it through on a tenant header that contradicts the envelope: forged.
-      return this.deadLetter(channel, message, attempt, 'tenant-mismatch', `queue of tenant '${tenant}' received an event of tenant '${envelope.tenantid}' (header ${JSON.stringify(headers[TENANT_HEADER])})`, envelope.id);
-    }
-    const amqpType: unknown = message.properties.type;
-    if (typeof amqpType === 'string' && amqpType !== envelope.type) {
-      // A producer that labels the message one thing and ships another is not to be trusted with either.
-      return this.deadLetter(channel, message, attempt, 'invalid-envelope', `AMQP type property '${amqpType}' contradicts the envelope's type '${envelope.type}'`, envelope.id);
-    }
-    const replyTo: unknown = message.properties.replyTo;
-    const delivery: Delivery = {
-      envelope,
-      queue: this.queue,
-      ...origin(message),
+    const replyTo: unknown = properties.replyTo;
+    const inbound: InboundMessage = {
+      subscription: this.options.subscription,
+      body: message.content,
+      contentType: properties.contentType,
+      contentEncoding: properties.contentEncoding,
+      typeLabel: properties.type,
       attempt,
-      maxAttempts: this.policy.maxAttempts,
       redelivered: message.fields.redelivered,
-      reply: (reply) => this.reply(message, envelope, reply),
+      reply: (reply) => this.reply(message, reply),
+      ...(typeof replyTo === 'string' && replyTo.length > 0 ? { replyTo } : {}),
     };
-    if (typeof replyTo === 'string' && replyTo.length > 0) delivery.replyTo = replyTo;
-
-    let settlement;
+    let decision: Decision;
     try {
-      settlement = await this.options.handler(delivery);
+      decision = await this.options.handler(inbound);
     } catch (error) {
-      settlement = { settle: 'retry' as const, reason: errorMessage(error) };
+      // The core answers every message; this is a bug, and the message must not be lost for it.
+      this.log({ level: 'error', event: 'amqp.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
+      return this.giveBack(channel, message, attempt, undefined);
     }
-    if (settlement.settle === 'ack') {
-      this.ack(channel, message, { outcome: 'acked', attempt, envelopeId: envelope.id });
-    } else if (settlement.settle === 'dead-letter') {
-      await this.deadLetter(channel, message, attempt, settlement.reason, settlement.error, envelope.id);
-    } else if (attempt >= this.policy.maxAttempts) {
-      await this.deadLetter(channel, message, attempt, 'max-attempts-exceeded', settlement.reason, envelope.id);
-    } else {
-      await this.retry(channel, message, attempt, settlement.reason, envelope.id);
-    }
-  }
-
-  /** What makes a message unreadable before its body is parsed: its size, its content type or encoding. */
-  private refusal(message: ConsumeMessage): { reason: string; detail: string } | undefined {
-    const size = message.content.length;
-    if (size > this.options.maxMessageBytes) {
-      return { reason: 'message-too-large', detail: `body of ${size} bytes exceeds maxMessageBytes (${this.options.maxMessageBytes})` };
-    }
-    const contentType: unknown = message.properties.contentType;
-    if (contentType !== undefined && (typeof contentType !== 'string' || !isJsonContentType(contentType))) {
-      return { reason: 'unsupported-content-type', detail: `content type ${JSON.stringify(contentType)} is not JSON (expected ${CONTENT_TYPE})` };
-    }
-    const encoding: unknown = message.properties.contentEncoding;
-    if (encoding !== undefined && encoding !== 'identity' && encoding !== 'utf-8' && encoding !== 'utf8') {
-      return { reason: 'unsupported-content-type', detail: `content encoding ${JSON.stringify(encoding)} is not supported` };
-    }
-    return undefined;
+    if (decision.settle === 'ack') this.ack(channel, message, { outcome: 'acked', attempt, envelopeId: decision.envelopeId });
+    else if (decision.settle === 'retry') await this.retry(channel, message, attempt, decision.reason, decision.envelopeId);
+    else await this.deadLetter(channel, message, attempt, decision.reason, decision.error, decision.envelopeId);
   }
 
   private async retry(channel: Channel, message: ConsumeMessage, attempt: number, reason: string, envelopeId: string): Promise<void> {
-    const level = Math.min(attempt, this.delays.length);
-    const headers = this.copyHeaders(message, { [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: truncate(reason) });
-    const copied = await this.copy(message, '', retryQueueName(this.queue, level), headers);
+    const level = Math.min(attempt, this.levels);
+    const headers = this.copyHeaders(message, { [ATTEMPT_HEADER]: attempt + 1, [ERROR_HEADER]: reason });
+    const copied = await this.copy(message, '', retryQueueName(this.name, level), headers);
     if (copied) this.ack(channel, message, { outcome: 'retried', attempt, envelopeId, reason });
     else await this.giveBack(channel, message, attempt, envelopeId);
   }
 
-  private async deadLetter(channel: Channel, message: ConsumeMessage, attempt: number, reason: string, error: string | undefined, envelopeId: string | undefined): Promise<void> {
+  private async deadLetter(channel: Channel, message: ConsumeMessage, attempt: number, reason: string, error: string, envelopeId: string | undefined): Promise<void> {
     const headers = this.copyHeaders(message, {
       [DEATH_REASON_HEADER]: reason,
-      [ERROR_HEADER]: truncate(error ?? reason),
+      [ERROR_HEADER]: error,
       'x-eventsmith-attempts': attempt,
-      'x-eventsmith-queue': this.queue,
+      'x-eventsmith-queue': this.name,
       'x-eventsmith-dead-lettered-at': new Date().toISOString(),
     });
-    this.log({ level: 'warn', event: 'amqp.consumer.dead_lettered', queue: this.queue, reason, error, envelopeId, attempt });
-    const copied = await this.copy(message, deadLetterExchangeName(this.queue), message.fields.routingKey, headers);
+    const copied = await this.copy(message, deadLetterExchangeName(this.name), message.fields.routingKey, headers);
     if (copied) this.ack(channel, message, { outcome: 'dead-lettered', attempt, envelopeId, reason });
     else await this.giveBack(channel, message, attempt, envelopeId);
   }
@@ -273,7 +231,7 @@ export class AmqpConsumer {
       await this.publisher.publish({ exchange, routingKey, content: message.content, options });
       return true;
     } catch (error) {
-      this.log({ level: 'error', event: 'amqp.consumer.copy_failed', queue: this.queue, exchange, routingKey, error: this.manager.redact(error) });
+      this.log({ level: 'error', event: 'amqp.consumer.copy_failed', subscription: this.name, exchange, routingKey, error: this.manager.redact(error) });
       return false;
     }
   }
@@ -305,32 +263,24 @@ export class AmqpConsumer {
 
   private report(outcome: Outcome): void {
     try {
-      this.options.onOutcome?.({ queue: this.queue, ...outcome });
+      this.options.onOutcome?.({ subscription: this.name, ...outcome });
     } catch {
       // Counters must never break settlement.
     }
   }
 
-  private async reply(message: ConsumeMessage, request: Envelope, reply: Envelope): Promise<void> {
+  private async reply(message: ConsumeMessage, reply: Envelope): Promise<void> {
     const replyTo: unknown = message.properties.replyTo;
-    if (typeof replyTo !== 'string' || replyTo.length === 0) throw new Error(`event '${request.type}' (${request.id}) carries no reply address`);
+    if (typeof replyTo !== 'string' || replyTo.length === 0) throw new Error(`message ${String(message.properties.messageId)} carries no reply address`);
     const correlationId: unknown = message.properties.correlationId;
     await this.publisher.publish({
       exchange: '',
       routingKey: replyTo,
       content: serializeEnvelope(reply),
       // Not mandatory: a requester that timed out and left is not the replier's failure.
-      options: { correlationId: typeof correlationId === 'string' ? correlationId : request.id, messageId: reply.id, contentType: CONTENT_TYPE, persistent: false, mandatory: false },
+      options: { correlationId: typeof correlationId === 'string' ? correlationId : String(message.properties.messageId), messageId: reply.id, contentType: CONTENT_TYPE, persistent: false, mandatory: false },
     });
   }
-}
-
-/** `application/json`, `application/cloudevents+json` or any `+json`, in UTF-8 when a charset is named. */
-function isJsonContentType(value: string): boolean {
-  const [media = '', ...params] = value.split(';').map((part) => part.trim().toLowerCase());
-  if (!/^application\/([\w.-]+\+)?json$/.test(media)) return false;
-  const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
 }
 
 function positiveInteger(value: unknown): number | undefined {
@@ -350,8 +300,4 @@ function origin(message: ConsumeMessage): { exchange: string; routingKey: string
   const original = headers[ORIGINAL_EXCHANGE_HEADER];
   const originalKey = headers[ORIGINAL_ROUTING_KEY_HEADER];
   return { exchange: typeof original === 'string' ? original : exchange, routingKey: typeof originalKey === 'string' ? originalKey : routingKey };
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH)}…`;
 }

@@ -8,12 +8,13 @@
  * rather than amqplib's per-publish callbacks, which report a channel close as an error and would be
  * indistinguishable from a nack.
  */
-import { IllegalOperationError, type ConfirmChannel, type Message, type Options } from 'amqplib';
+import type { ConfirmChannel, Message, Options } from 'amqplib';
 import { backoffDelay } from '../backoff.js';
 import { Deque } from '../deque.js';
-import { ExchangeNotFoundError, PublishBufferFullError, PublishNackedError, TransportClosedError, UnroutableError, errorMessage } from '../errors.js';
+import { PublishBufferFullError, PublishNackedError, TransportClosedError, UnroutableError, errorMessage } from '../errors.js';
 import type { Logger } from '../observability.js';
 import type { ConnectionManager } from './connection.js';
+import { ExchangeNotFoundError } from './errors.js';
 
 export interface OutgoingMessage {
   exchange: string;
@@ -154,7 +155,7 @@ export class ConfirmPublisher {
       try {
         written = channel.publish(pending.exchange, pending.routingKey, pending.content, pending.options);
       } catch (error) {
-        if (error instanceof IllegalOperationError) {
+        if (error instanceof Error && error.name === 'IllegalOperationError') {
           // The channel is closing; its 'close' handler re-queues what is in flight.
           this.waiting.unshiftAll([pending]);
           break;
@@ -188,8 +189,8 @@ export class ConfirmPublisher {
   }
 
   private finish(pending: Pending, nacked: boolean): void {
-    if (nacked) pending.reject(new PublishNackedError(pending.exchange, pending.routingKey));
-    else if (pending.returned !== undefined) pending.reject(new UnroutableError(pending.exchange, pending.routingKey, pending.returned));
+    if (nacked) pending.reject(new PublishNackedError(pending.routingKey));
+    else if (pending.returned !== undefined) pending.reject(new UnroutableError(pending.routingKey, `${pending.returned} on exchange '${pending.exchange}'`));
     else pending.resolve();
   }
 
@@ -217,7 +218,7 @@ export class ConfirmPublisher {
     const missingExchange = serverError?.code === 404 ? /no exchange '([^']*)'/.exec(serverError.message)?.[1] : undefined;
     for (const pending of unconfirmed) {
       if (missingExchange !== undefined && pending.exchange === missingExchange) {
-        pending.reject(new ExchangeNotFoundError(missingExchange));
+        pending.reject(new ExchangeNotFoundError(missingExchange, pending.routingKey));
         continue;
       }
       if (serverError !== undefined && ++pending.channelErrors >= this.maxChannelErrors) {

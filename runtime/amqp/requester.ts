@@ -6,11 +6,12 @@
  */
 import type { Channel, ConsumeMessage, Message } from 'amqplib';
 import { parseEnvelope, serializeEnvelope, type Envelope } from '../envelope.js';
-import { ExchangeNotFoundError, NotConnectedError, RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
+import { NotConnectedError, RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
 import type { Logger } from '../observability.js';
-import type { PublishRoute } from '../transport.js';
+import type { PublishTarget } from '../transport.js';
 import type { ConnectionManager } from './connection.js';
-import { ALL_TENANTS, CONTENT_TYPE, TENANT_HEADER } from './headers.js';
+import { ExchangeNotFoundError } from './errors.js';
+import { publishOptions, routeOf } from './route.js';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 
@@ -24,6 +25,8 @@ export class AmqpRequester {
   private channel: Channel | undefined;
   private opening: Promise<Channel> | undefined;
   private readonly pending = new Map<string, PendingRequest>();
+  /** The destination of each pending request, for the error when it is returned unroutable. */
+  private readonly destinations = new Map<string, string>();
   private closed = false;
 
   constructor(
@@ -35,7 +38,7 @@ export class AmqpRequester {
     return this.channel !== undefined;
   }
 
-  async request(envelope: Envelope, route: PublishRoute, timeoutMs: number): Promise<Envelope> {
+  async request(envelope: Envelope, target: PublishTarget, timeoutMs: number): Promise<Envelope> {
     if (this.closed) throw new TransportClosedError();
     if (this.pending.has(envelope.id)) throw new Error(`a request with id ${envelope.id} is already waiting for its reply`);
     const channel = await this.ensureChannel();
@@ -43,17 +46,9 @@ export class AmqpRequester {
       const timer = setTimeout(() => this.fail(envelope.id, new RequestTimeoutError(envelope.type, timeoutMs)), timeoutMs);
       this.pending.set(envelope.id, { resolve, reject, timer });
       try {
-        channel.publish(route.exchange, route.routingKey, serializeEnvelope(envelope), {
-          replyTo: REPLY_TO,
-          correlationId: envelope.id,
-          messageId: envelope.id,
-          contentType: CONTENT_TYPE,
-          type: envelope.type,
-          mandatory: route.mandatory ?? true,
-          persistent: route.persistent ?? false,
-          priority: route.priority ?? 0,
-          headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
-        });
+        const route = routeOf(target);
+        this.destinations.set(envelope.id, target.destination);
+        channel.publish(route.exchange, route.routingKey, serializeEnvelope(envelope), { ...publishOptions(envelope, target), replyTo: REPLY_TO, correlationId: envelope.id });
       } catch (error) {
         this.fail(envelope.id, error instanceof Error ? error : new Error(String(error)));
       }
@@ -88,7 +83,7 @@ export class AmqpRequester {
       const missing = serverError?.code === 404 ? /no exchange '([^']*)'/.exec(serverError.message)?.[1] : undefined;
       const reason =
         missing !== undefined
-          ? new ExchangeNotFoundError(missing)
+          ? new ExchangeNotFoundError(missing, 'a request')
           : serverError !== undefined
             ? new Error(`request channel closed by the broker: ${this.manager.redact(serverError)}`)
             : new NotConnectedError('connection lost before the reply arrived');
@@ -96,7 +91,7 @@ export class AmqpRequester {
     });
     channel.on('return', (message: Message) => {
       const id: unknown = message.properties.correlationId;
-      if (typeof id === 'string') this.fail(id, new UnroutableError(message.fields.exchange, message.fields.routingKey));
+      if (typeof id === 'string') this.fail(id, new UnroutableError(this.destinations.get(id) ?? message.fields.routingKey, `NO_ROUTE on exchange '${message.fields.exchange}'`));
     });
     await channel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
     this.channel = channel;
@@ -114,6 +109,7 @@ export class AmqpRequester {
     const parsed = parseEnvelope(message.content);
     if (parsed.ok) {
       this.pending.delete(id);
+      this.destinations.delete(id);
       clearTimeout(pending.timer);
       pending.resolve(parsed.envelope);
     } else {
@@ -125,6 +121,7 @@ export class AmqpRequester {
     const pending = this.pending.get(id);
     if (pending === undefined) return;
     this.pending.delete(id);
+    this.destinations.delete(id);
     clearTimeout(pending.timer);
     pending.reject(error);
   }

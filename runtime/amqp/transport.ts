@@ -3,20 +3,32 @@
  * per consumer, one lazily opened channel for request/reply. After every reconnect the hooks run in
  * this order: topology, publisher (flushes the buffer into the re-declared exchanges), consumers.
  */
-import type { Options } from 'amqplib';
 import { DEFAULT_MAX_JSON_DEPTH, serializeEnvelope, type Envelope } from '../envelope.js';
 import { MessageTooLargeError, NotConnectedError, TransportClosedError } from '../errors.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../limits.js';
 import { safeLogger, type Logger } from '../observability.js';
-import type { QueueSpec, TopologySpec } from '../topology.js';
-import type { CloseOptions, DeliveryHandler, PublishRoute, RequestOptions, SubscribeSpec, Subscription, Transport, TransportHealth } from '../transport.js';
+import { resolveRetryPolicy, type TopologySpec } from '../topology.js';
+import type { CloseOptions, ConsumeSpec, MessageHandler, PublishTarget, RequestOptions, Subscription, SubscriptionInfo, Transport, TransportHealth } from '../transport.js';
 import { ConnectionManager, type ConnectionOptions } from './connection.js';
+import { loadAmqplib } from './client.js';
 import { AmqpConsumer } from './consumer.js';
-import { ALL_TENANTS, CONTENT_TYPE, TENANT_HEADER } from './headers.js';
 import { ConfirmPublisher, type PublisherOptions } from './publisher.js';
 import { AmqpRequester } from './requester.js';
-import { declareTopology } from './topology.js';
+import { publishOptions, routeOf } from './route.js';
+import { declareTopology, type QueueOptions } from './topology.js';
 
-export interface AmqpTransportOptions extends ConnectionOptions, PublisherOptions {
+/** What `health().details` holds on RabbitMQ. */
+export interface AmqpHealthDetails {
+  /** Open AMQP channels. */
+  channels: number;
+  /**
+   * Set while the broker blocks publishing (memory or disk alarm), with its reason: publishes wait
+   * (up to `maxBufferedPublishes`, then `PublishBufferFullError`) until it lifts.
+   */
+  blocked?: string;
+}
+
+export interface AmqpTransportOptions extends ConnectionOptions, PublisherOptions, QueueOptions {
   /** Default silent. */
   logger?: Logger;
   /** Default 100. */
@@ -30,20 +42,21 @@ export interface AmqpTransportOptions extends ConnectionOptions, PublisherOption
   maxJsonDepth?: number;
 }
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
-
 export class AmqpTransport implements Transport {
+  readonly name = 'amqp';
   private readonly manager: ConnectionManager;
   private readonly publisher: ConfirmPublisher;
   private readonly requester: AmqpRequester;
   private readonly topologies: TopologySpec[] = [];
-  private readonly queues = new Map<string, QueueSpec>();
+  private readonly subscriptions = new Map<string, SubscriptionInfo>();
   private readonly consumers = new Set<AmqpConsumer>();
   private readonly log: Logger;
   private closing: Promise<void> | undefined;
 
   /** Connects (retrying with backoff up to `connectTimeoutMs`) and resolves once connected. */
   static async connect(options: AmqpTransportOptions = {}): Promise<AmqpTransport> {
+    // A missing amqplib is an installation mistake: say so at once rather than retry connecting.
+    await loadAmqplib();
     const transport = new AmqpTransport(options);
     await transport.manager.start();
     return transport;
@@ -66,51 +79,42 @@ export class AmqpTransport implements Transport {
     if (model === undefined) throw new NotConnectedError('cannot declare topology while disconnected');
     const channel = await this.manager.openChannel('plain', 'topology');
     try {
-      await declareTopology(channel, spec);
+      await declareTopology(channel, spec, this.options);
     } catch (error) {
       throw new Error(`topology declaration failed: ${this.manager.redact(error)}`, { cause: error });
     } finally {
       await channel.close().catch(() => {});
     }
     this.topologies.push(spec);
-    for (const queue of spec.queues ?? []) this.queues.set(queue.name, queue);
+    for (const subscription of spec.subscriptions ?? []) {
+      const info: SubscriptionInfo = {
+        name: subscription.name,
+        retry: resolveRetryPolicy(subscription.retry),
+        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+        ...(subscription.tenant === undefined ? {} : { tenant: subscription.tenant }),
+      };
+      this.subscriptions.set(subscription.name, info);
+    }
   }
 
-  publish(envelope: Envelope, route: PublishRoute): Promise<void> {
+  publish(envelope: Envelope, target: PublishTarget): Promise<void> {
     if (this.closing !== undefined) return Promise.reject(new TransportClosedError());
     const content = serializeEnvelope(envelope);
     const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (content.length > limit) return Promise.reject(new MessageTooLargeError(content.length, limit));
-    const options: Options.Publish = {
-      messageId: envelope.id,
-      contentType: CONTENT_TYPE,
-      type: envelope.type,
-      timestamp: Math.floor(Date.parse(envelope.time) / 1000),
-      persistent: route.persistent ?? true,
-      mandatory: route.mandatory ?? true,
-      priority: route.priority ?? 0,
-      headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
-    };
-    if (envelope.correlationid !== undefined) options.correlationId = envelope.correlationid;
-    return this.publisher.publish({ exchange: route.exchange, routingKey: route.routingKey, content, options });
+    const { exchange, routingKey } = routeOf(target);
+    return this.publisher.publish({ exchange, routingKey, content, options: publishOptions(envelope, target) });
   }
 
-  async subscribe(spec: SubscribeSpec, handler: DeliveryHandler): Promise<Subscription> {
+  async subscribe(spec: ConsumeSpec, handler: MessageHandler): Promise<Subscription> {
     this.assertOpen();
-    const queue = this.queues.get(spec.queue);
-    if (queue === undefined) throw new Error(`queue '${spec.queue}' is not part of a topology declared on this transport; call declareTopology first`);
+    const subscription = this.subscriptions.get(spec.subscription);
+    if (subscription === undefined) throw new Error(`subscription '${spec.subscription}' is not part of a topology declared on this transport; call declareTopology first`);
     const consumer = new AmqpConsumer(
       this.manager,
       this.publisher,
-      {
-        queue,
-        prefetch: spec.prefetch ?? this.options.defaultPrefetch ?? 100,
-        handler,
-        onOutcome: spec.onOutcome,
-        redeclare: () => this.redeclare(),
-        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-      },
+      { subscription, prefetch: spec.prefetch ?? this.options.defaultPrefetch ?? 100, handler, onOutcome: spec.onOutcome, redeclare: () => this.redeclare() },
       this.log,
     );
     this.consumers.add(consumer);
@@ -118,40 +122,41 @@ export class AmqpTransport implements Transport {
       if (this.manager.connection !== undefined) await consumer.start();
     } catch (error) {
       this.consumers.delete(consumer);
-      throw new Error(`cannot consume from '${spec.queue}': ${this.manager.redact(error)}`, { cause: error });
+      throw new Error(`cannot consume from '${spec.subscription}': ${this.manager.redact(error)}`, { cause: error });
     }
     return {
-      queue: spec.queue,
+      name: spec.subscription,
       cancel: async (options) => {
         this.consumers.delete(consumer);
         const timeoutMs = options?.timeoutMs ?? 10_000;
         // EventClient.close() cancels its subscriptions before closing the transport, so this is
         // where a shutdown that gave up on running handlers must say so (shutdown() never sees them).
         const drained = await consumer.cancel(timeoutMs);
-        if (!drained) this.log({ level: 'warn', event: 'amqp.consumer.cancel_timeout', queue: spec.queue, timeoutMs, inFlight: consumer.health().inFlight });
+        if (!drained) this.log({ level: 'warn', event: 'amqp.consumer.cancel_timeout', subscription: spec.subscription, timeoutMs, inFlight: consumer.health().inFlight });
       },
     };
   }
 
-  request(envelope: Envelope, route: PublishRoute, options: RequestOptions): Promise<Envelope> {
+  request(envelope: Envelope, target: PublishTarget, options: RequestOptions): Promise<Envelope> {
     if (this.closing !== undefined) return Promise.reject(new TransportClosedError());
-    return this.requester.request(envelope, route, options.timeoutMs);
+    return this.requester.request(envelope, target, options.timeoutMs);
   }
 
-  health(): TransportHealth {
+  health(): TransportHealth<AmqpHealthDetails> {
     const consumers = [...this.consumers].map((consumer) => consumer.health());
     const status = this.manager.status;
-    const health: TransportHealth = {
+    const details: AmqpHealthDetails = { channels: this.manager.channels };
+    if (this.manager.blockedReason !== undefined) details.blocked = this.manager.blockedReason;
+    const health: TransportHealth<AmqpHealthDetails> = {
       transport: 'amqp',
       status,
       healthy: status === 'connected' && consumers.every((consumer) => consumer.active),
-      channels: this.manager.channels,
       consumers,
       publisher: this.publisher.stats,
       reconnects: this.manager.reconnects,
+      details,
     };
     if (this.manager.lastError !== undefined) health.lastError = this.manager.lastError;
-    if (this.manager.blockedReason !== undefined) health.blocked = this.manager.blockedReason;
     return health;
   }
 
@@ -181,7 +186,7 @@ export class AmqpTransport implements Transport {
     if (this.topologies.length === 0) return;
     const channel = await this.manager.openChannel('plain', 'topology');
     try {
-      for (const spec of this.topologies) await declareTopology(channel, spec);
+      for (const spec of this.topologies) await declareTopology(channel, spec, this.options);
     } finally {
       await channel.close().catch(() => {});
     }

@@ -1,22 +1,25 @@
 /**
- * One in-memory queue with its consumer, retry delays and dead letters, mirroring what the AMQP
- * consumer does with real queues: ack drops the message, retry re-enqueues it after the delay of
- * its attempt with the attempt counter raised, dead-letter moves it to `deadLetters` with a reason.
+ * One in-memory subscription with its consumer, retry delays and dead letters. It carries out the
+ * core's decisions as a broker would: ack drops the message, retry puts it back after the decided
+ * delay with the attempt counter raised, dead-letter moves it to `deadLetters` with the reason.
+ * Waiting messages are taken most urgent first, then in publish order.
  */
 import { parseEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
-import { DEFAULT_MAX_PRIORITY, resolveRetryPolicy, retryDelays, type QueueSpec, type ResolvedRetryPolicy } from '../topology.js';
-import type { ConsumerHealth, Delivery, DeliveryHandler, Settlement, SettlementOutcome } from '../transport.js';
+import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
+import type { SubscriptionSpec } from '../topology.js';
+import type { Urgency } from '../urgency.js';
+
+const URGENCY_RANK: Readonly<Record<Urgency, number>> = { low: 1, medium: 2, high: 3, critical: 4 };
 
 export interface MemoryMessage {
   content: Buffer;
-  exchange: string;
-  routingKey: string;
-  priority: number;
+  /** The destination it was published to (the service name for a direct message). */
+  destination: string;
+  urgency: Urgency;
   attempt: number;
   redelivered: boolean;
   replyTo?: string;
-  seq: number;
 }
 
 export interface DeadLetter {
@@ -25,56 +28,49 @@ export interface DeadLetter {
   envelope: Envelope | undefined;
   /** As the `x-death-reason` header on RabbitMQ. */
   reason: string;
-  error: string | undefined;
+  error: string;
   attempts: number;
-  exchange: string;
-  routingKey: string;
+  destination: string;
 }
 
 export interface MemoryConsumer {
-  handler: DeliveryHandler;
+  handler: MessageHandler;
   prefetch: number;
   onOutcome: ((outcome: SettlementOutcome) => void) | undefined;
   inFlight: Set<Promise<void>>;
   active: boolean;
 }
 
-type Replier = (replyTo: string, request: Envelope, reply: Envelope) => Promise<void>;
+type Replier = (replyTo: string, reply: Envelope) => Promise<void>;
 
 export class MemoryQueue {
   readonly messages: MemoryMessage[] = [];
   readonly deadLetters: DeadLetter[] = [];
-  readonly policy: ResolvedRetryPolicy;
   consumer: MemoryConsumer | undefined;
-  private readonly delays: number[];
   private readonly timers = new Set<NodeJS.Timeout>();
   private scheduled = false;
 
   constructor(
-    readonly spec: QueueSpec,
+    readonly spec: SubscriptionSpec,
+    readonly info: SubscriptionInfo,
     private readonly replier: Replier,
-  ) {
-    this.policy = resolveRetryPolicy(spec.retry);
-    this.delays = retryDelays(this.policy);
-  }
+  ) {}
 
   get name(): string {
     return this.spec.name;
   }
 
   enqueue(message: MemoryMessage): void {
-    // Quorum queues on RabbitMQ 3.x ignore priorities; mirror that so tests do not promise more.
-    const priority = this.spec.queueType === 'quorum' ? 0 : Math.min(message.priority, this.spec.maxPriority ?? DEFAULT_MAX_PRIORITY);
-    const stored = { ...message, priority };
+    const rank = URGENCY_RANK[message.urgency];
     let index = this.messages.length;
-    while (index > 0 && (this.messages[index - 1]?.priority ?? 0) < priority) index--;
-    this.messages.splice(index, 0, stored);
+    while (index > 0 && URGENCY_RANK[this.messages[index - 1]!.urgency] < rank) index--;
+    this.messages.splice(index, 0, message);
     this.schedule();
   }
 
   health(): ConsumerHealth {
     const consumer = this.consumer;
-    return { queue: this.name, active: consumer?.active ?? false, inFlight: consumer?.inFlight.size ?? 0, prefetch: consumer?.prefetch ?? 0 };
+    return { subscription: this.name, active: consumer?.active ?? false, inFlight: consumer?.inFlight.size ?? 0, prefetch: consumer?.prefetch ?? 0, lag: this.messages.length };
   }
 
   clearTimers(): void {
@@ -82,7 +78,7 @@ export class MemoryQueue {
     this.timers.clear();
   }
 
-  /** Deferred so that publishes made in one tick are all queued (and priority-sorted) before delivery. */
+  /** Deferred so that publishes made in one tick are all queued (and ordered by urgency) before delivery. */
   schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -107,65 +103,47 @@ export class MemoryQueue {
   }
 
   private async handle(consumer: MemoryConsumer, message: MemoryMessage): Promise<void> {
-    const parsed = parseEnvelope(message.content);
-    if (!parsed.ok) {
-      this.deadLetter(consumer, message, undefined, parsed.reason, parsed.detail);
+    const replyTo = message.replyTo;
+    const inbound: InboundMessage = {
+      subscription: this.info,
+      body: message.content,
+      attempt: message.attempt,
+      redelivered: message.redelivered,
+      reply: (reply) => (replyTo === undefined ? Promise.reject(new Error('the message carries no reply address')) : this.replier(replyTo, reply)),
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
+    let decision: Decision;
+    try {
+      decision = await consumer.handler(inbound);
+    } catch (error) {
+      // The core answers every message; should it throw, the message goes back as a broker would redeliver it.
+      this.enqueue({ ...message, redelivered: true });
+      report(consumer, { subscription: this.name, outcome: 'abandoned', reason: errorMessage(error), attempt: message.attempt });
       return;
     }
-    const envelope = parsed.envelope;
-    const replyTo = message.replyTo;
-    const delivery: Delivery = {
-      envelope,
-      queue: this.name,
-      exchange: message.exchange,
-      routingKey: message.routingKey,
-      attempt: message.attempt,
-      maxAttempts: this.policy.maxAttempts,
-      redelivered: message.redelivered,
-      reply: (reply) => {
-        if (replyTo === undefined) return Promise.reject(new Error(`event '${envelope.type}' (${envelope.id}) carries no reply address`));
-        return this.replier(replyTo, envelope, reply);
-      },
-    };
-    if (replyTo !== undefined) delivery.replyTo = replyTo;
-    let settlement: Settlement;
-    try {
-      settlement = await consumer.handler(delivery);
-    } catch (error) {
-      settlement = { settle: 'retry', reason: errorMessage(error) };
-    }
-    const base = { attempt: message.attempt, envelopeId: envelope.id };
-    if (settlement.settle === 'ack') {
-      report(consumer, { queue: this.name, outcome: 'acked', ...base });
-    } else if (settlement.settle === 'dead-letter') {
-      this.deadLetter(consumer, message, envelope, settlement.reason, settlement.error);
-    } else if (message.attempt >= this.policy.maxAttempts) {
-      this.deadLetter(consumer, message, envelope, 'max-attempts-exceeded', settlement.reason);
-    } else {
-      const delay = this.delays[Math.min(message.attempt, this.delays.length) - 1] ?? 0;
+    const outcome: SettlementOutcome = { subscription: this.name, outcome: 'acked', attempt: message.attempt };
+    if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
+    if (decision.settle === 'retry') {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.enqueue({ ...message, attempt: message.attempt + 1, redelivered: false });
-      }, delay);
+      }, decision.delayMs);
       this.timers.add(timer);
-      report(consumer, { queue: this.name, outcome: 'retried', reason: settlement.reason, ...base });
+      outcome.outcome = 'retried';
+      outcome.reason = decision.reason;
+    } else if (decision.settle === 'dead-letter') {
+      this.deadLetters.push({ content: message.content, envelope: envelopeOf(message.content), reason: decision.reason, error: decision.error, attempts: message.attempt, destination: message.destination });
+      outcome.outcome = 'dead-lettered';
+      outcome.reason = decision.reason;
     }
-  }
-
-  private deadLetter(consumer: MemoryConsumer, message: MemoryMessage, envelope: Envelope | undefined, reason: string, error: string | undefined): void {
-    this.deadLetters.push({
-      content: message.content,
-      envelope,
-      reason,
-      error: error ?? reason,
-      attempts: message.attempt,
-      exchange: message.exchange,
-      routingKey: message.routingKey,
-    });
-    const outcome: SettlementOutcome = { queue: this.name, outcome: 'dead-lettered', reason, attempt: message.attempt };
-    if (envelope !== undefined) outcome.envelopeId = envelope.id;
     report(consumer, outcome);
   }
+}
+
+/** A dead letter's envelope for tests to look at, when its content is one. */
+function envelopeOf(content: Buffer): Envelope | undefined {
+  const parsed = parseEnvelope(content);
+  return parsed.ok ? parsed.envelope : undefined;
 }
 
 function report(consumer: MemoryConsumer, outcome: SettlementOutcome): void {

@@ -1,73 +1,90 @@
 /**
- * An in-memory {@link Transport} for users' unit tests: same routing (topic `*`/`#`, direct,
- * fanout), priorities, retries with delays, dead letters and request/reply as the AMQP transport,
- * with nothing to start. It also lets tests look inside: what was published, what is queued, what
- * was dead-lettered, and put raw bytes on a queue as a misbehaving producer would.
+ * An in-memory {@link Transport} for users' unit tests: the same subscriptions (destination
+ * patterns with `*`/`#`, events of one kind or all, direct messages to a service, tenant-bound
+ * subscriptions), urgency order, retries with delays, dead letters and request/reply as the broker
+ * transports, through the same consume pipeline, with nothing to start. It also lets tests look
+ * inside: what was published, what waits, what was dead-lettered, and put raw bytes on a
+ * subscription as a misbehaving producer would.
  */
-import { serializeEnvelope, type Envelope } from '../envelope.js';
-import { ExchangeNotFoundError, RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
-import { topicMatches, type BindingSpec, type ExchangeType, type TopologySpec } from '../topology.js';
-import type { CloseOptions, DeliveryHandler, PublishRoute, RequestOptions, SubscribeSpec, Subscription, Transport, TransportHealth } from '../transport.js';
+import { DEFAULT_MAX_JSON_DEPTH, serializeEnvelope, type Envelope } from '../envelope.js';
+import { DestinationNotFoundError, RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
+import { destinationMatches } from '../destinations.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../limits.js';
+import { resolveRetryPolicy, type ChannelSpec, type TopologySpec } from '../topology.js';
+import type { CloseOptions, ConsumeSpec, MessageHandler, PublishTarget, RequestOptions, Subscription, Transport, TransportHealth } from '../transport.js';
+import type { Urgency } from '../urgency.js';
 import { MemoryQueue, type DeadLetter, type MemoryConsumer } from './queue.js';
 
 export type { DeadLetter } from './queue.js';
 
-interface MemoryExchange {
-  type: ExchangeType;
-  bindings: Array<{ queue: string; routingKey: string }>;
-}
-
 export interface PublishedRecord {
   envelope: Envelope;
-  route: PublishRoute;
+  target: PublishTarget;
+}
+
+export interface MemoryTransportOptions {
+  /** Consumers dead-letter larger bodies unread (`message-too-large`). Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Deeper JSON is dead-lettered (`too-deeply-nested`). Default 64. */
+  maxJsonDepth?: number;
 }
 
 const REPLY_PREFIX = 'memory.reply-to.';
 
 export class MemoryTransport implements Transport {
-  private readonly exchanges = new Map<string, MemoryExchange>();
-  private readonly queues = new Map<string, MemoryQueue>();
+  readonly name = 'memory';
+  private readonly subscriptions = new Map<string, MemoryQueue>();
   private readonly replies = new Map<string, { resolve(envelope: Envelope): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
   private readonly history: PublishedRecord[] = [];
-  private seq = 0;
   private closed = false;
+
+  constructor(private readonly options: MemoryTransportOptions = {}) {}
 
   async declareTopology(spec: TopologySpec): Promise<void> {
     this.assertOpen();
-    for (const exchange of spec.exchanges ?? []) {
-      const existing = this.exchanges.get(exchange.name);
-      if (existing !== undefined && existing.type !== exchange.type) throw new Error(`exchange '${exchange.name}' exists with type '${existing.type}'`);
-      if (existing === undefined) this.exchanges.set(exchange.name, { type: exchange.type, bindings: [] });
-    }
-    for (const queue of spec.queues ?? []) {
-      if (!this.queues.has(queue.name)) this.queues.set(queue.name, new MemoryQueue(queue, (replyTo, request, reply) => this.deliverReply(replyTo, request, reply)));
-      for (const binding of queue.bindings ?? []) this.bind(queue.name, binding);
+    for (const subscription of spec.subscriptions ?? []) {
+      const existing = this.subscriptions.get(subscription.name);
+      if (existing !== undefined) {
+        // Declaring again adds sources, as re-binding a queue does; the rest stays as first declared.
+        const known = new Set(existing.spec.sources.map(sourceKey));
+        const added = subscription.sources.filter((source) => !known.has(sourceKey(source)));
+        if (added.length > 0) existing.spec.sources = [...existing.spec.sources, ...added];
+        continue;
+      }
+      const info = {
+        name: subscription.name,
+        retry: resolveRetryPolicy(subscription.retry),
+        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
+        ...(subscription.tenant === undefined ? {} : { tenant: subscription.tenant }),
+      };
+      this.subscriptions.set(subscription.name, new MemoryQueue({ ...subscription, sources: [...subscription.sources] }, info, (replyTo, reply) => this.deliverReply(replyTo, reply)));
     }
   }
 
-  async publish(envelope: Envelope, route: PublishRoute): Promise<void> {
+  async publish(envelope: Envelope, target: PublishTarget): Promise<void> {
     this.assertOpen();
-    this.route(serializeEnvelope(envelope), route, undefined, envelope.tenantid);
-    this.history.push({ envelope: structuredClone(envelope), route: { ...route } });
+    this.route(serializeEnvelope(envelope), envelope, target, undefined);
+    this.history.push({ envelope: structuredClone(envelope), target: { ...target } });
   }
 
-  async subscribe(spec: SubscribeSpec, handler: DeliveryHandler): Promise<Subscription> {
+  async subscribe(spec: ConsumeSpec, handler: MessageHandler): Promise<Subscription> {
     this.assertOpen();
-    const queue = this.queues.get(spec.queue);
-    if (queue === undefined) throw new Error(`queue '${spec.queue}' is not part of a topology declared on this transport; call declareTopology first`);
-    if (queue.consumer?.active === true) throw new Error(`queue '${spec.queue}' already has a consumer on this transport`);
+    const queue = this.subscriptions.get(spec.subscription);
+    if (queue === undefined) throw new Error(`subscription '${spec.subscription}' is not part of a topology declared on this transport; call declareTopology first`);
+    if (queue.consumer?.active === true) throw new Error(`subscription '${spec.subscription}' already has a consumer on this transport`);
     const consumer: MemoryConsumer = { handler, prefetch: spec.prefetch ?? 100, onOutcome: spec.onOutcome, inFlight: new Set(), active: true };
     queue.consumer = consumer;
     queue.schedule();
     return {
-      queue: spec.queue,
+      name: spec.subscription,
       cancel: async (options) => {
         await this.stop(queue, consumer, options?.timeoutMs ?? 10_000);
       },
     };
   }
 
-  request(envelope: Envelope, route: PublishRoute, options: RequestOptions): Promise<Envelope> {
+  request(envelope: Envelope, target: PublishTarget, options: RequestOptions): Promise<Envelope> {
     if (this.closed) return Promise.reject(new TransportClosedError());
     return new Promise<Envelope>((resolve, reject) => {
       const replyTo = `${REPLY_PREFIX}${envelope.id}`;
@@ -77,8 +94,8 @@ export class MemoryTransport implements Transport {
       }, options.timeoutMs);
       this.replies.set(replyTo, { resolve, reject, timer });
       try {
-        this.route(serializeEnvelope(envelope), route, replyTo, envelope.tenantid);
-        this.history.push({ envelope: structuredClone(envelope), route: { ...route } });
+        this.route(serializeEnvelope(envelope), envelope, target, replyTo);
+        this.history.push({ envelope: structuredClone(envelope), target: { ...target } });
       } catch (error) {
         clearTimeout(timer);
         this.replies.delete(replyTo);
@@ -88,12 +105,11 @@ export class MemoryTransport implements Transport {
   }
 
   health(): TransportHealth {
-    const consumers = [...this.queues.values()].filter((queue) => queue.consumer !== undefined).map((queue) => queue.health());
+    const consumers = [...this.subscriptions.values()].filter((queue) => queue.consumer !== undefined).map((queue) => queue.health());
     return {
       transport: 'memory',
       status: this.closed ? 'closed' : 'connected',
       healthy: !this.closed && consumers.every((consumer) => consumer.active),
-      channels: 0,
       consumers,
       publisher: { inFlight: 0, buffered: 0 },
       reconnects: 0,
@@ -104,8 +120,8 @@ export class MemoryTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     const timeoutMs = options.timeoutMs ?? 10_000;
-    await Promise.all([...this.queues.values()].map((queue) => (queue.consumer === undefined ? undefined : this.stop(queue, queue.consumer, timeoutMs))));
-    for (const queue of this.queues.values()) queue.clearTimers();
+    await Promise.all([...this.subscriptions.values()].map((queue) => (queue.consumer === undefined ? undefined : this.stop(queue, queue.consumer, timeoutMs))));
+    for (const queue of this.subscriptions.values()) queue.clearTimers();
     for (const [replyTo, pending] of this.replies) {
       clearTimeout(pending.timer);
       pending.reject(new TransportClosedError());
@@ -120,66 +136,50 @@ export class MemoryTransport implements Transport {
     return [...this.history];
   }
 
-  /** Messages waiting in `queue` (not yet delivered or waiting for a retry). */
-  depth(queue: string): number {
-    return this.queue(queue).messages.length;
+  /** Messages waiting in `subscription` (not yet delivered, or waiting for a retry). */
+  depth(subscription: string): number {
+    return this.queue(subscription).messages.length;
   }
 
-  deadLetters(queue: string): DeadLetter[] {
-    return [...this.queue(queue).deadLetters];
+  deadLetters(subscription: string): DeadLetter[] {
+    return [...this.queue(subscription).deadLetters];
   }
 
-  /** Puts raw bytes on `queue` as-is, bypassing envelope creation, as a foreign producer might. */
-  injectRaw(queue: string, content: Buffer | string, options: { priority?: number; routingKey?: string } = {}): void {
-    this.queue(queue).enqueue({
+  /** Puts raw bytes on `subscription` as-is, bypassing envelope creation, as a foreign producer might. */
+  injectRaw(subscription: string, content: Buffer | string, options: { urgency?: Urgency; destination?: string } = {}): void {
+    this.queue(subscription).enqueue({
       content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
-      exchange: '',
-      routingKey: options.routingKey ?? queue,
-      priority: options.priority ?? 0,
+      destination: options.destination ?? subscription,
+      urgency: options.urgency ?? 'medium',
       attempt: 1,
       redelivered: false,
-      seq: this.seq++,
     });
   }
 
-  private route(content: Buffer, route: PublishRoute, replyTo: string | undefined, tenant: string | undefined): void {
-    // As the AMQP binding does: a tenant-bound queue takes its tenant's events and those of no tenant.
-    const targets = this.resolveTargets(route.exchange, route.routingKey).filter((queue) => route.exchange === '' || queue.spec.tenant === undefined || tenant === undefined || queue.spec.tenant === tenant);
-    if (targets.length === 0 && (route.mandatory ?? true)) throw new UnroutableError(route.exchange, route.routingKey);
+  private route(content: Buffer, envelope: Envelope, target: PublishTarget, replyTo: string | undefined): void {
+    const tenant = envelope.tenantid;
+    const targets = [...this.subscriptions.values()].filter(
+      (queue) =>
+        (target.service === undefined ? queue.spec.sources.some((source) => takes(source, target)) : queue.spec.service === target.service) &&
+        // As the broker's tenant filter does: a tenant-bound subscription takes its tenant's events and those of no tenant.
+        (queue.spec.tenant === undefined || tenant === undefined || queue.spec.tenant === tenant),
+    );
+    if (targets.length === 0 && (target.mandatory ?? true)) {
+      if (target.service !== undefined && ![...this.subscriptions.values()].some((queue) => queue.spec.service === target.service)) {
+        throw new DestinationNotFoundError(target.service, `no subscription of service '${target.service}' is declared`);
+      }
+      throw new UnroutableError(target.destination);
+    }
+    const destination = target.service ?? target.destination;
     for (const queue of targets) {
-      const message = { content, exchange: route.exchange, routingKey: route.routingKey, priority: route.priority ?? 0, attempt: 1, redelivered: false, seq: this.seq++ };
+      const message = { content, destination, urgency: target.urgency, attempt: 1, redelivered: false };
       queue.enqueue(replyTo === undefined ? message : { ...message, replyTo });
     }
   }
 
-  private resolveTargets(exchangeName: string, routingKey: string): MemoryQueue[] {
-    if (exchangeName === '') {
-      const queue = this.queues.get(routingKey);
-      return queue === undefined ? [] : [queue];
-    }
-    const exchange = this.exchanges.get(exchangeName);
-    if (exchange === undefined) throw new ExchangeNotFoundError(exchangeName);
-    const names = new Set<string>();
-    for (const binding of exchange.bindings) {
-      const matches =
-        exchange.type === 'topic' ? topicMatches(binding.routingKey, routingKey) : exchange.type === 'direct' ? binding.routingKey === routingKey : true;
-      if (matches) names.add(binding.queue);
-    }
-    return [...names].flatMap((name) => this.queues.get(name) ?? []);
-  }
-
-  private bind(queue: string, binding: BindingSpec): void {
-    const exchange = this.exchanges.get(binding.exchange);
-    if (exchange === undefined) throw new ExchangeNotFoundError(binding.exchange);
-    if (exchange.type === 'headers') throw new Error('the memory transport does not route headers exchanges');
-    if (!exchange.bindings.some((existing) => existing.queue === queue && existing.routingKey === binding.routingKey)) {
-      exchange.bindings.push({ queue, routingKey: binding.routingKey });
-    }
-  }
-
-  private async deliverReply(replyTo: string, _request: Envelope, reply: Envelope): Promise<void> {
+  private async deliverReply(replyTo: string, reply: Envelope): Promise<void> {
     const pending = this.replies.get(replyTo);
-    // As with direct reply-to, a reply to a requester that gave up is dropped silently.
+    // As with RabbitMQ's direct reply-to, a reply to a requester that gave up is dropped silently.
     if (pending === undefined) return;
     this.replies.delete(replyTo);
     clearTimeout(pending.timer);
@@ -200,12 +200,21 @@ export class MemoryTransport implements Transport {
   }
 
   private queue(name: string): MemoryQueue {
-    const queue = this.queues.get(name);
-    if (queue === undefined) throw new Error(`no queue '${name}'`);
+    const queue = this.subscriptions.get(name);
+    if (queue === undefined) throw new Error(`no subscription '${name}'`);
     return queue;
   }
 
   private assertOpen(): void {
     if (this.closed) throw new TransportClosedError();
   }
+}
+
+/** Whether a subscription's source takes a publish: same kind (or any), matching destination. */
+function takes(source: ChannelSpec, target: PublishTarget): boolean {
+  return (source.kind === undefined || source.kind === target.kind) && destinationMatches(source.destination, target.destination);
+}
+
+function sourceKey(source: ChannelSpec): string {
+  return `${source.kind ?? '*'} ${source.destination}`;
 }

@@ -1,7 +1,7 @@
 // Shared test fixtures: a small zod-validated registry and a topology, with unique names per test.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { EventDefinition, QueueSpec, TopologySpec } from '../../../runtime/index.js';
+import type { EventDefinition, SubscriptionSpec, TopologySpec } from '../../../runtime/index.js';
 
 export const OrderPlacedV1 = z.object({ orderId: z.string().min(1), quantity: z.number().int().positive() });
 export const OrderPlacedV2 = OrderPlacedV1.extend({ currency: z.string().length(3) });
@@ -22,48 +22,49 @@ export function uniqueName(label: string): string {
   return `es-test.${label}.${randomBytes(4).toString('hex')}`;
 }
 
-function define<T>(
-  exchange: string,
-  prefix: string,
-  type: string,
-  version: number,
-  schema: z.ZodType<T>,
-  extra: Partial<Pick<EventDefinition, 'kind' | 'urgency' | 'priority'>> = {},
-): EventDefinition<T> {
+/**
+ * Every fixture event goes to a destination under the fixture's own prefix. Its AMQP binding names
+ * an exchange of the fixture's own, so that tests running side by side never share (or delete) one;
+ * other transports ignore the binding.
+ */
+function define<T>(exchange: string, prefix: string, type: string, version: number, schema: z.ZodType<T>, extra: Partial<Pick<EventDefinition, 'kind' | 'urgency'>> = {}): EventDefinition<T> {
   return {
     type,
     version,
     kind: extra.kind ?? 'business',
     urgency: extra.urgency ?? 'medium',
-    priority: extra.priority ?? 5,
-    exchange,
-    routingKey: `${prefix}.${type}`,
+    destination: `${prefix}.${type}`,
+    bindings: { amqp: { exchange } },
     validate: (data) => schema.safeParse(data),
   };
 }
 
 export interface Fixture {
+  /** The fixture's RabbitMQ exchange (its AMQP binding). */
   exchange: string;
-  queue: QueueSpec;
+  /** The destination prefix every fixture event is published under. */
+  prefix: string;
+  queue: SubscriptionSpec;
   topology: TopologySpec;
   registry: EventDefinition[];
 }
 
-/** One topic exchange and one service queue bound to everything under the fixture's prefix. */
-export function makeFixture(label: string, retry: QueueSpec['retry'] = { maxAttempts: 3, baseDelayMs: 50 }): Fixture {
+/** One subscription taking every destination under the fixture's prefix, of every kind. */
+export function makeFixture(label: string, retry: SubscriptionSpec['retry'] = { maxAttempts: 3, baseDelayMs: 50 }): Fixture {
   const prefix = uniqueName(label);
   const exchange = `${prefix}.x`;
-  const queue: QueueSpec = { name: `${prefix}.events`, bindings: [{ exchange, routingKey: `${prefix}.#` }], retry };
+  const bindings = { amqp: { exchange } };
+  const queue: SubscriptionSpec = { name: `${prefix}.events`, sources: [{ destination: `${prefix}.#`, bindings }], retry };
   const registry = [
     define(exchange, prefix, 'test.order_placed', 1, OrderPlacedV1),
     define(exchange, prefix, 'test.order_placed', 2, OrderPlacedV2),
     define(exchange, prefix, 'test.order_shipped', 1, Note),
-    define(exchange, prefix, 'test.low_note', 1, Note, { urgency: 'low', priority: 1 }),
-    define(exchange, prefix, 'test.critical_alarm', 1, Note, { kind: 'alert', urgency: 'critical', priority: 10 }),
+    define(exchange, prefix, 'test.low_note', 1, Note, { urgency: 'low' }),
+    define(exchange, prefix, 'test.critical_alarm', 1, Note, { kind: 'alert', urgency: 'critical' }),
     define(exchange, prefix, 'test.check_stock', 1, CheckStock, { kind: 'command' }),
     define(exchange, prefix, 'test.stock_checked', 1, StockChecked),
   ] as EventDefinition[];
-  return { exchange, queue, topology: { exchanges: [{ name: exchange, type: 'topic' }], queues: [queue] }, registry };
+  return { exchange, prefix, queue, topology: { subscriptions: [queue] }, registry };
 }
 
 export function sleep(ms: number): Promise<void> {

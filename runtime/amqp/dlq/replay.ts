@@ -11,7 +11,7 @@
  * original DLQ positions at the end.
  */
 import type { ChannelModel, ConfirmChannel, GetMessage, Message, Options } from 'amqplib';
-import { ATTEMPT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER } from '../../runtime/amqp/headers.js';
+import { ATTEMPT_HEADER, DEATH_REASON_HEADER, ERROR_HEADER } from '../headers.js';
 import { connect, describeDeadLetter, DlqError, messageCount } from './broker.js';
 
 export interface ReplayOptions {

@@ -2,11 +2,11 @@
  * What the dead-letter tools share: a connection with readable errors, and the reading of one dead
  * letter (its reason, event type and origin) from the headers the runtime writes.
  */
-import amqp from 'amqplib';
 import type { ChannelModel, GetMessage } from 'amqplib';
-import { DEFAULT_RABBITMQ_URL } from '../../runtime/amqp/connection.js';
-import { DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from '../../runtime/amqp/headers.js';
-import { redactText, redactUrl } from '../../runtime/amqp/redact.js';
+import { loadAmqplib } from '../client.js';
+import { DEFAULT_RABBITMQ_URL } from '../connection.js';
+import { DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from '../headers.js';
+import { redactText, redactUrl } from '../redact.js';
 
 /** A broker or queue problem the user can act on (bad URL, unreachable broker, missing queue). */
 export class DlqError extends Error {}
@@ -16,6 +16,7 @@ export function brokerUrl(explicit: string | undefined): string {
 }
 
 export async function connect(url: string, name: string): Promise<ChannelModel> {
+  const amqp = await loadAmqplib();
   try {
     const connection = await amqp.connect(url, { clientProperties: { connection_name: name }, timeout: 10_000, noDelay: true });
     connection.on('error', () => {});

@@ -1,0 +1,102 @@
+/**
+ * The one consume pipeline, the same for every transport:
+ * decode (size, content type, JSON, envelope) → subscription checks (tenant, type label) →
+ * dispatch (registry, validation, idempotency, handler) → decision (ack, retry after a delay, or
+ * dead-letter with a reason). Transports only carry the decision out, so a message is judged the
+ * same on RabbitMQ, Redis, Kafka and in memory.
+ */
+import { parseEnvelope } from '../envelope.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../observability.js';
+import { retryDelays } from '../topology.js';
+import type { Decision, InboundMessage, MessageHandler, SubscriptionInfo } from '../transport.js';
+import type { Delivery, Settlement } from './delivery.js';
+
+/** Error texts travel with every retry and dead letter; a stack trace there would bloat each copy. */
+const MAX_ERROR_LENGTH = 1000;
+
+export type Dispatch = (delivery: Delivery) => Promise<Settlement>;
+
+export function consumePipeline(dispatch: Dispatch, log: Logger): MessageHandler {
+  const delaysBySubscription = new WeakMap<SubscriptionInfo, number[]>();
+  const delaysOf = (subscription: SubscriptionInfo): number[] => {
+    let delays = delaysBySubscription.get(subscription);
+    if (delays === undefined) delaysBySubscription.set(subscription, (delays = retryDelays(subscription.retry)));
+    return delays;
+  };
+
+  return async (message) => {
+    const { subscription, attempt } = message;
+    const refused = refusal(message);
+    if (refused !== undefined) return deadLetter(log, message, refused.reason, refused.detail, undefined);
+    const parsed = parseEnvelope(message.body, { maxDepth: subscription.maxJsonDepth });
+    if (!parsed.ok) return deadLetter(log, message, parsed.reason, parsed.detail, undefined);
+    const envelope = parsed.envelope;
+    const tenant = subscription.tenant;
+    if (tenant !== undefined && envelope.tenantid !== undefined && envelope.tenantid !== tenant) {
+      // The broker's tenant filter let through an event whose envelope names another tenant: forged.
+      return deadLetter(log, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope.id);
+    }
+    const label = message.typeLabel;
+    if (typeof label === 'string' && label !== envelope.type) {
+      // A producer that labels the message one thing and ships another is not to be trusted with either.
+      return deadLetter(log, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope.id);
+    }
+    const delivery: Delivery = {
+      envelope,
+      subscription: subscription.name,
+      attempt,
+      maxAttempts: subscription.retry.maxAttempts,
+      redelivered: message.redelivered,
+      reply: message.replyTo === undefined ? () => Promise.reject(new Error(`event '${envelope.type}' (${envelope.id}) carries no reply address`)) : (reply) => message.reply(reply),
+    };
+    if (message.replyTo !== undefined) delivery.replyTo = message.replyTo;
+
+    let settlement: Settlement;
+    try {
+      settlement = await dispatch(delivery);
+    } catch (error) {
+      settlement = { settle: 'retry', reason: errorMessage(error) };
+    }
+    if (settlement.settle === 'ack') return { settle: 'ack', envelopeId: envelope.id };
+    if (settlement.settle === 'dead-letter') return deadLetter(log, message, settlement.reason, settlement.error ?? settlement.reason, envelope.id);
+    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, message, 'max-attempts-exceeded', settlement.reason, envelope.id);
+    const delays = delaysOf(subscription);
+    const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
+    return { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
+  };
+}
+
+function deadLetter(log: Logger, message: InboundMessage, reason: string, error: string, envelopeId: string | undefined): Decision {
+  log({ level: 'warn', event: 'consume.dead_lettered', subscription: message.subscription.name, reason, error, envelopeId, attempt: message.attempt });
+  const decision: Decision = { settle: 'dead-letter', reason, error: truncate(error) };
+  if (envelopeId !== undefined) decision.envelopeId = envelopeId;
+  return decision;
+}
+
+/** What makes a message unreadable before its body is parsed: its size, its content type or encoding. */
+function refusal(message: InboundMessage): { reason: string; detail: string } | undefined {
+  const size = message.body.length;
+  const limit = message.subscription.maxMessageBytes;
+  if (size > limit) return { reason: 'message-too-large', detail: `body of ${size} bytes exceeds maxMessageBytes (${limit})` };
+  const { contentType, contentEncoding } = message;
+  if (contentType !== undefined && (typeof contentType !== 'string' || !isJsonContentType(contentType))) {
+    return { reason: 'unsupported-content-type', detail: `content type ${JSON.stringify(contentType)} is not JSON (expected application/cloudevents+json)` };
+  }
+  if (contentEncoding !== undefined && contentEncoding !== 'identity' && contentEncoding !== 'utf-8' && contentEncoding !== 'utf8') {
+    return { reason: 'unsupported-content-type', detail: `content encoding ${JSON.stringify(contentEncoding)} is not supported` };
+  }
+  return undefined;
+}
+
+/** `application/json`, `application/cloudevents+json` or any `+json`, in UTF-8 when a charset is named. */
+export function isJsonContentType(value: string): boolean {
+  const [media = '', ...params] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (!/^application\/([\w.-]+\+)?json$/.test(media)) return false;
+  const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8';
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_ERROR_LENGTH ? text : `${text.slice(0, MAX_ERROR_LENGTH)}…`;
+}
