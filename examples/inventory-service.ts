@@ -6,7 +6,7 @@
  *   npm run example:inventory            (add -- --once for a single round)
  */
 import { randomUUID } from 'node:crypto';
-import { AmqpTransport } from 'eventsmith/runtime';
+import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { inventoryService } from '../generated/index.js';
 import { log, onShutdown, runtimeLogger } from './shared.js';
 

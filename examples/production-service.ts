@@ -5,7 +5,7 @@
  *   npm run example:production
  */
 import { randomUUID } from 'node:crypto';
-import { AmqpTransport } from 'eventsmith/runtime';
+import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { productionService } from '../generated/index.js';
 import { log, onShutdown, runtimeLogger } from './shared.js';
 

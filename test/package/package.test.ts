@@ -3,7 +3,9 @@
  * (with TypeScript 5, not the repository's compiler) into a fresh ESM project, generate from the
  * catalogue there with `npx eventsmith generate`, type-check the generated code plus a small program
  * under strict NodeNext, compile it and run it against RabbitMQ (a private vhost): it publishes an
- * event and consumes it through the installed `eventsmith/runtime`.
+ * event and consumes it through the installed `eventsmith/runtime`. A second project installs no
+ * broker client at all: its service runs on the in-memory transport, the CLI still generates, and
+ * asking for the RabbitMQ transport names the package to install.
  *
  * Packs with --ignore-scripts: `prepare` would rebuild dist/ while the other test files import it.
  * `npm test` builds dist/ first (pretest); run `npm run build` before running this file alone.
@@ -74,7 +76,8 @@ const TSCONFIG = {
 function mainSource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a user's program on the installed package.
 import { randomUUID } from 'node:crypto';
-import { AmqpTransport, type Envelope } from 'eventsmith/runtime';
+import type { Envelope } from 'eventsmith/runtime';
+import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
 
 const url = process.env.RABBITMQ_URL;
@@ -111,6 +114,39 @@ console.log('OK');
 `;
 }
 
+/** A service on the in-memory transport only: what a user's unit test does, with no broker client installed. */
+function memorySource(payload: unknown): string {
+  return `// Written by test/package/package.test.ts: a program that needs no broker client.
+import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
+
+const stock: EventPayload<'inventory.stock_added'> = ${JSON.stringify(payload, null, 2)};
+const transport = new MemoryTransport();
+const inventory = inventoryService.createInventoryService({ transport, ownsTransport: false });
+const procurement = procurementService.createProcurementService({ transport, ownsTransport: false });
+const delivered = new Promise<Envelope>((resolve) => {
+  procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope));
+});
+await procurement.consumer.start();
+await inventory.events.start();
+const sent = await inventory.publisher.stockAdded(stock);
+const received = await delivered;
+if (received.id !== sent.id) throw new Error('unexpected envelope ' + JSON.stringify(received));
+await Promise.all([inventory.events.close(), procurement.events.close()]);
+await transport.close();
+
+// The RabbitMQ transport, asked for without amqplib installed, says what to install.
+const { AmqpTransport } = await import('eventsmith/runtime/amqp');
+try {
+  await AmqpTransport.connect({ connectTimeoutMs: 1000 });
+  throw new Error('connected without amqplib');
+} catch (error) {
+  console.log(error instanceof Error ? error.message : String(error));
+}
+console.log('OK');
+`;
+}
+
 describe('npm package', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'eventsmith-package-'));
   let vhost: TestVhost | undefined;
@@ -140,7 +176,8 @@ describe('npm package', () => {
     const app = path.join(work, 'app');
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'eventsmith-package-test-app', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`);
-    await sh('npm', ['install', tarball, 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
+    // Broker clients are optional peer dependencies: a RabbitMQ service installs amqplib itself.
+    await sh('npm', ['install', tarball, 'amqplib', 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
     expect((await sh('npx', ['--no-install', 'tsc', '--version'], app, 30_000)).trim()).toMatch(/^Version 5\./);
 
     // 3. Generate from this repository's catalogue with the installed CLI.
@@ -165,5 +202,26 @@ describe('npm package', () => {
     const output = await sh(process.execPath, ['dist/main.js'], app, 60_000, cleanEnv({ RABBITMQ_URL: vhost.url }));
     expect(output.trim().split('\n')).toEqual(['OK']);
     console.info(`package test: ${timings.join(', ')}`);
+  });
+
+  it('runs a service on the in-memory transport with no broker client installed', { timeout: 240_000 }, async () => {
+    const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
+    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string }>;
+    const tarball = path.join(work, packed!.filename);
+    const app = path.join(work, 'memory-app');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'eventsmith-package-memory-app', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`);
+    await sh('npm', ['install', tarball, 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
+    expect(existsSync(path.join(app, 'node_modules/amqplib')), 'amqplib was installed although nothing asked for it').toBe(false);
+
+    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
+    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
+    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/events/catalog.snapshot.json'), 'utf8')) as Snapshot;
+    const versions = snapshot.catalog.events.filter((event) => event.type === 'inventory.stock_added').sort((a, b) => a.version - b.version);
+    writeFileSync(path.join(app, 'tsconfig.json'), `${JSON.stringify({ ...TSCONFIG, compilerOptions: { ...TSCONFIG.compilerOptions, skipLibCheck: true } }, null, 2)}\n`);
+    writeFileSync(path.join(app, 'src/main.ts'), memorySource(versions[versions.length - 1]?.examples[0]?.payload));
+    await sh('npx', ['--no-install', 'tsc', '-p', '.'], app, 120_000);
+    const output = await sh(process.execPath, ['dist/main.js'], app, 60_000);
+    expect(output.trim().split('\n')).toEqual([expect.stringMatching(/eventsmith\/runtime\/amqp needs the 'amqplib' package.*npm install amqplib/), 'OK']);
   });
 });
