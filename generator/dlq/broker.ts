@@ -6,6 +6,7 @@ import amqp from 'amqplib';
 import type { ChannelModel, GetMessage } from 'amqplib';
 import { DEFAULT_RABBITMQ_URL } from '../../runtime/amqp/connection.js';
 import { DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from '../../runtime/amqp/headers.js';
+import { deadLetterQueueName } from '../../runtime/amqp/names.js';
 import { redactText, redactUrl } from '../../runtime/amqp/redact.js';
 
 /** A broker or queue problem the user can act on (bad URL, unreachable broker, missing queue). */
@@ -33,7 +34,9 @@ export async function messageCount(connection: ChannelModel, queue: string): Pro
     return (await channel.checkQueue(queue)).messageCount;
   } catch (error) {
     if ((error as { code?: number }).code === 404) {
-      throw new DlqError(`queue '${queue}' does not exist${queue.endsWith('.dlq') ? '' : ` (the dead-letter queue of '${queue}' is '${queue}.dlq')`}`);
+      const dlq = deadLetterQueueName(queue);
+      const isDlq = queue.endsWith(deadLetterQueueName(''));
+      throw new DlqError(`queue '${queue}' does not exist${isDlq ? '' : ` (the dead-letter queue of '${queue}' is '${dlq}')`}`);
     }
     throw error;
   } finally {

@@ -7,7 +7,9 @@ import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } fr
 import type { ParsedDocument } from '../load/parse.js';
 import { SchemaCollector, type Claim, type ClaimedDefinition } from '../load/schemas.js';
 import type { SourceFile, SourceSet } from '../load/sources.js';
-import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventKind, EventRef, JsonSchema, JsonValue } from './catalog.js';
+import { exchangeFor } from '../../runtime/amqp/names.js';
+import { defaultDestination, domainOf } from '../../runtime/destinations.js';
+import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue } from './catalog.js';
 import { kebabName } from './identifiers.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
 
@@ -28,14 +30,6 @@ export interface BuiltCatalog {
 }
 
 const JSON_SCHEMA_FORMATS = /^(application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema\+json|schema\+yaml|schema)(;version=[\w.-]+)?)$/;
-
-const ROUTING: Record<EventKind, (type: string, domain: string, severity: string) => string> = {
-  business: (type) => `business.${type}`,
-  alert: (_type, domain, severity) => `alert.${domain}.${severity}`,
-  notification: (_type, domain) => `notification.${domain}.info`,
-  recommendation: (_type, domain) => `recommendation.${domain}.medium`,
-  command: (type) => `command.${type}`,
-};
 
 /** What reading one document gave, kept to skip reading it again (see BuildCache). */
 interface DocumentBuild {
@@ -124,12 +118,15 @@ function buildDocumentEvents(
     const type = typeOf(use.message);
     if (options.strict) checkStrict(json, type, report);
     const dot = type.indexOf('.');
-    const domain = dot > 0 ? type.slice(0, dot) : kebabName(service).replace(/-/g, '_');
+    const domain = dot > 0 ? domainOf(type) : kebabName(service).replace(/-/g, '_');
     const name = dot > 0 ? type.slice(dot + 1) : type;
     const address = use.channel.address() ?? null;
     const payload = readSchema(sources, schemas, file, json, pointer, 'payload') ?? true;
     const headers = readHeaders(sources, schemas, file, json, pointer);
     const description = use.message.description() ?? use.message.summary() ?? use.message.title() ?? '';
+    // An exchange named by the binding that is the one of the event's kind anyway says nothing more.
+    const named = exchangeOf(use.channel);
+    const exchange = named === exchangeFor(meta.kind) ? undefined : named;
     const event: CatalogEvent = {
       type,
       domain,
@@ -138,7 +135,6 @@ function buildDocumentEvents(
       kind: meta.kind,
       urgency: meta.urgency,
       ...(meta.severity ? { severity: meta.severity } : {}),
-      priority: meta.priority,
       ...optionalText('title', use.message.title()),
       ...optionalText('summary', use.message.summary()),
       description,
@@ -148,8 +144,8 @@ function buildDocumentEvents(
       deprecated: meta.deprecated,
       ...(meta.sunset ? { sunset: meta.sunset } : {}),
       channel: { id: use.channel.id(), address },
-      routingKey: address ?? ROUTING[meta.kind](type, domain, meta.severity ?? meta.urgency),
-      exchange: exchangeOf(use.channel) ?? `eventsmith.${meta.kind}`,
+      destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
+      ...(exchange === undefined ? {} : { amqpExchange: exchange }),
       payload,
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
@@ -258,6 +254,7 @@ function checkStrict(json: Record<string, unknown>, type: string, report: (field
   }
 }
 
+/** The AMQP exchange a channel binding names (AsyncAPI's `bindings.amqp.exchange.name`), if any. */
 function exchangeOf(channel: ChannelInterface): string | undefined {
   const bindings = (channel.json() as { bindings?: { amqp?: { exchange?: { name?: unknown } } } }).bindings;
   const name = bindings?.amqp?.exchange?.name;
