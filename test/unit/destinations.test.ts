@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.js';
-import { loadCatalog } from '../../generator/model/load-catalog.js';
+import { loadCatalog } from '../../generator/pipeline/load-catalog.js';
 import { tempDir, writeTree } from '../helpers/cli.js';
 
 const DOC = `asyncapi: 3.0.0

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CatalogError, type Diagnostic } from '../../load/diagnostics.js';
 import type { Catalog } from '../../model/catalog.js';
-import { loadCatalog } from '../../model/load-catalog.js';
+import { loadCatalog } from '../../pipeline/load-catalog.js';
 import type { SchemaLocator } from '../../model/locate.js';
 import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_FORMAT, snapshotEvents } from '../../model/snapshot.js';
 import { extractCatalogAt, GitInputError } from './git.js';
