@@ -11,7 +11,7 @@ import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson } from './stable-json.js';
-import { eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
+import { bindingsLiteral, eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
@@ -188,7 +188,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     `urgency: ${stringLiteral(event.urgency)},`,
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
     `destination: ${stringLiteral(event.destination)},`,
-    ...(event.amqpExchange === undefined ? [] : [`bindings: { amqp: { exchange: ${stringLiteral(event.amqpExchange)} } },`]),
+    ...(event.amqpExchange === undefined ? [] : [`bindings: ${bindingsLiteral(event.amqpExchange)},`]),
     `producers: ${list(event.producers)},`,
     `consumers: ${list(event.consumers)},`,
     `tenantScoped: ${event.tenantScoped},`,

@@ -73,8 +73,13 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The `TransportBindings` literal of an event or channel whose catalogue names an AMQP exchange. */
+export function bindingsLiteral(amqpExchange: string): string {
+  return `{ amqp: { exchange: ${stringLiteral(amqpExchange)} } }`;
+}
+
 function channelLiteral(channel: Channel): string {
-  const bindings = channel.amqpExchange === undefined ? '' : `, bindings: { amqp: { exchange: ${stringLiteral(channel.amqpExchange)} } }`;
+  const bindings = channel.amqpExchange === undefined ? '' : `, bindings: ${bindingsLiteral(channel.amqpExchange)}`;
   return `{ kind: ${stringLiteral(channel.kind)}, destination: ${stringLiteral(channel.destination)}${bindings} }`;
 }
 
