@@ -5,8 +5,8 @@
 export { main } from './cli/main.js';
 export { CatalogError, formatDiagnostic } from './load/diagnostics.js';
 export type { Diagnostic } from './load/diagnostics.js';
-export { loadCatalog } from './model/load-catalog.js';
-export type { LoadedCatalog, LoadOptions } from './model/load-catalog.js';
+export { loadCatalog } from './pipeline/load-catalog.js';
+export type { LoadedCatalog, LoadOptions } from './pipeline/load-catalog.js';
 export type * from './model/catalog.js';
 export { emit } from './emit/emit.js';
 export { diffOutput, writeOutput } from './emit/write.js';

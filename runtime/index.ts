@@ -10,6 +10,8 @@ export { createEnvelope, DEFAULT_MAX_JSON_DEPTH, parseEnvelope, serializeEnvelop
 export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult, ParseLimits } from './envelope.js';
 
 export { EventRegistry } from './registry.js';
+export { defineRegistry, payloadValidator } from './catalog-registry.js';
+export type { CatalogDefinition } from './catalog-registry.js';
 export type { EventDataOf, EventDefinition, EventMap, EventRef, EventRegistryInput, EventTypeOf, EventVersionOf, ResolvedDefinition, SafeParser, ValidationResult } from './registry.js';
 
 export { EVENT_KINDS, SEVERITIES, SEVERITY_URGENCY, URGENCIES } from './urgency.js';

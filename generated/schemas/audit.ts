@@ -8,8 +8,8 @@ import { ActorSchema, AuditFieldChangeSchema, ServiceName_2Schema, TenantIdSchem
  *
  * Emitted after the audit service stores an entry, for analytics and export; the stored entry is immutable.
  *
- * Event `audit.log_created` version 1: business, urgency low (priority 1).
- * Routing key `business.audit.log_created` on exchange `eventsmith.business`.
+ * Event `audit.log_created` version 1: business, urgency low.
+ * Published to `business.audit.log_created`.
  * Produced by audit-service.
  * Consumed by analytics-service.
  */

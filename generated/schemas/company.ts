@@ -8,8 +8,8 @@ import { ActorSchema, AddressSchema, CalendarDateSchema, CompanyDetailsSchema, C
  *
  * Emitted when a company's subscription starts or resumes; its users can sign in from this point.
  *
- * Event `company.activated` version 1: business, urgency high (priority 8).
- * Routing key `business.company.activated` on exchange `eventsmith.business`.
+ * Event `company.activated` version 1: business, urgency high.
+ * Published to `business.company.activated`.
  * Produced by company-service.
  * Consumed by analytics-service, audit-service, auth-service, notification-service, user-service.
  */
@@ -81,8 +81,8 @@ export const CompanyActivatedV1JsonSchema = {
  *
  * Emitted when a company is registered; it stays inactive until its subscription is activated.
  *
- * Event `company.created` version 1: business, urgency medium (priority 5).
- * Routing key `business.company.created` on exchange `eventsmith.business`.
+ * Event `company.created` version 1: business, urgency medium.
+ * Published to `business.company.created`.
  * Produced by company-service.
  * Consumed by analytics-service, audit-service, currency-service, notification-service, user-service.
  */
@@ -237,8 +237,8 @@ export const CompanyCreatedV1JsonSchema = {
  *
  * Emitted when a company is deactivated; sessions are revoked and its data is kept until data_retention_until.
  *
- * Event `company.deactivated` version 1: business, urgency high (priority 8).
- * Routing key `business.company.deactivated` on exchange `eventsmith.business`.
+ * Event `company.deactivated` version 1: business, urgency high.
+ * Published to `business.company.deactivated`.
  * Produced by company-service.
  * Consumed by analytics-service, audit-service, auth-service, notification-service, user-service.
  */
@@ -333,8 +333,8 @@ export const CompanyDeactivatedV1JsonSchema = {
  *
  * Emitted after company master data changes, with only the changed fields in changes.
  *
- * Event `company.updated` version 1: business, urgency low (priority 1).
- * Routing key `business.company.updated` on exchange `eventsmith.business`.
+ * Event `company.updated` version 1: business, urgency low.
+ * Published to `business.company.updated`.
  * Produced by company-service.
  * Consumed by analytics-service, audit-service, currency-service, user-service.
  */

@@ -8,8 +8,8 @@ import { CurrencyCodeSchema, TenantIdSchema, TimestampSchema } from '../definiti
  *
  * Emitted when a rate is refreshed from a provider or set by hand; one unit of base_currency buys rate units of quote_currency.
  *
- * Event `currency.rate_updated` version 1: business, urgency medium (priority 5).
- * Routing key `business.currency.rate_updated` on exchange `eventsmith.business`.
+ * Event `currency.rate_updated` version 1: business, urgency medium.
+ * Published to `business.currency.rate_updated`.
  * Produced by currency-service.
  * Consumed by analytics-service, order-service, procurement-service, product-service.
  */

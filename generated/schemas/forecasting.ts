@@ -8,8 +8,8 @@ import { DateRangeSchema, RecommendedActionSchema, TenantIdSchema, TimestampSche
  *
  * A recommendation to raise production or stock ahead of a predicted surge; consumers decide whether to act on it.
  *
- * Event `forecasting.demand_surge_predicted` version 1: recommendation, urgency medium (priority 5).
- * Routing key `recommendation.forecasting.medium` on exchange `eventsmith.recommendation`.
+ * Event `forecasting.demand_surge_predicted` version 1: recommendation, urgency medium.
+ * Published to `recommendation.forecasting.medium`.
  * Produced by forecasting-service.
  * Consumed by inventory-service, notification-service, procurement-service, production-service.
  */

@@ -8,8 +8,8 @@ import { CalendarDateSchema, MoneySchema, QuantitySchema, ReservationLineSchema,
  *
  * Emitted when an ingredient is first registered, before any stock of it is received.
  *
- * Event `inventory.ingredient_created` version 1: business, urgency low (priority 1).
- * Routing key `business.inventory.ingredient_created` on exchange `eventsmith.business`.
+ * Event `inventory.ingredient_created` version 1: business, urgency low.
+ * Published to `business.inventory.ingredient_created`.
  * Produced by inventory-service.
  * Consumed by analytics-service, forecasting-service, procurement-service, production-service.
  */
@@ -228,8 +228,8 @@ export const InventoryIngredientCreatedV1JsonSchema = {
  *
  * Raised when on-hand stock drops below the reorder point; raised again only after stock has recovered.
  *
- * Event `inventory.low_stock_alert` version 1: alert, urgency high (priority 8).
- * Routing key `alert.inventory.high` on exchange `eventsmith.alert`.
+ * Event `inventory.low_stock_alert` version 1: alert, urgency high.
+ * Published to `alert.inventory.high`.
  * Produced by inventory-service.
  * Consumed by forecasting-service, notification-service, procurement-service, production-service.
  */
@@ -341,8 +341,8 @@ export const InventoryLowStockAlertV1JsonSchema = {
  *
  * Emitted when at least one order line cannot be reserved; nothing is reserved and the order saga compensates.
  *
- * Event `inventory.reservation_failed` version 1: business, urgency high (priority 8).
- * Routing key `business.inventory.reservation_failed` on exchange `eventsmith.business`.
+ * Event `inventory.reservation_failed` version 1: business, urgency high.
+ * Published to `business.inventory.reservation_failed`.
  * Produced by inventory-service.
  * Consumed by notification-service, order-service, procurement-service.
  */
@@ -454,8 +454,8 @@ export const InventoryReservationFailedV1JsonSchema = {
  *
  * Emitted when every line of an order could be reserved; the reservation lapses at expires_at unless consumed.
  *
- * Event `inventory.reserved` version 1: business, urgency high (priority 8).
- * Routing key `business.inventory.reserved` on exchange `eventsmith.business`.
+ * Event `inventory.reserved` version 1: business, urgency high.
+ * Published to `business.inventory.reserved`.
  * Produced by inventory-service.
  * Consumed by order-service, production-service.
  */
@@ -569,8 +569,8 @@ export const InventoryReservedV1JsonSchema = {
  *
  * Emitted once per goods receipt line. Superseded by version 2, which carries a typed quantity and the receiving location.
  *
- * Event `inventory.stock_added` version 1: business, urgency medium (priority 5).
- * Routing key `business.inventory.stock_added` on exchange `eventsmith.business`.
+ * Event `inventory.stock_added` version 1: business, urgency medium.
+ * Published to `business.inventory.stock_added`.
  * Produced by inventory-service.
  * Consumed by forecasting-service, production-service.
  *
@@ -645,8 +645,8 @@ export const InventoryStockAddedV1JsonSchema = {
  *
  * Emitted once per goods receipt line, after the quantity is booked into the receiving location.
  *
- * Event `inventory.stock_added` version 2: business, urgency medium (priority 5).
- * Routing key `business.inventory.stock_added` on exchange `eventsmith.business`.
+ * Event `inventory.stock_added` version 2: business, urgency medium.
+ * Published to `business.inventory.stock_added`.
  * Produced by inventory-service.
  * Consumed by analytics-service, forecasting-service, procurement-service, production-service.
  */

@@ -8,8 +8,8 @@ import { EmailSchema, LocaleCodeSchema, PhoneNumberSchema, TemplateDataSchema, T
  *
  * The notification service renders template_id with data in the user's locale and sends it to the given address.
  *
- * Event `notification.email_requested` version 1: notification, urgency medium (priority 5).
- * Routing key `notification.notification.info` on exchange `eventsmith.notification`.
+ * Event `notification.email_requested` version 1: notification, urgency medium.
+ * Published to `notification.notification.info`.
  * Produced by auth-service, company-service, order-service, procurement-service, user-service.
  * Consumed by notification-service.
  */
@@ -141,8 +141,8 @@ export const NotificationEmailRequestedV1JsonSchema = {
  *
  * The notification service renders template_id with data and delivers it to the device token through the platform's push gateway.
  *
- * Event `notification.push_requested` version 1: notification, urgency medium (priority 5).
- * Routing key `notification.notification.info` on exchange `eventsmith.notification`.
+ * Event `notification.push_requested` version 1: notification, urgency medium.
+ * Published to `notification.notification.info`.
  * Produced by inventory-service, order-service, production-service.
  * Consumed by notification-service.
  */
@@ -264,8 +264,8 @@ export const NotificationPushRequestedV1JsonSchema = {
  *
  * The notification service renders template_id with data and sends it as an SMS; used for sign-in codes and urgent notices.
  *
- * Event `notification.sms_requested` version 1: notification, urgency high (priority 8).
- * Routing key `notification.notification.info` on exchange `eventsmith.notification`.
+ * Event `notification.sms_requested` version 1: notification, urgency high.
+ * Published to `notification.notification.info`.
  * Produced by auth-service, order-service.
  * Consumed by notification-service.
  */

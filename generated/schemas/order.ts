@@ -8,8 +8,8 @@ import { ActorSchema, AddressSchema, CalendarDateSchema, MoneySchema, OrderLineS
  *
  * The compensation step of the order saga; consumers release the order's reservations, planned batches and payments.
  *
- * Event `order.cancelled` version 1: business, urgency high (priority 8).
- * Routing key `business.order.cancelled` on exchange `eventsmith.business`.
+ * Event `order.cancelled` version 1: business, urgency high.
+ * Published to `business.order.cancelled`.
  * Produced by order-service.
  * Consumed by analytics-service, inventory-service, notification-service, production-service.
  */
@@ -154,8 +154,8 @@ export const OrderCancelledV1JsonSchema = {
  *
  * Emitted when an order is accepted; it starts the order saga, whose first step is the inventory reservation.
  *
- * Event `order.created` version 1: business, urgency high (priority 8).
- * Routing key `business.order.created` on exchange `eventsmith.business`.
+ * Event `order.created` version 1: business, urgency high.
+ * Published to `business.order.created`.
  * Produced by order-service.
  * Consumed by analytics-service, forecasting-service, inventory-service, notification-service, production-service.
  */

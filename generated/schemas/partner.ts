@@ -8,8 +8,8 @@ import { AddressSchema, CurrencyCodeSchema, EmailSchema, PartnerProfileSchema, P
  *
  * Emitted when a billing, shipping, pickup or registered address is added to a partner.
  *
- * Event `partner.address_added` version 1: business, urgency low (priority 1).
- * Routing key `business.partner.address_added` on exchange `eventsmith.business`.
+ * Event `partner.address_added` version 1: business, urgency low.
+ * Published to `business.partner.address_added`.
  * Produced by partner-service.
  * Consumed by order-service, procurement-service.
  */
@@ -122,8 +122,8 @@ export const PartnerAddressAddedV1JsonSchema = {
  *
  * Emitted when a contact person is added to a partner, with the topics they handle.
  *
- * Event `partner.contact_added` version 1: business, urgency low (priority 1).
- * Routing key `business.partner.contact_added` on exchange `eventsmith.business`.
+ * Event `partner.contact_added` version 1: business, urgency low.
+ * Published to `business.partner.contact_added`.
  * Produced by partner-service.
  * Consumed by notification-service, order-service, procurement-service.
  */
@@ -239,8 +239,8 @@ export const PartnerContactAddedV1JsonSchema = {
  *
  * Emitted when a business partner is created; one partner can hold several roles.
  *
- * Event `partner.created` version 1: business, urgency medium (priority 5).
- * Routing key `business.partner.created` on exchange `eventsmith.business`.
+ * Event `partner.created` version 1: business, urgency medium.
+ * Published to `business.partner.created`.
  * Produced by partner-service.
  * Consumed by analytics-service, order-service, procurement-service.
  */
@@ -375,8 +375,8 @@ export const PartnerCreatedV1JsonSchema = {
  *
  * Emitted after partner master data changes, with only the changed fields in changes.
  *
- * Event `partner.updated` version 1: business, urgency low (priority 1).
- * Routing key `business.partner.updated` on exchange `eventsmith.business`.
+ * Event `partner.updated` version 1: business, urgency low.
+ * Published to `business.partner.updated`.
  * Produced by partner-service.
  * Consumed by analytics-service, order-service, procurement-service.
  */

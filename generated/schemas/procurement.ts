@@ -8,8 +8,8 @@ import { CalendarDateSchema, MoneySchema, PoNumberSchema, PurchaseOrderLineSchem
  *
  * Emitted when the supplier's delivery window is confirmed, so receiving can plan dock time and staff.
  *
- * Event `procurement.delivery_scheduled` version 1: business, urgency medium (priority 5).
- * Routing key `business.procurement.delivery_scheduled` on exchange `eventsmith.business`.
+ * Event `procurement.delivery_scheduled` version 1: business, urgency medium.
+ * Published to `business.procurement.delivery_scheduled`.
  * Produced by procurement-service.
  * Consumed by inventory-service, notification-service, production-service.
  */
@@ -117,8 +117,8 @@ export const ProcurementDeliveryScheduledV1JsonSchema = {
  *
  * Raised when a purchase order exceeds an approval rule; approvers are notified until it is approved or rejected.
  *
- * Event `procurement.po_approval_needed` version 1: alert, urgency high (priority 8).
- * Routing key `alert.procurement.high` on exchange `eventsmith.alert`.
+ * Event `procurement.po_approval_needed` version 1: alert, urgency high.
+ * Published to `alert.procurement.high`.
  * Produced by procurement-service.
  * Consumed by audit-service, notification-service, user-service.
  */
@@ -254,8 +254,8 @@ export const ProcurementPoApprovalNeededV1JsonSchema = {
  *
  * Emitted when the last required approval is given; the order lines and total are final from this point.
  *
- * Event `procurement.po_approved` version 1: business, urgency medium (priority 5).
- * Routing key `business.procurement.po_approved` on exchange `eventsmith.business`.
+ * Event `procurement.po_approved` version 1: business, urgency medium.
+ * Published to `business.procurement.po_approved`.
  * Produced by procurement-service.
  * Consumed by analytics-service, inventory-service, notification-service, partner-service.
  */

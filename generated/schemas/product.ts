@@ -8,8 +8,8 @@ import { MoneySchema, ProductBomNodeSchema, SkuSchema, TenantIdSchema, Timestamp
  *
  * Emitted when a product is created, with its price and its bill of materials as a tree of sub-recipes and ingredients.
  *
- * Event `product.created` version 1: business, urgency medium (priority 5).
- * Routing key `business.product.created` on exchange `eventsmith.business`.
+ * Event `product.created` version 1: business, urgency medium.
+ * Published to `business.product.created`.
  * Produced by product-service.
  * Consumed by analytics-service, forecasting-service, inventory-service, order-service, production-service.
  */
@@ -208,8 +208,8 @@ export const ProductCreatedV1JsonSchema = {
  *
  * Emitted when a product is deleted; it can no longer be ordered or produced, and planned batches must be cancelled.
  *
- * Event `product.deleted` version 1: business, urgency critical (priority 10).
- * Routing key `business.product.deleted` on exchange `eventsmith.business`.
+ * Event `product.deleted` version 1: business, urgency critical.
+ * Published to `business.product.deleted`.
  * Produced by product-service.
  * Consumed by analytics-service, forecasting-service, inventory-service, order-service, production-service.
  */
@@ -291,8 +291,8 @@ export const ProductDeletedV1JsonSchema = {
  *
  * Emitted when a new list price is set; open carts and quotes must be repriced from effective_from.
  *
- * Event `product.price_changed` version 1: business, urgency high (priority 8).
- * Routing key `business.product.price_changed` on exchange `eventsmith.business`.
+ * Event `product.price_changed` version 1: business, urgency high.
+ * Published to `business.product.price_changed`.
  * Produced by product-service.
  * Consumed by analytics-service, forecasting-service, notification-service, order-service.
  */

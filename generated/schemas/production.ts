@@ -8,8 +8,8 @@ import { BatchIngredientSchema, BatchNumberSchema, MoneySchema, QuantitySchema, 
  *
  * Emitted when the last step of a batch is closed, with actual output, waste and the quality result.
  *
- * Event `production.batch_completed` version 1: business, urgency medium (priority 5).
- * Routing key `business.production.batch_completed` on exchange `eventsmith.business`.
+ * Event `production.batch_completed` version 1: business, urgency medium.
+ * Published to `business.production.batch_completed`.
  * Produced by production-service.
  * Consumed by analytics-service, forecasting-service, inventory-service, product-service.
  */
@@ -152,8 +152,8 @@ export const ProductionBatchCompletedV1JsonSchema = {
  *
  * Emitted when a batch is scheduled on a production line, with the ingredients it will consume.
  *
- * Event `production.batch_created` version 1: business, urgency medium (priority 5).
- * Routing key `business.production.batch_created` on exchange `eventsmith.business`.
+ * Event `production.batch_created` version 1: business, urgency medium.
+ * Published to `business.production.batch_created`.
  * Produced by production-service.
  * Consumed by analytics-service, forecasting-service, inventory-service.
  */
@@ -293,8 +293,8 @@ export const ProductionBatchCreatedV1JsonSchema = {
  *
  * The reply to production.schedule_batch when no line has capacity before the time needed, or the product has no recipe.
  *
- * Event `production.batch_rejected` version 1: business, urgency high (priority 8).
- * Routing key `business.production.batch_rejected` on exchange `eventsmith.business`.
+ * Event `production.batch_rejected` version 1: business, urgency high.
+ * Published to `business.production.batch_rejected`.
  * Produced by production-service.
  * Consumed by inventory-service.
  */
@@ -356,8 +356,8 @@ export const ProductionBatchRejectedV1JsonSchema = {
  *
  * The reply to production.schedule_batch when a line has capacity; the batch itself is announced by production.batch_created.
  *
- * Event `production.batch_scheduled` version 1: business, urgency high (priority 8).
- * Routing key `business.production.batch_scheduled` on exchange `eventsmith.business`.
+ * Event `production.batch_scheduled` version 1: business, urgency high.
+ * Published to `business.production.batch_scheduled`.
  * Produced by production-service.
  * Consumed by inventory-service.
  */
@@ -424,8 +424,8 @@ export const ProductionBatchScheduledV1JsonSchema = {
  *
  * Sent by inventory when an intermediate product (dough, fillings) runs low; production answers with production.batch_scheduled or production.batch_rejected.
  *
- * Event `production.schedule_batch` version 1: command, urgency high (priority 8).
- * Routing key `command.production.schedule_batch` on exchange `eventsmith.command`.
+ * Event `production.schedule_batch` version 1: command, urgency high.
+ * Published to `command.production.schedule_batch`.
  * Produced by inventory-service.
  * Consumed by production-service.
  */

@@ -8,8 +8,8 @@ import { ServiceName_2Schema, TenantIdSchema, TimestampSchema, UuidSchema } from
  *
  * Raised when a security rule is broken, for example a cross-tenant access attempt or a replayed token; on-call is paged.
  *
- * Event `security.violation` version 1: alert, urgency critical (priority 10).
- * Routing key `alert.security.urgent` on exchange `eventsmith.alert`.
+ * Event `security.violation` version 1: alert, urgency critical.
+ * Published to `alert.security.urgent`.
  * Produced by auth-service, gateway-service.
  * Consumed by audit-service, auth-service, notification-service, user-service.
  */

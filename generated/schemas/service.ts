@@ -8,8 +8,8 @@ import { EnvironmentSchema, SemVerSchema, ServiceName_2Schema, TimestampSchema }
  *
  * Emitted by every service instance once its consumers are bound and its health check passes.
  *
- * Event `service.started` version 1: business, urgency low (priority 1).
- * Routing key `business.service.started` on exchange `eventsmith.business`.
+ * Event `service.started` version 1: business, urgency low.
+ * Published to `business.service.started`.
  * Produced by analytics-service, audit-service, auth-service, company-service, currency-service, forecasting-service, gateway-service, inventory-service, notification-service, order-service, partner-service, procurement-service, product-service, production-service, user-service.
  * Consumed by analytics-service, audit-service.
  */
@@ -83,8 +83,8 @@ export const ServiceStartedV1JsonSchema = {
  *
  * Emitted by a service instance during shutdown, or on its behalf by the supervisor when it crashed.
  *
- * Event `service.stopped` version 1: business, urgency medium (priority 5).
- * Routing key `business.service.stopped` on exchange `eventsmith.business`.
+ * Event `service.stopped` version 1: business, urgency medium.
+ * Published to `business.service.stopped`.
  * Produced by analytics-service, audit-service, auth-service, company-service, currency-service, forecasting-service, gateway-service, inventory-service, notification-service, order-service, partner-service, procurement-service, product-service, production-service, user-service.
  * Consumed by analytics-service, audit-service.
  */

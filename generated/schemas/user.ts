@@ -8,8 +8,8 @@ import { EmailSchema, LocaleCodeSchema, TenantIdSchema, TimestampSchema, TokenSc
  *
  * Emitted when a user is invited or registered; the account can sign in once the invitation is accepted.
  *
- * Event `user.created` version 1: business, urgency medium (priority 5).
- * Routing key `business.user.created` on exchange `eventsmith.business`.
+ * Event `user.created` version 1: business, urgency medium.
+ * Published to `business.user.created`.
  * Produced by user-service.
  * Consumed by analytics-service, audit-service, auth-service, notification-service.
  */
@@ -114,8 +114,8 @@ export const UserCreatedV1JsonSchema = {
  *
  * Emitted when an account is deleted; consumers revoke access and, when anonymize is true, erase personal data.
  *
- * Event `user.deleted` version 1: business, urgency high (priority 8).
- * Routing key `business.user.deleted` on exchange `eventsmith.business`.
+ * Event `user.deleted` version 1: business, urgency high.
+ * Published to `business.user.deleted`.
  * Produced by user-service.
  * Consumed by analytics-service, audit-service, auth-service, notification-service.
  */
@@ -185,8 +185,8 @@ export const UserDeletedV1JsonSchema = {
  *
  * Emitted when an account is locked after repeated failed sign-ins, a security violation or an administrator's action.
  *
- * Event `user.locked` version 1: business, urgency high (priority 8).
- * Routing key `business.user.locked` on exchange `eventsmith.business`.
+ * Event `user.locked` version 1: business, urgency high.
+ * Published to `business.user.locked`.
  * Produced by auth-service.
  * Consumed by audit-service, notification-service, user-service.
  */
@@ -262,8 +262,8 @@ export const UserLockedV1JsonSchema = {
  *
  * Emitted after a successful sign-in, once per session.
  *
- * Event `user.logged_in` version 1: business, urgency low (priority 1).
- * Routing key `business.user.logged_in` on exchange `eventsmith.business`.
+ * Event `user.logged_in` version 1: business, urgency low.
+ * Published to `business.user.logged_in`.
  * Produced by auth-service.
  * Consumed by analytics-service, audit-service, user-service.
  */
@@ -344,8 +344,8 @@ export const UserLoggedInV1JsonSchema = {
  *
  * Emitted when a session ends, whether the user signed out, it timed out or it was revoked.
  *
- * Event `user.logged_out` version 1: business, urgency low (priority 1).
- * Routing key `business.user.logged_out` on exchange `eventsmith.business`.
+ * Event `user.logged_out` version 1: business, urgency low.
+ * Published to `business.user.logged_out`.
  * Produced by auth-service.
  * Consumed by analytics-service, audit-service.
  */
@@ -411,8 +411,8 @@ export const UserLoggedOutV1JsonSchema = {
  *
  * Emitted after a password change; other sessions are revoked and the user is told by email. Never carries credentials.
  *
- * Event `user.password_changed` version 1: business, urgency high (priority 8).
- * Routing key `business.user.password_changed` on exchange `eventsmith.business`.
+ * Event `user.password_changed` version 1: business, urgency high.
+ * Published to `business.user.password_changed`.
  * Produced by user-service.
  * Consumed by audit-service, auth-service, notification-service.
  */
@@ -484,8 +484,8 @@ export const UserPasswordChangedV1JsonSchema = {
  *
  * Reply to user.validate_token when the token is expired, revoked, malformed or lacks a required scope.
  *
- * Event `user.token_rejected` version 1: business, urgency high (priority 8).
- * Routing key `business.user.token_rejected` on exchange `eventsmith.business`.
+ * Event `user.token_rejected` version 1: business, urgency high.
+ * Published to `business.user.token_rejected`.
  * Produced by auth-service.
  * Consumed by gateway-service.
  */
@@ -559,8 +559,8 @@ export const UserTokenRejectedV1JsonSchema = {
  *
  * Reply to user.validate_token with the authenticated user and the scopes the token grants.
  *
- * Event `user.token_validated` version 1: business, urgency high (priority 8).
- * Routing key `business.user.token_validated` on exchange `eventsmith.business`.
+ * Event `user.token_validated` version 1: business, urgency high.
+ * Published to `business.user.token_validated`.
  * Produced by auth-service.
  * Consumed by gateway-service.
  */
@@ -649,8 +649,8 @@ export const UserTokenValidatedV1JsonSchema = {
  *
  * Emitted when a lock expires, is lifted by an administrator or is cleared by a password reset.
  *
- * Event `user.unlocked` version 1: business, urgency medium (priority 5).
- * Routing key `business.user.unlocked` on exchange `eventsmith.business`.
+ * Event `user.unlocked` version 1: business, urgency medium.
+ * Published to `business.user.unlocked`.
  * Produced by auth-service.
  * Consumed by audit-service, notification-service, user-service.
  */
@@ -716,8 +716,8 @@ export const UserUnlockedV1JsonSchema = {
  *
  * Emitted after a profile or role change, with only the changed fields in changes.
  *
- * Event `user.updated` version 1: business, urgency medium (priority 5).
- * Routing key `business.user.updated` on exchange `eventsmith.business`.
+ * Event `user.updated` version 1: business, urgency medium.
+ * Published to `business.user.updated`.
  * Produced by user-service.
  * Consumed by analytics-service, audit-service, auth-service.
  */
@@ -857,8 +857,8 @@ export const UserUpdatedV1JsonSchema = {
  *
  * Sent by the gateway for each request it cannot validate locally; answered by user.token_validated or user.token_rejected.
  *
- * Event `user.validate_token` version 1: command, urgency high (priority 8).
- * Routing key `command.user.validate_token` on exchange `eventsmith.command`.
+ * Event `user.validate_token` version 1: command, urgency high.
+ * Published to `command.user.validate_token`.
  * Produced by gateway-service.
  * Consumed by auth-service.
  */

@@ -56,7 +56,7 @@ export class AnalyticsServicePublisher {
   }
 }
 
-/** Handlers for the events analytics-service consumes, delivered from its queue. */
+/** Handlers for the events analytics-service consumes, delivered from its subscription. */
 export class AnalyticsServiceConsumer {
   constructor(readonly events: Events) {}
 

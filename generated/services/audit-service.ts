@@ -53,7 +53,7 @@ export class AuditServicePublisher {
   }
 }
 
-/** Handlers for the events audit-service consumes, delivered from its queue. */
+/** Handlers for the events audit-service consumes, delivered from its subscription. */
 export class AuditServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -93,7 +93,7 @@ export class AuthServicePublisher {
   }
 }
 
-/** Handlers for the events auth-service consumes, delivered from its queue. */
+/** Handlers for the events auth-service consumes, delivered from its subscription. */
 export class AuthServiceConsumer {
   constructor(readonly events: Events) {}
 

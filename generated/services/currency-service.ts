@@ -39,7 +39,7 @@ export class CurrencyServicePublisher {
   }
 }
 
-/** Handlers for the events currency-service consumes, delivered from its queue. */
+/** Handlers for the events currency-service consumes, delivered from its subscription. */
 export class CurrencyServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -46,7 +46,7 @@ export class ForecastingServicePublisher {
   }
 }
 
-/** Handlers for the events forecasting-service consumes, delivered from its queue. */
+/** Handlers for the events forecasting-service consumes, delivered from its subscription. */
 export class ForecastingServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -45,7 +45,7 @@ export class GatewayServicePublisher {
   }
 }
 
-/** Handlers for the events gateway-service consumes, delivered from its queue. */
+/** Handlers for the events gateway-service consumes, delivered from its subscription. */
 export class GatewayServiceConsumer {
   constructor(readonly events: Events) {}
 

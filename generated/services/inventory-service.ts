@@ -86,7 +86,7 @@ export class InventoryServicePublisher {
   }
 }
 
-/** Handlers for the events inventory-service consumes, delivered from its queue. */
+/** Handlers for the events inventory-service consumes, delivered from its subscription. */
 export class InventoryServiceConsumer {
   constructor(readonly events: Events) {}
 

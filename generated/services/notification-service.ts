@@ -53,7 +53,7 @@ export class NotificationServicePublisher {
   }
 }
 
-/** Handlers for the events notification-service consumes, delivered from its queue. */
+/** Handlers for the events notification-service consumes, delivered from its subscription. */
 export class NotificationServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -73,7 +73,7 @@ export class OrderServicePublisher {
   }
 }
 
-/** Handlers for the events order-service consumes, delivered from its queue. */
+/** Handlers for the events order-service consumes, delivered from its subscription. */
 export class OrderServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -56,7 +56,7 @@ export class PartnerServicePublisher {
   }
 }
 
-/** Handlers for the events partner-service consumes, delivered from its queue. */
+/** Handlers for the events partner-service consumes, delivered from its subscription. */
 export class PartnerServiceConsumer {
   constructor(readonly events: Events) {}
 

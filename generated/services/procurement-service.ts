@@ -65,7 +65,7 @@ export class ProcurementServicePublisher {
   }
 }
 
-/** Handlers for the events procurement-service consumes, delivered from its queue. */
+/** Handlers for the events procurement-service consumes, delivered from its subscription. */
 export class ProcurementServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -51,7 +51,7 @@ export class ProductServicePublisher {
   }
 }
 
-/** Handlers for the events product-service consumes, delivered from its queue. */
+/** Handlers for the events product-service consumes, delivered from its subscription. */
 export class ProductServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -74,7 +74,7 @@ export class ProductionServicePublisher {
   }
 }
 
-/** Handlers for the events production-service consumes, delivered from its queue. */
+/** Handlers for the events production-service consumes, delivered from its subscription. */
 export class ProductionServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -70,7 +70,7 @@ export class UserServicePublisher {
   }
 }
 
-/** Handlers for the events user-service consumes, delivered from its queue. */
+/** Handlers for the events user-service consumes, delivered from its subscription. */
 export class UserServiceConsumer {
   constructor(readonly events: Events) {}
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { compatDiffVersions } from '../docs/compat-changes.js';
 import { DOCS_FORMATS, renderDocs, type DocsFormat, type DocsOptions } from '../docs/index.js';
 import { writeOutput } from '../emit/write.js';
-import { loadCatalog } from '../model/load-catalog.js';
+import { loadCatalog } from '../pipeline/load-catalog.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { readConfig, resolveCatalog } from './config.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { emit } from '../emit/emit.js';
 import { diffOutput, writeOutput } from '../emit/write.js';
-import { loadCatalog } from '../model/load-catalog.js';
+import { loadCatalog } from '../pipeline/load-catalog.js';
 import { watchCatalog } from '../watch/watch.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
 import { readConfig, resolveCatalog } from './config.js';

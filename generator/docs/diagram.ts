@@ -7,6 +7,7 @@
  * text, which Graphviz XML-escapes in its SVG. Links point only at our own anchors.
  */
 import { instance, type Edge, type Graph, type Node, type Subgraph, type Viz } from '@viz-js/viz';
+import { rabbitmqRoute } from '../model/bindings.js';
 import type { EventKind } from '../model/catalog.js';
 import { escapeHtml } from './escape.js';
 import type { DocsEventType, DocsSite } from './site.js';
@@ -46,7 +47,7 @@ export function overviewGraph(site: DocsSite, href: (id: string) => string = (id
     name: `cluster_${x}`,
     graphAttributes: { label: graphvizText(exchange.name), labeljust: 'l', style: 'rounded,dashed', color: '#cbd5e1', fontcolor: '#475569', id: `dg-${exchange.id}` },
     nodes: exchange.events
-      .filter((e) => !eventNode.has(e.type) && e.latest.exchange === exchange.name)
+      .filter((e) => !eventNode.has(e.type) && rabbitmqRoute(e.latest).exchange === exchange.name)
       .map((e) => {
         const name = `e${eventNode.size}`;
         eventNode.set(e.type, name);
@@ -77,7 +78,7 @@ export function overviewGraph(site: DocsSite, href: (id: string) => string = (id
   };
 }
 
-/** One event: its producers → the event (inside its exchange, with the routing key) → consumers. */
+/** One event: its producers → the event (inside its RabbitMQ exchange, with its destination) → consumers. */
 export function eventGraph(site: DocsSite, event: DocsEventType): Graph {
   const serviceId = new Map(site.services.map((s) => [s.name, s.id]));
   const service = (prefix: string, name: string, i: number): Node => ({
@@ -86,7 +87,7 @@ export function eventGraph(site: DocsSite, event: DocsEventType): Graph {
   });
   const latest = event.latest;
   const { id: _id, class: _class, ...attributes } = eventNodeOf('e', event, (id) => `#${id}`).attributes ?? {};
-  const node: Node = { name: 'e', attributes: { ...attributes, label: `${graphvizText(event.type)}\\n${graphvizText(latest.routingKey)}` } };
+  const node: Node = { name: 'e', attributes: { ...attributes, label: `${graphvizText(event.type)}\\n${graphvizText(latest.destination)}` } };
   const prefix = `${event.id}_flow`;
   return {
     ...BASE,
@@ -96,7 +97,7 @@ export function eventGraph(site: DocsSite, event: DocsEventType): Graph {
     subgraphs: [
       {
         name: 'cluster_x',
-        graphAttributes: { label: graphvizText(latest.exchange), labeljust: 'l', style: 'rounded,dashed', color: '#cbd5e1', fontcolor: '#475569', id: `${prefix}_x` },
+        graphAttributes: { label: graphvizText(rabbitmqRoute(latest).exchange), labeljust: 'l', style: 'rounded,dashed', color: '#cbd5e1', fontcolor: '#475569', id: `${prefix}_x` },
         nodes: [node],
       },
     ],

@@ -3,6 +3,7 @@
  * types → versions; services; exchanges), with anchor ids and payload rows worked out once, so the
  * HTML and Markdown renderers only lay it out.
  */
+import { rabbitmqRoute } from '../model/bindings.js';
 import type { Catalog, CatalogEvent } from '../model/catalog.js';
 import { versionSteps, type DiffVersions, type VersionStep } from './changes.js';
 import { payloadFields, type FieldRow } from './fields.js';
@@ -48,6 +49,7 @@ export interface DocsService {
   consumes: DocsEventType[];
 }
 
+/** A RabbitMQ exchange the catalogue's events are published to (see rabbitmqRoute). */
 export interface DocsExchange {
   name: string;
   id: string;
@@ -116,10 +118,11 @@ export function buildSite(catalog: Catalog, options: SiteOptions = {}): DocsSite
     publishes: ordered.filter((e) => e.producers.includes(name)),
     consumes: ordered.filter((e) => e.consumers.includes(name)),
   }));
-  const exchanges = unique(ordered.flatMap((e) => e.versions.map((v) => v.event.exchange))).map((name) => ({
+  const exchangeOf = (event: CatalogEvent): string => rabbitmqRoute(event).exchange;
+  const exchanges = unique(ordered.flatMap((e) => e.versions.map((v) => exchangeOf(v.event)))).map((name) => ({
     name,
     id: ids.allocate('exchange', name),
-    events: ordered.filter((e) => e.versions.some((v) => v.event.exchange === name)),
+    events: ordered.filter((e) => e.versions.some((v) => exchangeOf(v.event) === name)),
   }));
   return {
     title: options.title ?? 'Event catalogue',

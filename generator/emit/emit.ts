@@ -5,12 +5,13 @@
 import { createHash } from 'node:crypto';
 import type { Catalog, CatalogEvent, JsonSchemaObject, JsonValue } from '../model/catalog.js';
 import { eventSchemaId, standaloneSchema } from '../model/json-schema.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION } from '../model/snapshot.js';
 import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
 import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson } from './stable-json.js';
-import { eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
+import { bindingsLiteral, eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
@@ -88,7 +89,7 @@ function emitFiles(catalog: Catalog): Map<string, string> {
     const schemaKey = `${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`;
     files.set(`json-schema/${eventSchemaId(event)}`, fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`));
   }
-  files.set('catalog.snapshot.json', `${stableJson({ $comment: JSON_COMMENT, format: 'eventsmith-catalog-snapshot', formatVersion: 1, catalog })}\n`);
+  files.set('catalog.snapshot.json', `${stableJson({ $comment: JSON_COMMENT, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION, catalog })}\n`);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -186,9 +187,8 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     `kind: ${stringLiteral(event.kind)},`,
     `urgency: ${stringLiteral(event.urgency)},`,
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
-    `priority: ${event.priority},`,
-    `routingKey: ${stringLiteral(event.routingKey)},`,
-    `exchange: ${stringLiteral(event.exchange)},`,
+    `destination: ${stringLiteral(event.destination)},`,
+    ...(event.amqpExchange === undefined ? [] : [`bindings: ${bindingsLiteral(event.amqpExchange)},`]),
     `producers: ${list(event.producers)},`,
     `consumers: ${list(event.consumers)},`,
     `tenantScoped: ${event.tenantScoped},`,
@@ -220,8 +220,8 @@ function buildEventJsonSchema(catalog: Catalog, event: CatalogEvent): JsonSchema
 
 function eventDoc(event: CatalogEvent): string {
   const lines = [event.title ?? event.type, '', event.description || event.summary || ''];
-  lines.push('', `Event \`${event.type}\` version ${event.version}: ${event.kind}, urgency ${event.urgency} (priority ${event.priority}).`);
-  lines.push(`Routing key \`${event.routingKey}\` on exchange \`${event.exchange}\`.`);
+  lines.push('', `Event \`${event.type}\` version ${event.version}: ${event.kind}, urgency ${event.urgency}.`);
+  lines.push(`Published to \`${event.destination}\`${event.amqpExchange === undefined ? '' : ` (AMQP exchange \`${event.amqpExchange}\`)`}.`);
   if (event.producers.length > 0) lines.push(`Produced by ${event.producers.join(', ')}.`);
   if (event.consumers.length > 0) lines.push(`Consumed by ${event.consumers.join(', ')}.`);
   if (event.deprecated) lines.push('', `@deprecated${event.sunset ? ` Sunset ${event.sunset}.` : ''}`);

@@ -11,10 +11,13 @@ import { camelName, constantName, kebabName, pascalName } from '../model/identif
 export const FIXED_EXPORTS = [
   'EVENT_TYPES', 'EventType', 'ALL_EVENT_TYPES', 'isEventType',
   'EVENT_REGISTRY', 'LATEST_VERSIONS', 'EventPayloads', 'EventPayload', 'VersionedEventPayload', 'EventVersion', 'LatestVersion',
-  'EventDefinition', 'EventKind', 'Urgency', 'Severity', 'Priority', 'getEventDefinition', 'parseEvent', 'parseEventVersion', 'safeParseEvent', 'isValidEvent',
-  'ServiceName', 'SERVICE_NAMES', 'DIRECT_EXCHANGE', 'EXCHANGES', 'SERVICE_BINDINGS', 'topologyFor',
+  'EventDefinition', 'getEventDefinition', 'parseEvent', 'parseEventVersion', 'safeParseEvent', 'isValidEvent',
+  'ServiceName', 'SERVICE_NAMES', 'CHANNELS', 'SERVICE_SOURCES', 'SubscriptionOptions', 'topologyFor',
   'BusinessEventType', 'AlertEventType', 'NotificationEventType', 'RecommendationEventType', 'CommandEventType',
   'CommandReplies', 'ReplyPayload', 'EVENT_KINDS', 'CATALOG', 'Events',
+  // No longer declared (the vocabulary types come from the runtime, and the topology no longer
+  // names RabbitMQ objects), but still reserved, so that no catalogue definition changes its name.
+  'EventKind', 'Urgency', 'Severity', 'Priority', 'DIRECT_EXCHANGE', 'EXCHANGES', 'SERVICE_BINDINGS',
 ];
 
 export interface DeclaredNames {

@@ -3,12 +3,11 @@
  * typed by event kind, and one module per service with a publisher (a method per event it
  * publishes) and a consumer (handlers for what it consumes).
  */
+import { subscriptionPattern } from '../../runtime/destinations.js';
 import type { Catalog, CatalogEvent, EventKind } from '../model/catalog.js';
 import { camelName, kebabName, pascalName } from '../model/identifiers.js';
 import { docComment, stringLiteral } from './code/literals.js';
 import { domainKey, eventKey } from './names.js';
-
-export const DIRECT_EXCHANGE = 'eventsmith.direct';
 
 const KIND_UNIONS: Record<EventKind, string> = {
   business: 'BusinessEventType',
@@ -37,10 +36,51 @@ export function serviceNames(catalog: Catalog): string[] {
   return [...new Set(catalog.events.flatMap((e) => [...e.producers, ...e.consumers]))].sort();
 }
 
-/** `{ exchange, routingKey }` a consumer binds with: placeholders become `*`, alerts take every severity. */
-function bindingOf(event: CatalogEvent): { exchange: string; routingKey: string } {
-  const routingKey = event.kind === 'alert' && event.routingKey === `alert.${event.domain}.${event.severity}` ? `alert.${event.domain}.*` : event.routingKey.replace(/\{[^}]*\}/g, '*');
-  return { exchange: event.exchange, routingKey };
+/** A `ChannelSpec` as the model gives it; `amqpExchange` only when the catalogue names one. */
+interface Channel {
+  kind: EventKind;
+  destination: string;
+  amqpExchange?: string;
+}
+
+/** Where `event` is published; placeholders become `*`, the pattern of every destination they fill in. */
+function channelOf(event: CatalogEvent): Channel {
+  return withExchange({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, undefined) }, event);
+}
+
+/** What a consumer of `event` subscribes with: placeholders become `*`, alerts are taken at every severity. */
+function sourceOf(event: CatalogEvent): Channel {
+  return withExchange({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, event.severity) }, event);
+}
+
+function withExchange(channel: Channel, event: CatalogEvent): Channel {
+  return event.amqpExchange === undefined ? channel : { ...channel, amqpExchange: event.amqpExchange };
+}
+
+function channelKey(channel: Channel): string {
+  return JSON.stringify([channel.kind, channel.destination, channel.amqpExchange ?? null]);
+}
+
+/** Distinct channels, first occurrence kept, in the order given. */
+function distinct(channels: readonly Channel[]): Channel[] {
+  const seen = new Map<string, Channel>();
+  for (const channel of channels) if (!seen.has(channelKey(channel))) seen.set(channelKey(channel), channel);
+  return [...seen.values()];
+}
+
+/** Code-unit order, not locale order: the output must not depend on the machine's locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The `TransportBindings` literal of an event or channel whose catalogue names an AMQP exchange. */
+export function bindingsLiteral(amqpExchange: string): string {
+  return `{ amqp: { exchange: ${stringLiteral(amqpExchange)} } }`;
+}
+
+function channelLiteral(channel: Channel): string {
+  const bindings = channel.amqpExchange === undefined ? '' : `, bindings: ${bindingsLiteral(channel.amqpExchange)}`;
+  return `{ kind: ${stringLiteral(channel.kind)}, destination: ${stringLiteral(channel.destination)}${bindings} }`;
 }
 
 function union(literals: readonly string[]): string {
@@ -50,24 +90,17 @@ function union(literals: readonly string[]): string {
 export function topologyView(catalog: Catalog, header: string) {
   const latest = latestEvents(catalog);
   const services = serviceNames(catalog);
-  const exchanges = [...new Set(latest.map((e) => e.exchange))].sort().map((name) => ({ name: stringLiteral(name), type: stringLiteral('topic') }));
-  exchanges.push({ name: 'DIRECT_EXCHANGE', type: stringLiteral('direct') });
+  const channels = distinct(catalog.events.map(channelOf)).sort(
+    (a, b) => compare(a.kind, b.kind) || compare(a.destination, b.destination) || compare(a.amqpExchange ?? '', b.amqpExchange ?? ''),
+  );
   return {
     header,
     serviceUnion: union(services.map(stringLiteral)),
-    directExchange: stringLiteral(DIRECT_EXCHANGE),
-    exchanges,
-    services: services.map((service) => {
-      const bindings = new Map<string, { exchange: string; routingKey: string }>();
-      for (const event of latest.filter((e) => e.consumers.includes(service))) {
-        const binding = bindingOf(event);
-        bindings.set(`${binding.exchange} ${binding.routingKey}`, binding);
-      }
-      return {
-        literal: stringLiteral(service),
-        bindings: [...bindings.values()].map((b) => ({ exchange: stringLiteral(b.exchange), routingKey: stringLiteral(b.routingKey) })),
-      };
-    }),
+    channels: channels.map(channelLiteral),
+    services: services.map((service) => ({
+      literal: stringLiteral(service),
+      sources: distinct(latest.filter((e) => e.consumers.includes(service)).map(sourceOf)).map(channelLiteral),
+    })),
   };
 }
 

@@ -6,12 +6,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic, Parser } from '@asyncapi/parser';
+import type { ParsedInput } from '../model/inputs.js';
 import type { RefTarget, SourceFile, SourceSet } from './sources.js';
 
-export interface ParsedDocument {
-  file: SourceFile;
-  document: AsyncAPIDocumentInterface;
-}
+/** A document the parser accepted: what the model is built from. */
+export type ParsedDocument = ParsedInput<SourceFile>;
 
 const ERROR_SEVERITY = 0;
 

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { JsonSchema, JsonSchemaObject, JsonValue } from '../model/catalog.js';
 import { pascalName } from '../model/identifiers.js';
+import type { Claim, ClaimedDefinition, SchemaReader } from '../model/inputs.js';
 import { isRefObject, type SourceFile, type SourceSet } from './sources.js';
 
 /** Keywords whose value is one schema. */
@@ -20,19 +21,7 @@ const DEFINITION_CONTAINERS = new Set(['definitions', '$defs']);
 
 export const DEFS_PREFIX = '#/$defs/';
 
-/** A referenced schema given its definition name, in the order names were given. */
-export interface Claim {
-  /** `file#pointer` of the referenced schema. */
-  key: string;
-  name: string;
-}
-
-/** A claim with the definition it named, as it stood once the document that made it was read. */
-export interface ClaimedDefinition extends Claim {
-  definition: JsonSchema;
-}
-
-export class SchemaCollector {
+export class SchemaCollector implements SchemaReader<SourceFile> {
   private readonly definitions = new Map<string, JsonSchema>();
   /** `file#pointer` of a referenced schema → its definition name. */
   private readonly names = new Map<string, string>();

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { CatalogSources } from '../model/inputs.js';
 import type { Diagnostic } from './diagnostics.js';
 
 /** Aliases expand to copies; a small file could otherwise expand to gigabytes (a YAML bomb). */
@@ -42,7 +43,7 @@ export interface RefTarget {
   pointer: string[];
 }
 
-export class SourceSet {
+export class SourceSet implements CatalogSources<SourceFile> {
   private readonly files = new Map<string, SourceFile | null>();
   /** Locating a problem must not report the broken references it walks past a second time. */
   private quiet = 0;

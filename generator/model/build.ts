@@ -1,14 +1,15 @@
 /**
  * Builds the Catalog model from parsed AsyncAPI documents. This is the only module that reads
  * parser objects; the parser's intent API makes AsyncAPI 2.6 and 3.0 look alike here. Schemas are
- * read from our own YAML trees (through the SchemaCollector) so they keep names and positions.
+ * read from our own YAML trees (through a SchemaReader) so they keep names and positions. What it
+ * reads comes in through the interfaces of inputs.ts; the loader provides them.
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from '@asyncapi/parser';
-import type { ParsedDocument } from '../load/parse.js';
-import { SchemaCollector, type Claim, type ClaimedDefinition } from '../load/schemas.js';
-import type { SourceFile, SourceSet } from '../load/sources.js';
-import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventKind, EventRef, JsonSchema, JsonValue } from './catalog.js';
+import { exchangeFor } from '../../runtime/amqp/names.js';
+import { defaultDestination, domainOf } from '../../runtime/destinations.js';
+import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue } from './catalog.js';
 import { kebabName } from './identifiers.js';
+import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
 
 export interface BuildOptions {
@@ -17,35 +18,27 @@ export interface BuildOptions {
 }
 
 /** Where an event came from, for problems found after the model is built. */
-export interface EventOrigin {
-  file: SourceFile;
+export interface EventOrigin<F extends SourceFileRef = SourceFileRef> {
+  file: F;
   pointer: string[];
 }
 
-export interface BuiltCatalog {
+export interface BuiltCatalog<F extends SourceFileRef = SourceFileRef> {
   catalog: Catalog;
-  origins: Map<CatalogEvent, EventOrigin>;
+  origins: Map<CatalogEvent, EventOrigin<F>>;
 }
 
 const JSON_SCHEMA_FORMATS = /^(application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema\+json|schema\+yaml|schema)(;version=[\w.-]+)?)$/;
 
-const ROUTING: Record<EventKind, (type: string, domain: string, severity: string) => string> = {
-  business: (type) => `business.${type}`,
-  alert: (_type, domain, severity) => `alert.${domain}.${severity}`,
-  notification: (_type, domain) => `notification.${domain}.info`,
-  recommendation: (_type, domain) => `recommendation.${domain}.medium`,
-  command: (type) => `command.${type}`,
-};
-
 /** What reading one document gave, kept to skip reading it again (see BuildCache). */
-interface DocumentBuild {
+interface DocumentBuild<F extends SourceFileRef> {
   strict: boolean;
   /** The schema names claimed before this document was read. */
   before: readonly Claim[];
   /** The names this document claimed, with their definitions. */
   claimed: readonly ClaimedDefinition[];
   document: CatalogDocument;
-  events: readonly [CatalogEvent, EventOrigin][];
+  events: readonly [CatalogEvent, EventOrigin<F>][];
 }
 
 /**
@@ -55,22 +48,31 @@ interface DocumentBuild {
  * unchanged), it was read without a problem, and the documents before it claimed the same schema
  * names (names depend on earlier claims). Otherwise the result is exactly that of a fresh build.
  */
-export class BuildCache {
-  private readonly documents = new WeakMap<ParsedDocument, DocumentBuild>();
+export class BuildCache<F extends SourceFileRef = SourceFileRef> {
+  private readonly documents = new WeakMap<ParsedInput<F>, DocumentBuild<F>>();
 
-  lookup(parsed: ParsedDocument, strict: boolean, schemas: SchemaCollector): DocumentBuild | undefined {
+  lookup(parsed: ParsedInput<F>, strict: boolean, schemas: SchemaReader<F>): DocumentBuild<F> | undefined {
     const cached = this.documents.get(parsed);
     return cached && cached.strict === strict && schemas.hasClaimed(cached.before) ? cached : undefined;
   }
 
-  store(parsed: ParsedDocument, build: DocumentBuild): void {
+  store(parsed: ParsedInput<F>, build: DocumentBuild<F>): void {
     this.documents.set(parsed, build);
   }
 }
 
-export function buildCatalog(sources: SourceSet, parsed: readonly ParsedDocument[], options: BuildOptions, cache?: BuildCache): BuiltCatalog {
-  const schemas = new SchemaCollector(sources);
-  const origins = new Map<CatalogEvent, EventOrigin>();
+/**
+ * The model of the documents `parsed`, in their order. `schemas` is a fresh reader over `sources`
+ * (names depend on the claims before them); problems are reported to `sources`.
+ */
+export function buildCatalog<F extends SourceFileRef>(
+  sources: CatalogSources<F>,
+  schemas: SchemaReader<F>,
+  parsed: readonly ParsedInput<F>[],
+  options: BuildOptions,
+  cache?: BuildCache<F>,
+): BuiltCatalog<F> {
+  const origins = new Map<CatalogEvent, EventOrigin<F>>();
   const events: CatalogEvent[] = [];
   const documents: CatalogDocument[] = [];
   for (const doc of parsed) {
@@ -104,18 +106,18 @@ interface MessageUse {
   replies: MessageInterface[];
 }
 
-function buildDocumentEvents(
-  sources: SourceSet,
-  schemas: SchemaCollector,
-  file: SourceFile,
+function buildDocumentEvents<F extends SourceFileRef>(
+  sources: CatalogSources<F>,
+  schemas: SchemaReader<F>,
+  file: F,
   document: AsyncAPIDocumentInterface,
   options: BuildOptions,
-): [CatalogEvent, EventOrigin][] {
+): [CatalogEvent, EventOrigin<F>][] {
   const info = document.info().json() as Record<string, unknown>;
   const service = typeof info['x-service'] === 'string' ? info['x-service'] : kebabName(document.info().title());
   const uses = collectMessageUses(document);
   const typeOf = (m: MessageInterface): string => messageType(m, service);
-  const results: [CatalogEvent, EventOrigin][] = [];
+  const results: [CatalogEvent, EventOrigin<F>][] = [];
   for (const use of uses.values()) {
     const json = use.message.json() as Record<string, unknown>;
     const pointer = pointerOf(use.message);
@@ -124,12 +126,15 @@ function buildDocumentEvents(
     const type = typeOf(use.message);
     if (options.strict) checkStrict(json, type, report);
     const dot = type.indexOf('.');
-    const domain = dot > 0 ? type.slice(0, dot) : kebabName(service).replace(/-/g, '_');
+    const domain = dot > 0 ? domainOf(type) : kebabName(service).replace(/-/g, '_');
     const name = dot > 0 ? type.slice(dot + 1) : type;
     const address = use.channel.address() ?? null;
     const payload = readSchema(sources, schemas, file, json, pointer, 'payload') ?? true;
     const headers = readHeaders(sources, schemas, file, json, pointer);
     const description = use.message.description() ?? use.message.summary() ?? use.message.title() ?? '';
+    // An exchange named by the binding that is the one of the event's kind anyway says nothing more.
+    const named = exchangeOf(use.channel);
+    const exchange = named === exchangeFor(meta.kind) ? undefined : named;
     const event: CatalogEvent = {
       type,
       domain,
@@ -138,7 +143,6 @@ function buildDocumentEvents(
       kind: meta.kind,
       urgency: meta.urgency,
       ...(meta.severity ? { severity: meta.severity } : {}),
-      priority: meta.priority,
       ...optionalText('title', use.message.title()),
       ...optionalText('summary', use.message.summary()),
       description,
@@ -148,8 +152,8 @@ function buildDocumentEvents(
       deprecated: meta.deprecated,
       ...(meta.sunset ? { sunset: meta.sunset } : {}),
       channel: { id: use.channel.id(), address },
-      routingKey: address ?? ROUTING[meta.kind](type, domain, meta.severity ?? meta.urgency),
-      exchange: exchangeOf(use.channel) ?? `eventsmith.${meta.kind}`,
+      destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
+      ...(exchange === undefined ? {} : { amqpExchange: exchange }),
       payload,
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
@@ -199,7 +203,7 @@ function pointerOf(message: MessageInterface): string[] {
   return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function readSchema(sources: SourceSet, schemas: SchemaCollector, file: SourceFile, json: Record<string, unknown>, pointer: string[], field: string): JsonSchema | undefined {
+function readSchema<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[], field: string): JsonSchema | undefined {
   const value = json[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'object' && !Array.isArray(value) && 'schemaFormat' in value && 'schema' in value) {
@@ -219,7 +223,7 @@ function readSchema(sources: SourceSet, schemas: SchemaCollector, file: SourceFi
 }
 
 /** Headers may come from the message or from one of its traits; the message wins, then the last trait. */
-function readHeaders(sources: SourceSet, schemas: SchemaCollector, file: SourceFile, json: Record<string, unknown>, pointer: string[]): JsonSchema | undefined {
+function readHeaders<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[]): JsonSchema | undefined {
   const raw = sources.resolve(file, pointer)?.value as Record<string, unknown> | undefined;
   if (raw && raw.headers !== undefined) return readSchema(sources, schemas, file, json, pointer, 'headers');
   const traits = Array.isArray(raw?.traits) ? raw.traits : [];
@@ -258,13 +262,14 @@ function checkStrict(json: Record<string, unknown>, type: string, report: (field
   }
 }
 
+/** The AMQP exchange a channel binding names (AsyncAPI's `bindings.amqp.exchange.name`), if any. */
 function exchangeOf(channel: ChannelInterface): string | undefined {
   const bindings = (channel.json() as { bindings?: { amqp?: { exchange?: { name?: unknown } } } }).bindings;
   const name = bindings?.amqp?.exchange?.name;
   return typeof name === 'string' && name.length > 0 ? name : undefined;
 }
 
-function relPosition(sources: SourceSet, file: SourceFile, pointer: string[]): CatalogEvent['source'] {
+function relPosition<F extends SourceFileRef>(sources: CatalogSources<F>, file: F, pointer: string[]): CatalogEvent['source'] {
   const pos = sources.locate(file, pointer);
   return { file: pos.file.rel, line: pos.line, column: pos.column };
 }

@@ -5,6 +5,7 @@
  * docs read it. Nothing downstream of the model touches YAML or parser objects, so every field
  * here is plain JSON-compatible data (the snapshot is this model serialised).
  */
+import type { EventKind, Severity, Urgency } from '../../runtime/urgency.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -17,31 +18,12 @@ export interface JsonSchemaObject {
   [keyword: string]: JsonValue;
 }
 
-export const EVENT_KINDS = ['business', 'alert', 'notification', 'recommendation', 'command'] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
-
-export const URGENCIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-
-/** Alert severities as the systems we replace name them; each maps onto one urgency. */
-export const SEVERITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const SEVERITY_URGENCY: Readonly<Record<Severity, Urgency>> = {
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  urgent: 'critical',
-};
-
-/** AMQP priority per urgency; queues are declared with `x-max-priority` 10. */
-export const URGENCY_PRIORITY: Readonly<Record<Urgency, Priority>> = {
-  low: 1,
-  medium: 5,
-  high: 8,
-  critical: 10,
-};
-export type Priority = 1 | 5 | 8 | 10;
+/**
+ * The catalogue's vocabulary (event kinds, urgencies, alert severities) is the runtime's, defined
+ * once in runtime/urgency.ts; how RabbitMQ honours urgency (priority) is in runtime/amqp/priority.ts.
+ */
+export type { EventKind, Severity, Urgency };
+export type { Priority } from '../../runtime/amqp/priority.js';
 
 export interface SourceLocation {
   /** Path relative to the catalogue root, with forward slashes. */
@@ -77,7 +59,6 @@ export interface CatalogEvent {
   urgency: Urgency;
   /** Alerts only: the severity the urgency came from. */
   severity?: Severity;
-  priority: Priority;
   title?: string;
   summary?: string;
   description: string;
@@ -96,10 +77,17 @@ export interface CatalogEvent {
     /** The AsyncAPI channel address, when the channel has one. */
     address: string | null;
   };
-  /** AMQP routing key; may contain `{parameter}` placeholders from the channel address. */
-  routingKey: string;
-  /** AMQP exchange the event is published to. */
-  exchange: string;
+  /**
+   * Where the event is published, in the catalogue's words (runtime/destinations.ts): the channel
+   * address, else the default destination of its kind. May contain `{parameter}` placeholders from
+   * the channel address. On RabbitMQ it is the routing key.
+   */
+  destination: string;
+  /**
+   * The AMQP exchange a channel binding of the catalogue names, when it is not the exchange of the
+   * event's kind anyway (`eventsmith.<kind>`, see exchangeFor in runtime/amqp/names.ts).
+   */
+  amqpExchange?: string;
   payload: JsonSchema;
   headers?: JsonSchema;
   examples: EventExample[];

@@ -4,19 +4,19 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { SourceSet } from '../load/sources.js';
 import type { BuiltCatalog, EventOrigin } from './build.js';
 import type { CatalogEvent, JsonSchema, JsonSchemaObject } from './catalog.js';
 import { surelyValid } from './example-check.js';
 import { constantName, pascalName } from './identifiers.js';
+import type { CatalogSources, SourceFileRef } from './inputs.js';
 import { eventSchemaId, standaloneSchema } from './json-schema.js';
 
 // ajv-formats ships CommonJS with a default export that TypeScript sees as the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export function checkCatalog(sources: SourceSet, built: BuiltCatalog): void {
+export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>): void {
   const { catalog, origins } = built;
-  const at = (event: CatalogEvent): EventOrigin => origins.get(event)!;
+  const at = (event: CatalogEvent): EventOrigin<F> => origins.get(event)!;
   checkDuplicates(sources, catalog.events, at);
   checkIdentifierClashes(sources, catalog.events, at);
   for (const event of catalog.events) {
@@ -28,7 +28,7 @@ export function checkCatalog(sources: SourceSet, built: BuiltCatalog): void {
   checkExamples(sources, built, at);
 }
 
-function checkDuplicates(sources: SourceSet, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin): void {
+function checkDuplicates<F extends SourceFileRef>(sources: CatalogSources<F>, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin<F>): void {
   const seen = new Map<string, CatalogEvent>();
   for (const event of events) {
     const key = `${event.type}@${event.version}`;
@@ -42,7 +42,7 @@ function checkDuplicates(sources: SourceSet, events: readonly CatalogEvent[], at
   }
 }
 
-function checkIdentifierClashes(sources: SourceSet, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin): void {
+function checkIdentifierClashes<F extends SourceFileRef>(sources: CatalogSources<F>, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin<F>): void {
   const byName = new Map<string, string>();
   const reported = new Set<string>();
   // The event declared later (by file, then line) is the one reported: it is usually the new one.
@@ -93,7 +93,7 @@ function exampleAjv(): Ajv {
  */
 const validatedEvents = new WeakSet<CatalogEvent>();
 
-function checkExamples(sources: SourceSet, built: BuiltCatalog, at: (e: CatalogEvent) => EventOrigin): void {
+function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>, at: (e: CatalogEvent) => EventOrigin<F>): void {
   const withExamples: CatalogEvent[] = [];
   const schemas: JsonSchemaObject[] = [];
   for (const event of built.catalog.events) {

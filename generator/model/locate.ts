@@ -5,14 +5,14 @@
  */
 import type { EventOrigin } from './build.js';
 import type { CatalogEvent, SourceLocation } from './catalog.js';
-import type { SourceSet } from '../load/sources.js';
+import type { CatalogSources, SourceFileRef } from './inputs.js';
 
 export type SchemaPart = 'payload' | 'headers';
 
 /** File (relative to the catalogue root), line and column of `path` inside an event's schema; the nearest existing parent when the path does not exist. */
 export type SchemaLocator = (event: CatalogEvent, part: SchemaPart, path: readonly string[]) => SourceLocation;
 
-export function schemaLocator(sources: SourceSet, origins: ReadonlyMap<CatalogEvent, EventOrigin>): SchemaLocator {
+export function schemaLocator<F extends SourceFileRef>(sources: CatalogSources<F>, origins: ReadonlyMap<CatalogEvent, EventOrigin<F>>): SchemaLocator {
   return (event, part, path) => {
     const origin = origins.get(event);
     if (!origin) return part === 'payload' ? event.payloadSource : event.source;
@@ -36,7 +36,7 @@ export function schemaLocator(sources: SourceSet, origins: ReadonlyMap<CatalogEv
 }
 
 /** Where the schema of `part` starts: inside a multi-format schema object, or in the trait that supplied the headers. */
-function schemaRoot(sources: SourceSet, origin: EventOrigin, part: SchemaPart): string[] | undefined {
+function schemaRoot<F extends SourceFileRef>(sources: CatalogSources<F>, origin: EventOrigin<F>, part: SchemaPart): string[] | undefined {
   const message = sources.resolve(origin.file, origin.pointer)?.value as Record<string, unknown> | undefined;
   if (!message) return undefined;
   const at = (pointer: string[]): string[] => {

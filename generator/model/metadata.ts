@@ -2,17 +2,8 @@
  * Reads and checks eventsmith's extension fields on one message. Each reader reports a problem at
  * the field itself and falls back to the documented default, so one bad field does not hide others.
  */
-import {
-  EVENT_KINDS,
-  SEVERITIES,
-  SEVERITY_URGENCY,
-  URGENCIES,
-  URGENCY_PRIORITY,
-  type EventKind,
-  type Priority,
-  type Severity,
-  type Urgency,
-} from './catalog.js';
+import { URGENCY_PRIORITY } from '../../runtime/amqp/priority.js';
+import { EVENT_KINDS, SEVERITIES, SEVERITY_URGENCY, URGENCIES, type EventKind, type Severity, type Urgency } from '../../runtime/urgency.js';
 
 export interface FieldReporter {
   /** Reports a problem at `field` of the message (a key of the message object). */
@@ -24,7 +15,6 @@ export interface EventMetadata {
   kind: EventKind;
   urgency: Urgency;
   severity?: Severity;
-  priority: Priority;
   producers?: string[];
   consumers?: string[];
   tenantScoped: boolean;
@@ -44,13 +34,15 @@ export function readMetadata(message: Record<string, unknown>, report: FieldRepo
     report('x-severity', 'severity-not-alert', `x-severity is set on a ${kind} event`, 'Severity applies to alerts only: set `x-kind: alert`, or use `x-urgency` instead.');
   }
   if (declaredSeverity && declaredUrgency && SEVERITY_URGENCY[declaredSeverity] !== declaredUrgency) {
-    report('x-urgency', 'urgency-severity-mismatch', `x-urgency '${declaredUrgency}' disagrees with x-severity '${declaredSeverity}' (which means urgency '${SEVERITY_URGENCY[declaredSeverity]}')`, 'Declare one of them, or make them agree: urgent↔critical, high↔high, medium↔medium, low↔low.');
+    report('x-urgency', 'urgency-severity-mismatch', `x-urgency '${declaredUrgency}' disagrees with x-severity '${declaredSeverity}' (which means urgency '${SEVERITY_URGENCY[declaredSeverity]}')`, `Declare one of them, or make them agree: ${SEVERITIES.map((s) => `${s}↔${SEVERITY_URGENCY[s]}`).join(', ')}.`);
   }
   const urgency = declaredUrgency ?? (declaredSeverity ? SEVERITY_URGENCY[declaredSeverity] : 'medium');
   const severity = kind === 'alert' ? (declaredSeverity ?? severityOf(urgency)) : undefined;
+  // x-priority is an AMQP message priority written by hand; it must be the one RabbitMQ gets from the urgency.
   const priority = URGENCY_PRIORITY[urgency];
   if (message['x-priority'] !== undefined && message['x-priority'] !== priority) {
-    report('x-priority', 'priority-mismatch', `x-priority ${JSON.stringify(message['x-priority'])} disagrees with urgency '${urgency}' (priority ${priority})`, 'Priority follows from urgency (low 1, medium 5, high 8, critical 10): remove x-priority or change x-urgency.');
+    const table = Object.entries(URGENCY_PRIORITY).map(([u, p]) => `${u} ${p}`).join(', ');
+    report('x-priority', 'priority-mismatch', `x-priority ${JSON.stringify(message['x-priority'])} disagrees with urgency '${urgency}' (priority ${priority})`, `Priority follows from urgency (${table}): remove x-priority or change x-urgency.`);
   }
   const sunset = readSunset(message['x-sunset'], report);
   return {
@@ -58,7 +50,6 @@ export function readMetadata(message: Record<string, unknown>, report: FieldRepo
     kind,
     urgency,
     ...(severity ? { severity } : {}),
-    priority,
     ...optionalList('producers', readServices(message['x-producers'], 'x-producers', report)),
     ...optionalList('consumers', readServices(message['x-consumers'], 'x-consumers', report)),
     tenantScoped: readBoolean(message['x-tenant-scoped'], 'x-tenant-scoped', report),
@@ -67,8 +58,9 @@ export function readMetadata(message: Record<string, unknown>, report: FieldRepo
   };
 }
 
+/** The severity that means `urgency` (SEVERITY_URGENCY read backwards: critical is urgent). */
 function severityOf(urgency: Urgency): Severity {
-  return urgency === 'critical' ? 'urgent' : urgency;
+  return SEVERITIES.find((severity) => SEVERITY_URGENCY[severity] === urgency)!;
 }
 
 function readVersion(value: unknown, report: FieldReporter): number {

@@ -1,23 +1,22 @@
 /**
- * The catalogue kept in memory between rebuilds of `generate --watch`. A file is read and parsed as
- * YAML again only when its content changed (by content hash), and a document goes through
- * @asyncapi/parser again only when its own content or the content of a file it reaches through
- * `$ref` changed; each load gets a parser of its own (see createParser). The events of documents
- * that were not parsed again are reused (BuildCache), and so is the verdict on their examples; the
- * model is otherwise rebuilt exactly as a cold `generate` builds it, and must equal it.
+ * The catalogue kept in memory between rebuilds of `generate --watch`: the load pipeline
+ * (generator/pipeline) with caches. A file is read and parsed as YAML again only when its content
+ * changed (by content hash), and a document goes through @asyncapi/parser again only when its own
+ * content or the content of a file it reaches through `$ref` changed; each load gets a parser of
+ * its own (see createParser). The events of documents that were not parsed again are reused
+ * (BuildCache), and so is the verdict on their examples; the model is otherwise rebuilt exactly as a
+ * cold `generate` builds it, and must equal it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Parser } from '@asyncapi/parser';
-import { CatalogError } from '../load/diagnostics.js';
 import { createParser } from '../load/asyncapi-parser.js';
-import { discoverCatalog, DiscoveryError } from '../load/discover.js';
 import { parseDocuments, type ParsedDocument } from '../load/parse.js';
 import { SourceSet, type SourceFile } from '../load/sources.js';
-import { BuildCache, buildCatalog } from '../model/build.js';
+import { BuildCache, type BuiltCatalog } from '../model/build.js';
 import type { Catalog } from '../model/catalog.js';
-import { checkCatalog } from '../model/checks.js';
+import { runPipeline } from '../pipeline/pipeline.js';
 
 export interface IncrementalOptions {
   strict: boolean;
@@ -120,9 +119,9 @@ export class IncrementalCatalog {
   private readonly files = new Map<string, CachedFile>();
   private readonly documents = new Map<string, CachedDocument>();
   /** Events read from documents, reused while a document's ParsedDocument (above) is. */
-  private readonly builds = new BuildCache();
+  private readonly builds = new BuildCache<SourceFile>();
   /** The last successful load, and the documents (with their keys) it was built from. */
-  private last: { fingerprint: string; result: IncrementalResult } | undefined;
+  private last: { fingerprint: string; built: BuiltCatalog<SourceFile>; result: IncrementalResult } | undefined;
 
   constructor(
     readonly target: string,
@@ -131,21 +130,37 @@ export class IncrementalCatalog {
 
   /** Loads the catalogue, reusing what did not change; throws a CatalogError listing every problem. */
   async load(): Promise<IncrementalResult> {
-    let discovered;
-    try {
-      discovered = discoverCatalog(this.target);
-    } catch (error) {
-      if (error instanceof DiscoveryError) {
-        throw new CatalogError([{ code: 'no-catalog', file: this.target, line: 0, column: 0, message: error.message, hint: 'Point --catalog at a folder of AsyncAPI documents or at one document.' }]);
-      }
-      throw error;
-    }
-    const sources = new CachedSourceSet(discovered.root, this.options.cwd, this.files);
-    const parsed: ParsedDocument[] = [];
     const reparsed: string[] = [];
+    let fingerprint = '';
+    const run = await runPipeline(this.target, this.options, {
+      openSources: (root) => new CachedSourceSet(root, this.options.cwd, this.files),
+      parse: (sources, documents) => this.parse(sources, documents, reparsed),
+      unchanged: (sources, documents) => {
+        // Same documents, same content, same fragments: the model is the one built last time.
+        fingerprint = documents.map((abs) => `${abs}\0${this.documents.get(abs)?.key ?? ''}`).join('\0');
+        const last = this.last;
+        if (reparsed.length === 0 && last?.fingerprint === fingerprint && sources.diagnostics.length === 0) return last.built;
+        // Something changed: the last model no longer holds, whether or not this load succeeds.
+        this.last = undefined;
+        return undefined;
+      },
+      builds: this.builds,
+    });
+    if (run.reused && this.last !== undefined) return { ...this.last.result, reparsed: [], unchanged: true };
+    const files = run.sources.readFiles();
+    const used = new Set(files);
+    for (const abs of [...this.files.keys()]) if (!used.has(abs)) this.files.delete(abs);
+    const result: IncrementalResult = { catalog: run.built.catalog, root: run.root, reparsed, files, unchanged: false };
+    this.last = { fingerprint, built: run.built, result };
+    return result;
+  }
+
+  /** The parse stage: documents whose content and fragments did not change are handed out again. */
+  private async parse(sources: CachedSourceSet, documents: readonly string[], reparsed: string[]): Promise<ParsedDocument[]> {
+    const parsed: ParsedDocument[] = [];
     // Made lazily: a save that changed no document needs none.
     let parser: Parser | undefined;
-    for (const abs of discovered.documents) {
+    for (const abs of documents) {
       const key = this.documentKey(sources, abs);
       const cached = this.documents.get(abs);
       if (cached && key !== undefined && cached.key === key) {
@@ -153,7 +168,7 @@ export class IncrementalCatalog {
         continue;
       }
       this.documents.delete(abs);
-      reparsed.push(path.relative(discovered.root, abs).split(path.sep).join('/'));
+      reparsed.push(path.relative(sources.root, abs).split(path.sep).join('/'));
       const before = sources.diagnostics.length;
       parser ??= createParser();
       const [result] = await parseDocuments(sources, [abs], parser);
@@ -165,25 +180,9 @@ export class IncrementalCatalog {
       }
     }
     // Documents that were deleted or stopped being documents are forgotten.
-    const current = new Set(discovered.documents);
+    const current = new Set(documents);
     for (const abs of [...this.documents.keys()]) if (!current.has(abs)) this.documents.delete(abs);
-
-    // Same documents, same content, same fragments: the model is the one built last time.
-    const fingerprint = discovered.documents.map((abs) => `${abs}\0${this.documents.get(abs)?.key ?? ''}`).join('\0');
-    if (reparsed.length === 0 && this.last !== undefined && this.last.fingerprint === fingerprint && sources.diagnostics.length === 0) {
-      return { ...this.last.result, reparsed: [], unchanged: true };
-    }
-    this.last = undefined;
-
-    const built = buildCatalog(sources, parsed, { strict: this.options.strict }, this.builds);
-    if (sources.diagnostics.length === 0) checkCatalog(sources, built);
-    if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics);
-    const files = sources.readFiles();
-    const used = new Set(files);
-    for (const abs of [...this.files.keys()]) if (!used.has(abs)) this.files.delete(abs);
-    const result: IncrementalResult = { catalog: built.catalog, root: discovered.root, reparsed, files, unchanged: false };
-    this.last = { fingerprint, result };
-    return result;
+    return parsed;
   }
 
   /**

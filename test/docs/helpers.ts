@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { renderDocs, type DocsFormat, type DocsOptions } from '../../generator/docs/index.js';
 import type { Catalog } from '../../generator/model/catalog.js';
-import { loadCatalog } from '../../generator/model/load-catalog.js';
+import { loadCatalog } from '../../generator/pipeline/load-catalog.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 export const CATALOG = path.join(REPO_ROOT, 'catalog');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.js';
 import { listFiles, writeOutput } from '../../generator/emit/write.js';
-import { loadCatalog } from '../../generator/model/load-catalog.js';
+import { loadCatalog } from '../../generator/pipeline/load-catalog.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { GOLDEN_CASES } from './cases.js';
 

@@ -6,6 +6,8 @@
 import {
   EVENT_REGISTRY,
   EVENT_TYPES,
+  getEventDefinition,
+  isValidEvent,
   parseEvent,
   parseEventVersion,
   type EventPayload,
@@ -58,5 +60,19 @@ export function wrongPayload(p: EventPayload<'product.price_changed'>): Versione
 // @ts-expect-error — tenant_id is a string, not a number
 export const badTenant: Pick<EventPayload<'user.created'>, 'tenant_id'> = { tenant_id: 42 };
 
-export const priority: 8 = EVENT_REGISTRY['product.price_changed'][1].priority;
-export const routing: 'business.product.deleted' = EVENT_REGISTRY['product.deleted'][1].routingKey;
+export const urgency: 'high' = EVENT_REGISTRY['product.price_changed'][1].urgency;
+export const destination: 'business.product.deleted' = EVENT_REGISTRY['product.deleted'][1].destination;
+
+// @ts-expect-error — registry entries speak the catalogue's words: no RabbitMQ routing key
+export const routingKey: string = EVENT_REGISTRY['product.deleted'][1].routingKey;
+
+export function guarded(data: unknown): number | undefined {
+  // isValidEvent is a type guard: inside, data is a v1 stock addition.
+  if (isValidEvent(EVENT_TYPES.INVENTORY.STOCK_ADDED, 1, data)) return data.quantity;
+  return undefined;
+}
+
+// @ts-expect-error — version 3 of inventory.stock_added does not exist
+isValidEvent(EVENT_TYPES.INVENTORY.STOCK_ADDED, 3, body);
+
+export const definitionType: EventType | undefined = getEventDefinition('inventory.stock_added')?.type;

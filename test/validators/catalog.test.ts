@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { EVENT_REGISTRY, EVENT_TYPES, isValidEvent, parseEvent, parseEventVersion, safeParseEvent } from '../../generated/index.js';
 import type { Catalog, CatalogEvent, JsonValue } from '../../generator/model/catalog.js';
-import { loadCatalog } from '../../generator/model/load-catalog.js';
+import { loadCatalog } from '../../generator/pipeline/load-catalog.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 let catalog: Catalog;

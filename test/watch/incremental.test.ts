@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.js';
 import { CatalogError } from '../../generator/load/diagnostics.js';
 import type { Catalog } from '../../generator/model/catalog.js';
-import { loadCatalog } from '../../generator/model/load-catalog.js';
+import { loadCatalog } from '../../generator/pipeline/load-catalog.js';
 import { IncrementalCatalog } from '../../generator/watch/incremental.js';
 import { tempDir, writeTree } from '../helpers/cli.js';
 

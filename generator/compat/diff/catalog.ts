@@ -3,6 +3,7 @@
  * its payload and headers are compared with each other only, so an incompatible change made as a
  * new version (the old one kept) passes, and the same change inside one version does not.
  */
+import { rabbitmqRoute } from '../../model/bindings.js';
 import type { CatalogEvent, JsonValue } from '../../model/catalog.js';
 import { standaloneSchema } from '../../model/json-schema.js';
 import type { Side } from '../inputs/side.js';
@@ -53,8 +54,10 @@ function catalogChange(side: Side, event: CatalogEvent, rule: string, pointer: s
 function compareMetadata(head: Side, b: CatalogEvent, h: CatalogEvent): RawChange[] {
   const fields: [string, string, JsonValue, JsonValue][] = [
     ['CHANNEL_ADDRESS_CHANGED', '/channel/address', b.channel.address, h.channel.address],
-    ['ROUTING_KEY_CHANGED', '/routingKey', b.routingKey, h.routingKey],
-    ['EXCHANGE_CHANGED', '/exchange', b.exchange, h.exchange],
+    // The rule ids are older than the neutral names: configs and CI logs name them, so they stay.
+    ['ROUTING_KEY_CHANGED', '/destination', b.destination, h.destination],
+    // The exchange the event reaches on RabbitMQ: the one the catalogue names, else its kind's.
+    ['EXCHANGE_CHANGED', '/bindings/amqp/exchange', rabbitmqRoute(b).exchange, rabbitmqRoute(h).exchange],
     ['EVENT_KIND_CHANGED', '/kind', b.kind, h.kind],
     ['URGENCY_CHANGED', '/urgency', b.urgency, h.urgency],
   ];

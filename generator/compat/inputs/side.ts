@@ -6,8 +6,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CatalogError, type Diagnostic } from '../../load/diagnostics.js';
 import type { Catalog } from '../../model/catalog.js';
-import { loadCatalog } from '../../model/load-catalog.js';
+import { loadCatalog } from '../../pipeline/load-catalog.js';
 import type { SchemaLocator } from '../../model/locate.js';
+import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_FORMAT, snapshotEvents } from '../../model/snapshot.js';
 import { extractCatalogAt, GitInputError } from './git.js';
 
 export interface Side {
@@ -30,8 +31,6 @@ export interface OpenedSide {
   side: Side;
   dispose(): void;
 }
-
-export const SNAPSHOT_FORMAT = 'eventsmith-catalog-snapshot';
 
 /** Opens `spec` (undefined: the working tree's catalogue). Throws CatalogError on bad input. */
 export async function openSide(spec: string | undefined, options: OpenOptions): Promise<OpenedSide> {
@@ -93,14 +92,14 @@ function isSnapshot(file: string): boolean {
 
 function readSnapshot(file: string, display: string): Catalog {
   const value = JSON.parse(readFileSync(file, 'utf8')) as { formatVersion?: unknown; catalog?: Partial<Catalog> };
-  if (value.formatVersion !== 1) {
+  if (!READABLE_SNAPSHOT_VERSIONS.includes(value.formatVersion)) {
     throw inputError(display, `snapshot format version ${String(value.formatVersion)} is not supported`, 'Regenerate the snapshot with this version of eventsmith (npx eventsmith generate).');
   }
   const catalog = value.catalog;
   if (!catalog || !Array.isArray(catalog.events) || typeof catalog.definitions !== 'object' || catalog.definitions === null) {
     throw inputError(display, 'the snapshot has no catalogue (events and definitions)', 'Regenerate the snapshot with npx eventsmith generate.');
   }
-  return { events: catalog.events, definitions: catalog.definitions, documents: catalog.documents ?? [] };
+  return { events: snapshotEvents(value.formatVersion, catalog.events), definitions: catalog.definitions, documents: catalog.documents ?? [] };
 }
 
 function inputError(file: string, message: string, hint: string): CatalogError {

@@ -32,8 +32,8 @@ export const CATALOG_RULES: RuleDefinition[] = [
   catalogRule('EVENT_VERSION_RETIRED', 'deprecated event version removed after its sunset date', 'Safe in every mode.'),
   catalogRule('EVENT_DEPRECATED', 'event version deprecated', 'Tell its consumers, and set x-sunset so that they know when it goes.', true),
   catalogRule('CHANNEL_ADDRESS_CHANGED', 'channel address changed', BOTH_SIDES),
-  catalogRule('ROUTING_KEY_CHANGED', 'routing key changed', `Queues bound to the old routing key stop receiving the event: ${NEW_VERSION}.`),
-  catalogRule('EXCHANGE_CHANGED', 'exchange changed', `Queues bound on the old exchange stop receiving the event: ${NEW_VERSION}.`),
-  catalogRule('EVENT_KIND_CHANGED', 'event kind changed', `The kind decides the exchange, routing and envelope consumers expect: ${NEW_VERSION}.`),
-  catalogRule('URGENCY_CHANGED', 'urgency changed (AMQP priority follows)', 'Reported for information: consumers keep working, but messages are prioritised differently.', true),
+  catalogRule('ROUTING_KEY_CHANGED', 'destination (RabbitMQ routing key) changed', `Subscriptions that take the old destination stop receiving the event: ${NEW_VERSION}.`),
+  catalogRule('EXCHANGE_CHANGED', 'RabbitMQ exchange changed', `Queues bound on the old exchange stop receiving the event: ${NEW_VERSION}.`),
+  catalogRule('EVENT_KIND_CHANGED', 'event kind changed', `The kind decides the destination, the RabbitMQ exchange and the envelope consumers expect: ${NEW_VERSION}.`),
+  catalogRule('URGENCY_CHANGED', 'urgency changed (RabbitMQ priority follows)', 'Reported for information: consumers keep working, but messages are prioritised differently.', true),
 ];

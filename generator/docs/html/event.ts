@@ -2,6 +2,7 @@
  * One event type's section: what it is, who publishes and consumes it (with a small diagram), its
  * versions side by side, the changes between them, payload tables and examples.
  */
+import { rabbitmqRoute } from '../../model/bindings.js';
 import type { CatalogEvent } from '../../model/catalog.js';
 import type { VersionStep } from '../changes.js';
 import { escapeHtml, escapeHtmlLines } from '../escape.js';
@@ -48,9 +49,8 @@ function versionsTable(e: DocsEventType, links: Links): string {
     ...(e.versions.length > 1 ? texts : []),
     ['Kind', (v) => escapeHtml(v.kind)],
     ['Urgency', (v) => escapeHtml(v.urgency) + (v.severity === undefined ? '' : ` (severity ${escapeHtml(v.severity)})`)],
-    ['Priority', (v) => String(v.priority)],
-    ['Exchange', (v) => `<code>${escapeHtml(v.exchange)}</code>`],
-    ['Routing key', (v) => `<code>${escapeHtml(v.routingKey)}</code>`],
+    ['Destination', (v) => `<code>${escapeHtml(v.destination)}</code>`],
+    ['RabbitMQ', (v) => rabbitmqCell(v)],
     ['Channel', (v) => `<code>${escapeHtml(v.channel.address ?? v.channel.id)}</code>`],
     ['Producers', (v) => links.serviceList(v.producers)],
     ['Consumers', (v) => links.serviceList(v.consumers)],
@@ -68,6 +68,12 @@ function versionsTable(e: DocsEventType, links: Links): string {
 ${body.join('\n')}
 </tbody>
 </table>`;
+}
+
+/** How RabbitMQ carries the event: exchange, routing key and message priority. */
+function rabbitmqCell(event: CatalogEvent): string {
+  const { exchange, routingKey, priority } = rabbitmqRoute(event);
+  return `exchange <code>${escapeHtml(exchange)}</code><br>routing key <code>${escapeHtml(routingKey)}</code><br>priority ${priority}`;
 }
 
 const SEVERITIES = new Set(['breaking', 'non-breaking', 'error', 'warning', 'info']);

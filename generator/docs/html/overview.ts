@@ -2,14 +2,14 @@
  * The page's landing section (domains, the diagram, services, exchanges) and one section per
  * domain and per service, each a table of event types linking to their sections.
  */
-import { EVENT_KINDS } from '../../model/catalog.js';
+import { EVENT_KINDS } from '../../../runtime/urgency.js';
 import { KIND_COLOURS } from '../diagram.js';
 import { escapeHtml, escapeHtmlLines } from '../escape.js';
 import type { DocsDomain, DocsEventType, DocsService, DocsSite } from '../site.js';
 import { kindBadge, Links, urgencyBadge } from './parts.js';
 
 export function overviewSection(site: DocsSite, links: Links, diagram: string): string {
-  const stats = `${site.events.length} event types · ${site.versionCount} versions · ${site.domains.length} domains · ${site.services.length} services · ${site.exchanges.length} exchanges`;
+  const stats = `${site.events.length} event types · ${site.versionCount} versions · ${site.domains.length} domains · ${site.services.length} services · ${site.exchanges.length} RabbitMQ exchanges`;
   const domainCards = site.domains.map((d) => {
     const kinds = [...new Set(d.events.map((e) => e.latest.kind))].map(kindBadge).join(' ');
     const services = new Set(d.events.flatMap((e) => [...e.producers, ...e.consumers])).size;
@@ -29,7 +29,7 @@ export function overviewSection(site: DocsSite, links: Links, diagram: string): 
 ${domainCards.join('\n')}
 </ul>
 <h2 id="diagram">Who publishes and consumes what</h2>
-<p class="muted">Publishing services on the left, events grouped by exchange in the middle, consuming services on the right. Click an event or a service to open it; the filters in the sidebar dim what they leave out.</p>
+<p class="muted">Publishing services on the left, events grouped by RabbitMQ exchange in the middle, consuming services on the right. Click an event or a service to open it; the filters in the sidebar dim what they leave out.</p>
 <p class="legend">${legend}</p>
 <figure class="diagram-wrap">${diagram}</figure>
 <h2 id="services">Services</h2>
@@ -39,7 +39,7 @@ ${domainCards.join('\n')}
 ${serviceRows.join('\n')}
 </tbody>
 </table>
-<h2 id="exchanges">Exchanges</h2>
+<h2 id="exchanges">RabbitMQ exchanges</h2>
 <table class="list">
 <thead><tr><th>Exchange</th><th class="num">Events</th><th>Event types</th></tr></thead>
 <tbody>

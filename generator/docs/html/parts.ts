@@ -45,7 +45,7 @@ export function urgencyBadge(urgency: Urgency): string {
 
 export function eventBadges(event: CatalogEvent): string {
   const severity = event.severity === undefined ? '' : ` <span class="badge">severity ${escapeHtml(event.severity)}</span>`;
-  return `${kindBadge(event.kind)} ${urgencyBadge(event.urgency)}${severity} <span class="badge">priority ${event.priority}</span>`;
+  return `${kindBadge(event.kind)} ${urgencyBadge(event.urgency)}${severity}`;
 }
 
 export function deprecationBadge(event: CatalogEvent): string {

@@ -3,6 +3,7 @@
  * domain. Each entry carries what the filters match on in data attributes (escaped text; the
  * page's script reads them back and never parses catalogue text as markup).
  */
+import { rabbitmqRoute } from '../../model/bindings.js';
 import { escapeHtml } from '../escape.js';
 import type { DocsEventType, DocsSite } from '../site.js';
 
@@ -36,7 +37,7 @@ ${groups.join('\n')}
 function navEvent(e: DocsEventType): string {
   const l = e.latest;
   const services = [...e.producers, ...e.consumers];
-  const haystack = [e.type, l.title ?? '', l.summary ?? '', e.domain, l.kind, l.routingKey, l.exchange, ...services].join(' ').toLowerCase();
+  const haystack = [e.type, l.title ?? '', l.summary ?? '', e.domain, l.kind, l.destination, rabbitmqRoute(l).exchange, ...services].join(' ').toLowerCase();
   const versions = e.versions.length > 1 ? ` <span class="muted small">v${e.versions.map((v) => v.event.version).join(', v')}</span>` : '';
   const deprecated = l.deprecated ? ' deprecated' : '';
   return `<li class="nav-event" data-type="${escapeHtml(e.type)}" data-domain="${escapeHtml(e.domain)}" data-kind="${escapeHtml(l.kind)}" data-services="${escapeHtml(JSON.stringify(services))}" data-search="${escapeHtml(haystack)}" data-target="${e.id}"><a href="#${e.id}" class="${deprecated.trim()}"><span class="dot kind-${escapeHtml(l.kind)}" title="${escapeHtml(l.kind)}"></span>${escapeHtml(l.name)}${versions}</a></li>`;

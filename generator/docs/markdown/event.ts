@@ -3,6 +3,7 @@
  * then per version the payload fields (nested fields flattened to paths such as `lines[].sku`,
  * since git hosts render no expandable tables) and the examples.
  */
+import { rabbitmqRoute } from '../../model/bindings.js';
 import type { CatalogEvent } from '../../model/catalog.js';
 import type { Constraint } from '../constraints.js';
 import { escapeMarkdown, markdownCode } from '../escape.js';
@@ -36,9 +37,8 @@ function versionsTable(e: DocsEventType, links: MdLinks): string {
     ...(e.versions.length > 1 ? texts : []),
     ['Kind', (v) => escapeMarkdown(v.kind)],
     ['Urgency', (v) => escapeMarkdown(v.urgency) + (v.severity === undefined ? '' : ` (severity ${escapeMarkdown(v.severity)})`)],
-    ['Priority', (v) => String(v.priority)],
-    ['Exchange', (v) => markdownCode(v.exchange)],
-    ['Routing key', (v) => markdownCode(v.routingKey)],
+    ['Destination', (v) => markdownCode(v.destination)],
+    ['RabbitMQ', (v) => rabbitmqCell(v)],
     ['Producers', (v) => links.services(v.producers)],
     ['Consumers', (v) => links.services(v.consumers)],
     ['Tenant scoped', (v) => (v.tenantScoped ? 'yes' : 'no')],
@@ -49,6 +49,12 @@ function versionsTable(e: DocsEventType, links: MdLinks): string {
   ];
   const head = ['', ...e.versions.map((v) => `<a id="${v.id}"></a>v${v.event.version}`)];
   return mdTable(head, rows.map(([label, cell]) => [`**${label}**`, ...e.versions.map((v) => cell(v.event))]));
+}
+
+/** How RabbitMQ carries the event: exchange, routing key and message priority. */
+function rabbitmqCell(event: CatalogEvent): string {
+  const { exchange, routingKey, priority } = rabbitmqRoute(event);
+  return `exchange ${markdownCode(exchange)}, routing key ${markdownCode(routingKey)}, priority ${priority}`;
 }
 
 function changes(e: DocsEventType, hasChanges: boolean): string {

@@ -44,7 +44,7 @@ function index(site: DocsSite): string {
     renderDocsTemplate('index.md', {
       marker: MARKER,
       title: escapeMarkdown(site.title),
-      stats: `${site.events.length} event types · ${site.versionCount} versions · ${site.domains.length} domains · ${site.services.length} services · ${site.exchanges.length} exchanges`,
+      stats: `${site.events.length} event types · ${site.versionCount} versions · ${site.domains.length} domains · ${site.services.length} services · ${site.exchanges.length} RabbitMQ exchanges`,
       domains: mdTable(
         ['Domain', 'Documents', 'Events'],
         site.domains.map((d) => [`[${escapeMarkdown(d.name)}](${d.file})`, escapeMarkdown(d.documents.join(', ')), String(d.events.length)]),

@@ -7,6 +7,7 @@ import { loadAmqplib } from '../client.js';
 import { DEFAULT_RABBITMQ_URL } from '../connection.js';
 import { DEATH_REASON_HEADER, ERROR_HEADER, ORIGINAL_EXCHANGE_HEADER, ORIGINAL_ROUTING_KEY_HEADER } from '../headers.js';
 import { redactText, redactUrl } from '../redact.js';
+import { deadLetterQueueName } from '../names.js';
 
 /** A broker or queue problem the user can act on (bad URL, unreachable broker, missing queue). */
 export class DlqError extends Error {}
@@ -34,7 +35,9 @@ export async function messageCount(connection: ChannelModel, queue: string): Pro
     return (await channel.checkQueue(queue)).messageCount;
   } catch (error) {
     if ((error as { code?: number }).code === 404) {
-      throw new DlqError(`queue '${queue}' does not exist${queue.endsWith('.dlq') ? '' : ` (the dead-letter queue of '${queue}' is '${queue}.dlq')`}`);
+      const dlq = deadLetterQueueName(queue);
+      const isDlq = queue.endsWith(deadLetterQueueName(''));
+      throw new DlqError(`queue '${queue}' does not exist${isDlq ? '' : ` (the dead-letter queue of '${queue}' is '${dlq}')`}`);
     }
     throw error;
   } finally {

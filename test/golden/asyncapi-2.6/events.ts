@@ -12,7 +12,7 @@ import {
 } from 'eventsmith/runtime';
 import type { EventType } from './event-types.js';
 import { EVENT_REGISTRY, LATEST_VERSIONS, type EventPayload, type EventPayloads } from './registry.js';
-import { DIRECT_EXCHANGE, topologyFor, type ServiceName } from './topology.js';
+import { topologyFor, type ServiceName } from './topology.js';
 
 /** Event types of kind business. */
 export type BusinessEventType =
@@ -48,7 +48,6 @@ export const CATALOG: CatalogBinding<EventPayloads, typeof LATEST_VERSIONS, Serv
   latest: LATEST_VERSIONS,
   kinds: EVENT_KINDS,
   topology: topologyFor,
-  directExchange: DIRECT_EXCHANGE,
 };
 
 /**
@@ -61,22 +60,22 @@ export class Events extends CatalogEvents<EventPayloads, typeof LATEST_VERSIONS,
     super(CATALOG, options);
   }
 
-  /** Routed as `business.<event type>`. */
+  /** Published to `business.<event type>`. */
   publishBusinessEvent<T extends BusinessEventType>(type: T, data: EventPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishKind('business', type, data, options);
   }
 
-  /** Routed as `alert.<domain>.<severity>`; `options.severity` overrides the catalogue's severity. */
+  /** Published to `alert.<domain>.<severity>`; `options.severity` overrides the catalogue's severity. */
   publishAlert<T extends AlertEventType>(type: T, data: EventPayload<T>, options?: AlertOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishAlertEvent(type, data, options);
   }
 
-  /** Routed as `notification.<domain>.info`. */
+  /** Published to `notification.<domain>.info`. */
   publishNotification<T extends NotificationEventType>(type: T, data: EventPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishKind('notification', type, data, options);
   }
 
-  /** Routed as `recommendation.<domain>.medium`. */
+  /** Published to `recommendation.<domain>.medium`. */
   publishRecommendation<T extends RecommendationEventType>(type: T, data: EventPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishKind('recommendation', type, data, options);
   }

@@ -2,7 +2,7 @@
 // run in time even if the loader looped synchronously: the main thread terminates the worker.
 import { parentPort } from 'node:worker_threads';
 
-const { loadCatalog } = await import(new URL('../../../dist/generator/model/load-catalog.js', import.meta.url).href);
+const { loadCatalog } = await import(new URL('../../../dist/generator/pipeline/load-catalog.js', import.meta.url).href);
 const { CatalogError } = await import(new URL('../../../dist/generator/load/diagnostics.js', import.meta.url).href);
 
 parentPort.on('message', async ({ id, dir, strict }) => {

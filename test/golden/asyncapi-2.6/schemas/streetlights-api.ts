@@ -8,8 +8,8 @@ import { SentAtSchema } from '../definitions.js';
  *
  * Inform about environmental lighting conditions of a particular streetlight.
  *
- * Event `lightMeasured` version 1: business, urgency medium (priority 5).
- * Routing key `smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured` on exchange `eventsmith.business`.
+ * Event `lightMeasured` version 1: business, urgency medium.
+ * Published to `smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured`.
  * Produced by streetlights-api.
  */
 export const LightMeasuredV1Schema = z.looseObject({
@@ -51,8 +51,8 @@ export const LightMeasuredV1JsonSchema = {
  *
  * Command a particular streetlight to turn the lights on or off.
  *
- * Event `turnOnOff` version 1: business, urgency medium (priority 5).
- * Routing key `smartylighting/streetlights/1/0/action/{streetlightId}/turn/on` on exchange `eventsmith.business`.
+ * Event `turnOnOff` version 1: business, urgency medium.
+ * Published to `smartylighting/streetlights/1/0/action/{streetlightId}/turn/on`.
  * Consumed by streetlights-api.
  */
 export const TurnOnOffV1Schema = z.looseObject({

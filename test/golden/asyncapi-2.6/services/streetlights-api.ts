@@ -26,7 +26,7 @@ export class StreetlightsApiPublisher {
   }
 }
 
-/** Handlers for the events streetlights-api consumes, delivered from its queue. */
+/** Handlers for the events streetlights-api consumes, delivered from its subscription. */
 export class StreetlightsApiConsumer {
   constructor(readonly events: Events) {}
 

@@ -9,8 +9,8 @@ import { z } from 'eventsmith/zod';
  * *\/ globalThis.pwned = 1; /*
  * Line three with a backslash \ and a backtick `
  *
- * Event `evil.x'); globalThis.pwned = 1; ('` version 1: business, urgency medium (priority 5).
- * Routing key `evil.'); globalThis.pwned = 1; ('` on exchange `eventsmith.business`.
+ * Event `evil.x'); globalThis.pwned = 1; ('` version 1: business, urgency medium.
+ * Published to `evil.'); globalThis.pwned = 1; ('`.
  * Produced by evil-service.
  */
 export const EvilXGlobalThisPwned1V1Schema = z.looseObject({

@@ -8,8 +8,8 @@ import { EnumSchema } from '../definitions.js';
  *
  *
  *
- * Event `2fa.enabled` version 1: business, urgency medium (priority 5).
- * Routing key `business.clash.things` on exchange `eventsmith.business`.
+ * Event `2fa.enabled` version 1: business, urgency medium.
+ * Published to `business.clash.things`.
  * Produced by name-clash.
  */
 export const _2faEnabledV1Schema = z.looseObject({

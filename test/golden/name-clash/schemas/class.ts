@@ -8,8 +8,8 @@ import { ClassDefault_2Schema, Date_Schema, Date2Schema, Object_Schema, ZSchema,
  *
  *
  *
- * Event `class.default` version 1: business, urgency medium (priority 5).
- * Routing key `business.clash.things` on exchange `eventsmith.business`.
+ * Event `class.default` version 1: business, urgency medium.
+ * Published to `business.clash.things`.
  * Produced by name-clash.
  */
 export const ClassDefaultV1Schema = z.looseObject({
@@ -56,8 +56,8 @@ export const ClassDefaultV1JsonSchema = {
  *
  *
  *
- * Event `class.new` version 1: business, urgency medium (priority 5).
- * Routing key `business.clash.things` on exchange `eventsmith.business`.
+ * Event `class.new` version 1: business, urgency medium.
+ * Published to `business.clash.things`.
  * Produced by name-clash.
  */
 export const ClassNewV1Schema = z.looseObject({

@@ -7,8 +7,8 @@ import { z } from 'eventsmith/zod';
  *
  *
  *
- * Event `OrderPlaced` version 1: business, urgency medium (priority 5).
- * Routing key `orders.{region}.placed` on exchange `eventsmith.business`.
+ * Event `OrderPlaced` version 1: business, urgency medium.
+ * Published to `orders.{region}.placed`.
  * Consumed by account-service.
  */
 export const OrderPlacedV1Schema = z.looseObject({
@@ -56,8 +56,8 @@ export const OrderPlacedV1JsonSchema = {
  *
  *
  *
- * Event `UserSignedUp` version 1: business, urgency medium (priority 5).
- * Routing key `user/signedup` on exchange `eventsmith.business`.
+ * Event `UserSignedUp` version 1: business, urgency medium.
+ * Published to `user/signedup`.
  * Produced by account-service.
  */
 export const UserSignedUpV1Schema = z.looseObject({

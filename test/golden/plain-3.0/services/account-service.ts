@@ -26,7 +26,7 @@ export class AccountServicePublisher {
   }
 }
 
-/** Handlers for the events account-service consumes, delivered from its queue. */
+/** Handlers for the events account-service consumes, delivered from its subscription. */
 export class AccountServiceConsumer {
   constructor(readonly events: Events) {}
 

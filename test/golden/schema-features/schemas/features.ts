@@ -8,8 +8,8 @@ import { MoneySchema, PersonSchema, TreeNodeSchema } from '../definitions.js';
  *
  *
  *
- * Event `features.arrays` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.arrays` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesArraysV1Schema = z.looseObject({
@@ -68,8 +68,8 @@ export const FeaturesArraysV1JsonSchema = {
  *
  *
  *
- * Event `features.combinators` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.combinators` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesCombinatorsV1Schema = z.looseObject({
@@ -147,8 +147,8 @@ export const FeaturesCombinatorsV1JsonSchema = {
  *
  *
  *
- * Event `features.enums` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.enums` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesEnumsV1Schema = z.looseObject({
@@ -185,8 +185,8 @@ export const FeaturesEnumsV1JsonSchema = {
  *
  *
  *
- * Event `features.numbers` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.numbers` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesNumbersV1Schema = z.looseObject({
@@ -227,8 +227,8 @@ export const FeaturesNumbersV1JsonSchema = {
  *
  *
  *
- * Event `features.objects` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.objects` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesObjectsV1Schema = z.looseObject({
@@ -303,8 +303,8 @@ export const FeaturesObjectsV1JsonSchema = {
  *
  *
  *
- * Event `features.recursion` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.recursion` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesRecursionV1Schema = z.looseObject({
@@ -381,8 +381,8 @@ export const FeaturesRecursionV1JsonSchema = {
  *
  *
  *
- * Event `features.strings` version 1: business, urgency medium (priority 5).
- * Routing key `business.features` on exchange `eventsmith.business`.
+ * Event `features.strings` version 1: business, urgency medium.
+ * Published to `business.features`.
  * Produced by feature-service.
  */
 export const FeaturesStringsV1Schema = z.looseObject({

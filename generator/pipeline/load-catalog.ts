@@ -1,0 +1,32 @@
+/**
+ * Loading a catalogue once (`generate`, `docs`, `check`, and the library API): the pipeline run
+ * cold, its model, the files it read and, when asked for, positions inside event schemas.
+ */
+import type { Catalog } from '../model/catalog.js';
+import { schemaLocator, type SchemaLocator } from '../model/locate.js';
+import { runPipeline } from './pipeline.js';
+
+export interface LoadOptions {
+  strict?: boolean;
+  cwd?: string;
+  /** Also return `locate`, which keeps the parsed sources alive to map schema paths to lines. */
+  locate?: boolean;
+}
+
+export interface LoadedCatalog {
+  catalog: Catalog;
+  /** Every file read (documents and the fragments they reach), absolute paths, sorted. */
+  files: string[];
+  /** Folder that the model's relative paths start from. */
+  root: string;
+  /** Positions inside event schemas; only when asked for with `locate: true`. */
+  locate?: SchemaLocator;
+}
+
+/** Loads the catalogue at `target` (a folder or one document); throws a CatalogError listing every problem. */
+export async function loadCatalog(target: string, options: LoadOptions = {}): Promise<LoadedCatalog> {
+  const run = await runPipeline(target, { strict: options.strict ?? false, cwd: options.cwd });
+  const loaded: LoadedCatalog = { catalog: run.built.catalog, files: run.sources.loadedFiles(), root: run.root };
+  if (options.locate) loaded.locate = schemaLocator(run.sources, run.built.origins);
+  return loaded;
+}
