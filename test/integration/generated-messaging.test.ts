@@ -7,8 +7,9 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The runtime as generated code sees it (the built package), so classes are the same ones.
-import { AmqpTransport, CatalogEvents, WrongKindError, type Envelope } from 'eventsmith/runtime';
-import { EXCHANGES, Events, type EventPayload } from '../../generated/index.js';
+import { CatalogEvents, WrongKindError, type Envelope } from 'eventsmith/runtime';
+import { AmqpTransport, DIRECT_EXCHANGE, exchangeFor } from 'eventsmith/runtime/amqp';
+import { CHANNELS, Events, type EventPayload } from '../../generated/index.js';
 import { auditService, authService, gatewayService, inventoryService, notificationService, procurementService, productionService } from '../../generated/index.js';
 import snapshot from '../../generated/catalog.snapshot.json' with { type: 'json' };
 import { createVhost, type TestVhost } from '../helpers/vhost.js';
@@ -43,10 +44,13 @@ async function openTap(): Promise<typeof tap> {
   const channel = await connection.createChannel();
   const messages: Tapped[] = [];
   const { queue } = await channel.assertQueue('', { exclusive: true });
-  for (const exchange of EXCHANGES) {
-    await channel.assertExchange(exchange.name, exchange.type, { durable: true });
-    await channel.bindQueue(queue, exchange.name, exchange.type === 'direct' ? 'procurement-service' : '#');
+  // The RabbitMQ mapping of the catalogue's channels: one topic exchange per kind, plus the direct one.
+  for (const exchange of new Set(CHANNELS.map((channel) => exchangeFor(channel.kind ?? 'business', channel.bindings)))) {
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    await channel.bindQueue(queue, exchange, '#');
   }
+  await channel.assertExchange(DIRECT_EXCHANGE, 'direct', { durable: true });
+  await channel.bindQueue(queue, DIRECT_EXCHANGE, 'procurement-service');
   await channel.consume(queue, (message) => {
     if (!message) return;
     messages.push({ routingKey: message.fields.routingKey, exchange: message.fields.exchange, priority: message.properties.priority as number | undefined, envelope: JSON.parse(message.content.toString()) as Envelope });

@@ -184,7 +184,7 @@ describe('npm package', () => {
     cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
     await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
     expect(existsSync(path.join(app, 'src/events/index.ts'))).toBe(true);
-    const generated = readFileSync(path.join(app, 'src/events/registry.ts'), 'utf8');
+    const generated = readFileSync(path.join(app, 'src/events/schemas/inventory.ts'), 'utf8');
     expect(generated).toContain("from 'eventsmith/zod'");
 
     // 4. A program on the generated code; type-check, compile, run.
