@@ -1,8 +1,8 @@
 /**
  * What a service publishes to and subscribes to, in the catalogue's words: channels (destinations
  * by event kind) and subscriptions (a service's named consumer group, the destinations it takes,
- * its retry policy and tenant). Each transport maps these onto its own objects: exchanges and
- * queues on RabbitMQ, streams and consumer groups on Redis, topics and groups on Kafka.
+ * its retry policy and tenant). Each transport maps these onto its own objects: queues on
+ * RabbitMQ (runtime/amqp), streams and consumer groups on Redis, topics and groups on Kafka.
  */
 import type { TransportBindings } from './bindings.js';
 import type { EventKind } from './urgency.js';
@@ -51,7 +51,7 @@ export interface SubscriptionSpec {
   retry?: RetryPolicy;
   /**
    * Take only this tenant's events and events of no tenant, never another tenant's: the broker
-   * filters where it can (RabbitMQ: a headers exchange per subscription), and the consumer
+   * filters where it can (RabbitMQ: on a tenant header), and the consumer
    * dead-letters any other tenant's event that reaches it (`tenant-mismatch`).
    */
   tenant?: string;

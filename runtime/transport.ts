@@ -1,7 +1,7 @@
 /**
  * The seam between the broker-neutral core and a concrete broker. Above it everything speaks the
  * catalogue's words: event kinds, destinations, urgency, subscriptions, settlements. Below it each
- * transport maps those onto its own objects (RabbitMQ exchanges, queues and priorities; Redis
+ * transport maps those onto its own objects (runtime/amqp for RabbitMQ; Redis
  * streams and groups; Kafka topics and partitions) and carries out what the core decided.
  *
  * A transport implements five things: declare a topology, publish (resolving only once the broker

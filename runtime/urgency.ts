@@ -1,6 +1,6 @@
 /**
  * The catalogue's urgency and alert-severity vocabulary, defined once for the generator and the
- * runtime. How a broker honours urgency (RabbitMQ: message priority) is the transport's business.
+ * runtime. How a broker honours urgency is the transport's business (see runtime/amqp).
  */
 import type { Urgency } from './envelope.js';
 
