@@ -1,7 +1,7 @@
 // Shared test fixtures: a small zod-validated registry and a topology, with unique names per test.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { EventDefinition, SubscriptionSpec, TopologySpec } from '../../../runtime/index.js';
+import type { EventDefinition, SubscriptionSpec, TopologySpec, TransportBindings } from '../../../runtime/index.js';
 
 export const OrderPlacedV1 = z.object({ orderId: z.string().min(1), quantity: z.number().int().positive() });
 export const OrderPlacedV2 = OrderPlacedV1.extend({ currency: z.string().length(3) });
@@ -23,18 +23,18 @@ export function uniqueName(label: string): string {
 }
 
 /**
- * Every fixture event goes to a destination under the fixture's own prefix. Its AMQP binding names
- * an exchange of the fixture's own, so that tests running side by side never share (or delete) one;
- * other transports ignore the binding.
+ * Every fixture event goes to a destination under the fixture's own prefix. Its bindings name a
+ * RabbitMQ exchange and a Redis stream of the fixture's own, so that tests running side by side
+ * never share (or delete) one; other transports ignore them.
  */
-function define<T>(exchange: string, prefix: string, type: string, version: number, schema: z.ZodType<T>, extra: Partial<Pick<EventDefinition, 'kind' | 'urgency'>> = {}): EventDefinition<T> {
+function define<T>(bindings: TransportBindings, prefix: string, type: string, version: number, schema: z.ZodType<T>, extra: Partial<Pick<EventDefinition, 'kind' | 'urgency'>> = {}): EventDefinition<T> {
   return {
     type,
     version,
     kind: extra.kind ?? 'business',
     urgency: extra.urgency ?? 'medium',
     destination: `${prefix}.${type}`,
-    bindings: { amqp: { exchange } },
+    bindings,
     validate: (data) => schema.safeParse(data),
   };
 }
@@ -53,18 +53,23 @@ export interface Fixture {
 export function makeFixture(label: string, retry: SubscriptionSpec['retry'] = { maxAttempts: 3, baseDelayMs: 50 }): Fixture {
   const prefix = uniqueName(label);
   const exchange = `${prefix}.x`;
-  const bindings = { amqp: { exchange } };
+  const bindings = fixtureBindings(prefix);
   const queue: SubscriptionSpec = { name: `${prefix}.events`, sources: [{ destination: `${prefix}.#`, bindings }], retry };
   const registry = [
-    define(exchange, prefix, 'test.order_placed', 1, OrderPlacedV1),
-    define(exchange, prefix, 'test.order_placed', 2, OrderPlacedV2),
-    define(exchange, prefix, 'test.order_shipped', 1, Note),
-    define(exchange, prefix, 'test.low_note', 1, Note, { urgency: 'low' }),
-    define(exchange, prefix, 'test.critical_alarm', 1, Note, { kind: 'alert', urgency: 'critical' }),
-    define(exchange, prefix, 'test.check_stock', 1, CheckStock, { kind: 'command' }),
-    define(exchange, prefix, 'test.stock_checked', 1, StockChecked),
+    define(bindings, prefix, 'test.order_placed', 1, OrderPlacedV1),
+    define(bindings, prefix, 'test.order_placed', 2, OrderPlacedV2),
+    define(bindings, prefix, 'test.order_shipped', 1, Note),
+    define(bindings, prefix, 'test.low_note', 1, Note, { urgency: 'low' }),
+    define(bindings, prefix, 'test.critical_alarm', 1, Note, { kind: 'alert', urgency: 'critical' }),
+    define(bindings, prefix, 'test.check_stock', 1, CheckStock, { kind: 'command' }),
+    define(bindings, prefix, 'test.stock_checked', 1, StockChecked),
   ] as EventDefinition[];
   return { exchange, prefix, queue, topology: { subscriptions: [queue] }, registry };
+}
+
+/** The fixture's own RabbitMQ exchange and Redis stream. */
+export function fixtureBindings(prefix: string): TransportBindings {
+  return { amqp: { exchange: `${prefix}.x` }, redis: { stream: `${prefix}.stream` } };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,0 +1,369 @@
+/**
+ * One consumer of one subscription: a member of the subscription's consumer group on every stream
+ * it reads, on a connection of its own (XREADGROUP blocks it). Each entry is acknowledged (XACK)
+ * only once the core's decision for it is carried out: a retry is parked in the group's retry set
+ * and a dead letter appended to its dead-letter stream in the same MULTI as the XACK, so a crash in
+ * between loses nothing (the entry stays pending and is handled again).
+ *
+ * Entries a dead consumer left pending are taken over with XAUTOCLAIM once idle for `claimIdleMs`.
+ * A live consumer keeps its running entries from looking idle by re-claiming them to itself
+ * (XCLAIM … JUSTID) every third of that time, so only the dead lose theirs.
+ */
+import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../errors.js';
+import { destinationMatches } from '../destinations.js';
+import type { Logger } from '../observability.js';
+import { ALL_TENANTS, type ChannelSpec } from '../topology.js';
+import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
+import type { RedisConnection } from './client.js';
+import { FIELD, field, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
+import type { RedisNames } from './names.js';
+
+const BUFFERS = { typeMapping: { 36: Buffer } } as const;
+/** How long one blocking read waits; also how soon a cancelled consumer notices. */
+const BLOCK_MS = 1000;
+
+/** Moves due retries back into the group's retry stream, atomically, so two consumers never move one twice. */
+export const MOVE_DUE_SCRIPT = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, member in ipairs(due) do
+  redis.call('XADD', KEYS[2], '*', 'retry', member)
+  redis.call('ZREM', KEYS[1], member)
+end
+return #due`;
+
+export interface RedisConsumerOptions {
+  subscription: SubscriptionInfo;
+  sources: readonly ChannelSpec[];
+  service: string | undefined;
+  streams: { urgent: string[]; normal: string[] };
+  prefetch: number;
+  handler: MessageHandler;
+  onOutcome: ((outcome: SettlementOutcome) => void) | undefined;
+  claimIdleMs: number;
+  /** Re-creates the groups (after a Redis that lost them, e.g. restarted without persistence). */
+  redeclare: () => Promise<void>;
+}
+
+type Outcome = Omit<SettlementOutcome, 'subscription'>;
+
+export class RedisConsumer {
+  /** The consumer's name in its groups: one per process and subscription. */
+  readonly consumerName = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private stopped = false;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private slotFreed: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private lag: number | undefined;
+  private lastError: string | undefined;
+
+  constructor(
+    private readonly commands: RedisConnection,
+    private readonly reader: RedisConnection,
+    private readonly names: RedisNames,
+    private readonly options: RedisConsumerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get name(): string {
+    return this.options.subscription.name;
+  }
+
+  health(): ConsumerHealth {
+    const health: ConsumerHealth = { subscription: this.name, active: !this.stopped && this.reader.isReady, inFlight: this.inFlight.size, prefetch: this.options.prefetch };
+    if (this.lag !== undefined) health.lag = this.lag;
+    return health;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  start(): void {
+    this.loop = this.readLoop();
+    const claimEvery = Math.max(50, Math.floor(this.options.claimIdleMs / 3));
+    this.timers.push(setInterval(() => void this.claimIdle().catch((error: unknown) => this.warn('redis.consumer.claim_failed', error)), claimEvery));
+    this.timers.push(setInterval(() => void this.keepOwnClaims().catch((error: unknown) => this.warn('redis.consumer.keepalive_failed', error)), claimEvery));
+    this.timers.push(setInterval(() => void this.moveDueRetries().catch((error: unknown) => this.warn('redis.consumer.retry_move_failed', error)), 50));
+    this.timers.push(setInterval(() => void this.readLag().catch(() => {}), 2000));
+    for (const timer of this.timers) timer.unref();
+  }
+
+  /** Stops reading, waits for running handlers up to `timeoutMs`; true when all finished. */
+  async cancel(timeoutMs: number): Promise<boolean> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.slotFreed?.();
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.allSettled([...this.inFlight.values()]).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return drained;
+  }
+
+  /** Resolves once the read loop has ended (its connection closed). */
+  async finished(): Promise<void> {
+    await this.loop?.catch(() => {});
+  }
+
+  private async readLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      const capacity = this.options.prefetch - this.inFlight.size;
+      if (capacity <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      try {
+        const entries = await this.read(capacity);
+        failures = 0;
+        for (const entry of entries) this.accept(entry, 1, false);
+      } catch (error) {
+        if (this.stopped) return;
+        failures++;
+        this.lastError = errorMessage(error);
+        if (/NOGROUP/.test(this.lastError)) await this.options.redeclare().catch((cause: unknown) => this.warn('redis.consumer.redeclare_failed', cause));
+        else this.warn('redis.consumer.read_failed', error);
+        await sleep(Math.min(2000, 50 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  /** Urgent streams first without waiting; then every stream, blocking until something arrives. */
+  private async read(count: number): Promise<StreamEntry[]> {
+    const { urgent, normal } = this.options.streams;
+    const first = await this.xreadgroup(urgent, count, undefined);
+    if (first.length > 0 || this.stopped) return first;
+    return this.xreadgroup([...urgent, ...normal], count, BLOCK_MS);
+  }
+
+  private async xreadgroup(streams: string[], count: number, block: number | undefined): Promise<StreamEntry[]> {
+    const args = ['XREADGROUP', 'GROUP', this.name, this.consumerName, 'COUNT', String(count)];
+    if (block !== undefined) args.push('BLOCK', String(block));
+    args.push('STREAMS', ...streams, ...streams.map(() => '>'));
+    return readStreams(await this.reader.sendCommand(args, BUFFERS));
+  }
+
+  /** Takes over entries other (dead) consumers left pending for longer than `claimIdleMs`. */
+  private async claimIdle(): Promise<void> {
+    if (this.stopped) return;
+    const { urgent, normal } = this.options.streams;
+    for (const stream of [...urgent, ...normal]) {
+      const capacity = this.options.prefetch - this.inFlight.size;
+      if (capacity <= 0 || this.stopped) return;
+      const reply = (await this.commands.sendCommand(['XAUTOCLAIM', stream, this.name, this.consumerName, String(this.options.claimIdleMs), '0-0', 'COUNT', String(capacity)], BUFFERS)) as unknown[];
+      const claimed = (Array.isArray(reply?.[1]) ? (reply[1] as unknown[]) : []).map((raw) => readEntry(stream, raw)).filter((entry): entry is StreamEntry => entry !== undefined && !this.inFlight.has(key(entry)));
+      if (claimed.length === 0) continue;
+      const deliveries = await this.deliveryCounts(stream, claimed);
+      for (const entry of claimed) {
+        this.log({ level: 'info', event: 'redis.consumer.claimed', subscription: this.name, stream, id: entry.id, deliveries: deliveries.get(entry.id) });
+        this.accept(entry, deliveries.get(entry.id) ?? 2, true);
+      }
+    }
+  }
+
+  /** How often each entry was delivered (XPENDING), which counts toward its attempt number. */
+  private async deliveryCounts(stream: string, entries: StreamEntry[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const ids = entries.map((entry) => entry.id).sort(compareIds);
+    const reply = (await this.commands.sendCommand(['XPENDING', stream, this.name, ids[0]!, ids[ids.length - 1]!, String(Math.max(ids.length, 1) * 4), this.consumerName])) as unknown[];
+    for (const row of Array.isArray(reply) ? reply : []) {
+      if (Array.isArray(row) && row.length >= 4) counts.set(text(row[0]), Number(row[3]));
+    }
+    return counts;
+  }
+
+  /** Re-claims this consumer's running entries to itself so they never look idle to the others. */
+  private async keepOwnClaims(): Promise<void> {
+    const byStream = new Map<string, string[]>();
+    for (const id of this.inFlight.keys()) {
+      const split = id.lastIndexOf(' ');
+      const stream = id.slice(0, split);
+      byStream.set(stream, [...(byStream.get(stream) ?? []), id.slice(split + 1)]);
+    }
+    for (const [stream, ids] of byStream) {
+      await this.commands.sendCommand(['XCLAIM', stream, this.name, this.consumerName, '0', ...ids, 'JUSTID']);
+    }
+  }
+
+  private async moveDueRetries(): Promise<void> {
+    if (this.stopped) return;
+    await this.commands.sendCommand(['EVAL', MOVE_DUE_SCRIPT, '2', this.names.retrySet(this.name), this.names.retryStream(this.name), String(Date.now()), '100']);
+  }
+
+  private async readLag(): Promise<void> {
+    let lag = 0;
+    for (const stream of [...this.options.streams.urgent, ...this.options.streams.normal]) {
+      const groups = (await this.commands.sendCommand(['XINFO', 'GROUPS', stream])) as unknown[];
+      for (const group of Array.isArray(groups) ? groups : []) {
+        const info = pairs(group);
+        if (info.get('name') === this.name) lag += finite(info.get('lag')) + finite(info.get('pending'));
+      }
+    }
+    this.lag = lag;
+  }
+
+  /** Filters what this subscription takes, then hands the entry to the core. */
+  private accept(raw: StreamEntry, deliveries: number, redelivered: boolean): void {
+    // Read after cancel: left pending, for a living consumer to claim.
+    if (this.stopped) return;
+    const retried = raw.stream === this.names.retryStream(this.name) ? unpackRetry(raw) : undefined;
+    const entry = retried?.entry ?? raw;
+    if (!this.takes(entry, retried !== undefined)) {
+      void this.ackOnly(raw);
+      return;
+    }
+    const attempt = (retried?.attempt ?? positive(field(entry, FIELD.attempt)) ?? 1) + Math.max(0, deliveries - 1);
+    const work = this.handle(raw, entry, attempt, redelivered, retried?.origin ?? `${raw.stream} ${raw.id}`).catch((error: unknown) => {
+      this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
+    });
+    const id = key(raw);
+    this.inFlight.set(id, work);
+    void work.finally(() => {
+      this.inFlight.delete(id);
+      const freed = this.slotFreed;
+      this.slotFreed = undefined;
+      freed?.();
+    });
+  }
+
+  /** Destination patterns and the tenant filter: what a RabbitMQ binding would have let through. */
+  private takes(entry: StreamEntry, retried: boolean): boolean {
+    const tenant = this.options.subscription.tenant;
+    const entryTenant = field(entry, FIELD.tenant);
+    if (tenant !== undefined && entryTenant !== undefined && entryTenant !== ALL_TENANTS && entryTenant !== tenant) return false;
+    if (retried) return true;
+    const stream = entry.stream.endsWith(':urgent') ? entry.stream.slice(0, -':urgent'.length) : entry.stream;
+    if (this.options.service !== undefined && stream === this.names.service(this.options.service)) return true;
+    const destination = field(entry, FIELD.destination);
+    // An entry without a destination was put there by hand: the subscription reads the stream, so it is its to judge.
+    if (destination === undefined) return true;
+    return this.options.sources.some((source) => this.names.streamsOf(source).includes(stream) && destinationMatches(source.destination, destination));
+  }
+
+  private async handle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string): Promise<void> {
+    const replyTo = field(entry, FIELD.replyTo);
+    const inbound: InboundMessage = {
+      subscription: this.options.subscription,
+      body: entry.fields.get(FIELD.body) ?? Buffer.alloc(0),
+      contentType: field(entry, FIELD.contentType),
+      typeLabel: field(entry, FIELD.type),
+      attempt,
+      redelivered,
+      reply: (reply) => this.reply(entry, reply),
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
+    let decision: Decision;
+    try {
+      decision = await this.options.handler(inbound);
+    } catch (error) {
+      // The core answers every message; if it threw, leave the entry pending: it is claimed again later.
+      this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
+      return;
+    }
+    const settle = this.commands.multi();
+    const outcome: Outcome = { outcome: 'acked', attempt };
+    if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
+    if (decision.settle === 'retry') {
+      settle.addCommand(['ZADD', this.names.retrySet(this.name), String(Date.now() + decision.delayMs), JSON.stringify(retryCopy(entry, attempt + 1, origin))]);
+      outcome.outcome = 'retried';
+      outcome.reason = decision.reason;
+    } else if (decision.settle === 'dead-letter') {
+      settle.addCommand(this.deadLetterCommand(entry, origin, attempt, decision.reason, decision.error));
+      outcome.outcome = 'dead-lettered';
+      outcome.reason = decision.reason;
+    }
+    settle.addCommand(['XACK', raw.stream, this.name, raw.id]);
+    try {
+      await settle.exec();
+    } catch (error) {
+      // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
+      this.warn('redis.consumer.settle_failed', error);
+      this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+      return;
+    }
+    this.report(outcome);
+  }
+
+  private deadLetterCommand(entry: StreamEntry, origin: string, attempt: number, reason: string, error: string): string[] {
+    const split = origin.lastIndexOf(' ');
+    const command = ['XADD', this.names.deadLetters(this.name), '*'];
+    command.push('reason', reason, 'error', error, 'stream', origin.slice(0, split), 'id', origin.slice(split + 1), 'attempts', String(attempt), 'subscription', this.name, 'dead-lettered-at', new Date().toISOString());
+    for (const name of [FIELD.type, FIELD.destination, FIELD.tenant, FIELD.contentType]) {
+      const value = field(entry, name);
+      if (value !== undefined) command.push(name, value);
+    }
+    // The body last, as base64: its bytes survive whatever they are.
+    command.push('body-base64', (entry.fields.get(FIELD.body) ?? Buffer.alloc(0)).toString('base64'));
+    return command;
+  }
+
+  private async ackOnly(entry: StreamEntry): Promise<void> {
+    await this.commands.sendCommand(['XACK', entry.stream, this.name, entry.id]).catch((error: unknown) => this.warn('redis.consumer.ack_failed', error));
+  }
+
+  private async reply(request: StreamEntry, reply: import('../envelope.js').Envelope): Promise<void> {
+    const replyTo = field(request, FIELD.replyTo);
+    if (replyTo === undefined) throw new Error('the message carries no reply address');
+    const correlation = field(request, FIELD.correlation) ?? '';
+    await this.commands
+      .multi()
+      .addCommand(['XADD', replyTo, '*', FIELD.body, JSON.stringify(reply), FIELD.correlation, correlation, FIELD.type, reply.type])
+      // A requester that gave up leaves its reply stream behind; it expires.
+      .addCommand(['PEXPIRE', replyTo, '60000'])
+      .exec();
+  }
+
+  private report(outcome: Outcome): void {
+    try {
+      this.options.onOutcome?.({ subscription: this.name, ...outcome });
+    } catch {
+      // Counters must never break settlement.
+    }
+  }
+
+  private warn(event: string, error: unknown): void {
+    this.lastError = errorMessage(error);
+    this.log({ level: 'warn', event, subscription: this.name, error: this.lastError });
+  }
+}
+
+function key(entry: StreamEntry): string {
+  return `${entry.stream} ${entry.id}`;
+}
+
+function positive(value: string | undefined): number | undefined {
+  const number = Number(value);
+  return Number.isInteger(number) && number >= 1 ? number : undefined;
+}
+
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
+/** `[name, value, name, value…]` (RESP2) or a map (RESP3) as a Map of strings. */
+function pairs(value: unknown): Map<string, string> {
+  const map = new Map<string, string>();
+  if (value instanceof Map) for (const [k, v] of value) map.set(text(k), text(v));
+  else if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) map.set(k, text(v));
+  else if (Array.isArray(value)) for (let index = 0; index + 1 < value.length; index += 2) map.set(text(value[index]), text(value[index + 1]));
+  return map;
+}
+
+/** A count from XINFO; `lag` is nil when Redis cannot tell (after deletions), counted as 0. */
+function finite(value: string | undefined): number {
+  const number = Number(value);
+  return Number.isFinite(number) ? number : 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

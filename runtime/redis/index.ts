@@ -1,0 +1,8 @@
+/**
+ * `eventsmith/runtime/redis`: the Redis Streams transport. Loads node-redis (an optional peer
+ * dependency of eventsmith: `npm install redis`) when it first connects.
+ */
+export { RedisTransport } from './transport.js';
+export type { RedisHealthDetails, RedisTransportOptions } from './transport.js';
+export { DEFAULT_PREFIX, RedisNames } from './names.js';
+export { DEFAULT_REDIS_URL } from './client.js';

@@ -1,0 +1,69 @@
+/**
+ * Whether any subscription takes a destination, as RabbitMQ tells a mandatory publisher. Redis
+ * cannot route, so each subscription records on declaration which destinations it takes from each
+ * stream (the hash names.routes), and a publisher checks there. Answers are cached for a second;
+ * a "nobody" is read again before it is believed, so a subscription declared a moment ago counts.
+ */
+import { destinationMatches } from '../destinations.js';
+import type { RedisConnection } from './client.js';
+import type { RedisNames } from './names.js';
+
+const TTL_MS = 1000;
+
+interface Cached {
+  patterns: string[];
+  groups: number;
+  at: number;
+}
+
+export class RouteTable {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly client: RedisConnection,
+    private readonly names: RedisNames,
+  ) {}
+
+  /** Records that `subscription` takes `patterns` from `stream` (`#` for everything, e.g. a service's own stream). */
+  async record(stream: string, subscription: string, patterns: readonly string[]): Promise<void> {
+    await this.client.sendCommand(['HSET', this.names.routes(stream), subscription, JSON.stringify(patterns)]);
+    this.cache.delete(stream);
+  }
+
+  async takes(stream: string, destination: string): Promise<boolean> {
+    const cached = this.cache.get(stream);
+    if (cached !== undefined && Date.now() - cached.at < TTL_MS && matches(cached, destination)) return true;
+    return matches(await this.load(stream), destination);
+  }
+
+  private async load(stream: string): Promise<Cached> {
+    const raw = (await this.client.sendCommand(['HVALS', this.names.routes(stream)])) as unknown[];
+    const patterns = (Array.isArray(raw) ? raw : []).flatMap((value) => {
+      try {
+        const parsed: unknown = JSON.parse(String(value));
+        return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+      } catch {
+        return [];
+      }
+    });
+    // Groups made by other tools leave no routes: a stream read by anyone counts as taken then.
+    const groups = patterns.length > 0 ? 0 : await this.groupCount(stream);
+    const cached = { patterns, groups, at: Date.now() };
+    this.cache.set(stream, cached);
+    return cached;
+  }
+
+  private async groupCount(stream: string): Promise<number> {
+    try {
+      const groups = await this.client.sendCommand(['XINFO', 'GROUPS', stream]);
+      return Array.isArray(groups) ? groups.length : 0;
+    } catch {
+      return 0; // no such stream
+    }
+  }
+}
+
+function matches(cached: Cached, destination: string): boolean {
+  if (cached.patterns.length === 0) return cached.groups > 0;
+  return cached.patterns.some((pattern) => destinationMatches(pattern, destination));
+}

@@ -1,0 +1,64 @@
+// Raw Redis access for tests of the Redis transport: what a foreign producer writes, what sits in a
+// dead-letter stream, and removing every key a test's topology made.
+import { createClient } from 'redis';
+import { RedisNames } from '../../../runtime/redis/index.js';
+import type { TopologySpec } from '../../../runtime/index.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function clientFor(url: string) {
+  return createClient({ url });
+}
+type Client = ReturnType<typeof clientFor>;
+
+export class RawRedis {
+  private constructor(
+    readonly client: Client,
+    readonly names: RedisNames,
+  ) {}
+
+  static async connect(url = REDIS_URL): Promise<RawRedis> {
+    const client = clientFor(url);
+    client.on('error', () => {});
+    await client.connect();
+    return new RawRedis(client, new RedisNames());
+  }
+
+  /** Appends an entry as a producer that knows nothing of eventsmith would. */
+  async append(stream: string, fields: Record<string, string | Buffer>): Promise<string> {
+    const args: Array<string | Buffer> = ['XADD', stream, '*'];
+    for (const [name, value] of Object.entries(fields)) args.push(name, value);
+    return String(await this.client.sendCommand(args));
+  }
+
+  /** The dead letters of `subscription`, oldest first. */
+  async deadLetters(subscription: string): Promise<Array<Record<string, string>>> {
+    const entries = (await this.client.sendCommand(['XRANGE', this.names.deadLetters(subscription), '-', '+'])) as Array<[string, string[]]>;
+    return entries.map(([, values]) => {
+      const record: Record<string, string> = {};
+      for (let index = 0; index + 1 < values.length; index += 2) record[values[index]!] = values[index + 1]!;
+      return record;
+    });
+  }
+
+  /** Deletes every stream, set and group a topology made (shared kind streams lose only the groups). */
+  async deleteTopology(topology: TopologySpec): Promise<void> {
+    for (const subscription of topology.subscriptions ?? []) {
+      const { urgent, normal } = this.names.subscriptionStreams(subscription);
+      const own = [this.names.retrySet(subscription.name), this.names.retryStream(subscription.name), this.names.deadLetters(subscription.name)];
+      for (const stream of normal) await this.client.sendCommand(['HDEL', this.names.routes(stream), subscription.name]);
+      for (const stream of [...urgent, ...normal]) {
+        if (stream.startsWith(`${this.names.prefix}:`) && !own.includes(stream)) {
+          await this.client.sendCommand(['XGROUP', 'DESTROY', stream, subscription.name]).catch(() => {});
+        } else {
+          await this.client.del(stream);
+        }
+      }
+      await this.client.del(own);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
