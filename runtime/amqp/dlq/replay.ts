@@ -219,7 +219,7 @@ function publishConfirmed(channel: ConfirmChannel, pending: Pending, unconfirmed
 
 export function formatReplayReport(report: ReplayReport, options: Pick<ReplayOptions, 'event' | 'toQueue'>): string[] {
   const left = report.skipped + report.noOrigin + report.unroutable;
-  const lines = [`eventsmith: replayed ${report.replayed} of ${report.total} message${report.total === 1 ? '' : 's'} from ${report.queue}${options.toQueue ? ' onto the queues that dead-lettered them' : ' to their original exchanges'}; ${left} left in the queue`];
+  const lines = [`eventsmith: replayed ${report.replayed} of ${report.total} message${report.total === 1 ? '' : 's'} from ${report.queue}${options.toQueue ? ' onto the queues that dead-lettered them' : ' to where they were first published'}; ${left} left in the queue`];
   for (const [type, n] of Object.entries(report.byType).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${type}: ${n}`);
   if (report.skipped > 0) lines.push(`  ${report.skipped} of other event types than ${options.event} left in place`);
   if (report.noOrigin > 0) lines.push(`  ${report.noOrigin} without ${options.toQueue ? 'an x-eventsmith-queue header' : 'origin headers (x-eventsmith-original-exchange / -routing-key or x-death)'} left in place`);
