@@ -16,7 +16,7 @@ import type { Logger } from '../observability.js';
 import { ALL_TENANTS, type ChannelSpec } from '../topology.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import type { RedisConnection } from './client.js';
-import { FIELD, field, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
+import { FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
 import type { RedisNames } from './names.js';
 
 const BUFFERS = { typeMapping: { 36: Buffer } } as const;
@@ -26,7 +26,7 @@ const BLOCK_MS = 1000;
 /** Moves due retries back into the group's retry stream, atomically, so two consumers never move one twice. */
 export const MOVE_DUE_SCRIPT = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, member in ipairs(due) do
+for _, member in ifieldPairs(due) do
   redis.call('XADD', KEYS[2], '*', 'retry', member)
   redis.call('ZREM', KEYS[1], member)
 end
@@ -202,7 +202,7 @@ export class RedisConsumer {
     for (const stream of [...this.options.streams.urgent, ...this.options.streams.normal]) {
       const groups = (await this.commands.sendCommand(['XINFO', 'GROUPS', stream])) as unknown[];
       for (const group of Array.isArray(groups) ? groups : []) {
-        const info = pairs(group);
+        const info = fieldPairs(group);
         if (info.get('name') === this.name) lag += finite(info.get('lag')) + finite(info.get('pending'));
       }
     }
@@ -349,14 +349,6 @@ function compareIds(a: string, b: string): number {
   return am - bm || as - bs;
 }
 
-/** `[name, value, name, value…]` (RESP2) or a map (RESP3) as a Map of strings. */
-function pairs(value: unknown): Map<string, string> {
-  const map = new Map<string, string>();
-  if (value instanceof Map) for (const [k, v] of value) map.set(text(k), text(v));
-  else if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) map.set(k, text(v));
-  else if (Array.isArray(value)) for (let index = 0; index + 1 < value.length; index += 2) map.set(text(value[index]), text(value[index + 1]));
-  return map;
-}
 
 /** A count from XINFO; `lag` is nil when Redis cannot tell (after deletions), counted as 0. */
 function finite(value: string | undefined): number {

@@ -114,3 +114,12 @@ export function unpackRetry(entry: StreamEntry): { entry: StreamEntry; attempt: 
   if (copy.correlation !== undefined) fields.set(FIELD.correlation, Buffer.from(copy.correlation));
   return { entry: { stream: entry.stream, id: entry.id, fields }, attempt: Number.isInteger(copy.attempt) && copy.attempt >= 1 ? copy.attempt : 1, origin: copy.origin };
 }
+
+/** `[name, value, name, value…]` (RESP2) or a map (RESP3, a Map or a plain object) as a Map of strings. */
+export function fieldPairs(value: unknown): Map<string, string> {
+  const map = new Map<string, string>();
+  if (value instanceof Map) for (const [k, v] of value) map.set(text(k), text(v));
+  else if (Array.isArray(value)) for (let index = 0; index + 1 < value.length; index += 2) map.set(text(value[index]), text(value[index + 1]));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) map.set(k, text(v));
+  return map;
+}

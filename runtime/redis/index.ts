@@ -6,3 +6,6 @@ export { RedisTransport } from './transport.js';
 export type { RedisHealthDetails, RedisTransportOptions } from './transport.js';
 export { DEFAULT_PREFIX, RedisNames } from './names.js';
 export { DEFAULT_REDIS_URL } from './client.js';
+export type { RetentionOptions } from './retention.js';
+export { inspectRedisDeadLetters, replayRedisDeadLetters } from './dlq.js';
+export type { RedisDlqOptions } from './dlq.js';

@@ -17,6 +17,7 @@ import { DEFAULT_REDIS_URL, loadRedis, type RedisConnection } from './client.js'
 import { RedisConsumer } from './consumer.js';
 import { FIELD, field, readStreams } from './entries.js';
 import { RedisNames } from './names.js';
+import { Retention, type RetentionOptions } from './retention.js';
 import { RouteTable } from './routes.js';
 
 export interface RedisTransportOptions {
@@ -33,10 +34,11 @@ export interface RedisTransportOptions {
   /** A consumer's pending entry idle this long is taken over by a living consumer (XAUTOCLAIM). Default 30 s. */
   claimIdleMs?: number;
   /**
-   * Trim each stream on publish to about this many entries (`XADD … MAXLEN ~ n`). Default: no
-   * trimming. Trimming removes entries whether or not every group has read them.
+   * Trim streams on every append, by count or by age (approximately unless `exact`). Default: no
+   * trimming. Trimming removes entries whether or not every group has read them: the transport
+   * warns when a group's unread entries are at risk (`health().details.retentionWarnings`).
    */
-  maxLength?: number;
+  retention?: RetentionOptions;
   /** Consumers dead-letter larger bodies unread, and publish refuses them. Default 1 MiB. */
   maxMessageBytes?: number;
   /** Deeper JSON is dead-lettered (`too-deeply-nested`). Default 64. */
@@ -46,6 +48,8 @@ export interface RedisTransportOptions {
 /** What `health().details` holds on Redis. */
 export interface RedisHealthDetails {
   url: string;
+  /** Times a group was found with unread or unacknowledged entries that trimming would remove. */
+  retentionWarnings: number;
 }
 
 interface DeclaredSubscription {
@@ -64,6 +68,7 @@ export class RedisTransport implements Transport {
   readonly name = 'redis';
   private readonly names: RedisNames;
   private readonly routes: RouteTable;
+  private readonly retention: Retention;
   private readonly log: Logger;
   private readonly subscriptions = new Map<string, DeclaredSubscription>();
   private readonly consumers = new Set<RedisConsumer>();
@@ -96,8 +101,9 @@ export class RedisTransport implements Transport {
     private readonly options: RedisTransportOptions,
   ) {
     this.names = new RedisNames(options.prefix);
-    this.routes = new RouteTable(client, this.names);
     this.log = safeLogger(options.logger);
+    this.routes = new RouteTable(client, this.names);
+    this.retention = new Retention(client, options.retention ?? {}, this.log);
     this.replyStream = this.names.reply(randomUUID());
     this.watch(client, 'commands');
   }
@@ -187,7 +193,7 @@ export class RedisTransport implements Transport {
       consumers,
       publisher: { inFlight: 0, buffered: 0 },
       reconnects: this.reconnects,
-      details: { url: redactUrl(this.url) },
+      details: { url: redactUrl(this.url), retentionWarnings: this.retention.warnings },
     };
     const lastError = this.lastError ?? [...this.consumers].map((consumer) => consumer.error).find((error) => error !== undefined);
     if (lastError !== undefined) health.lastError = lastError;
@@ -200,6 +206,7 @@ export class RedisTransport implements Transport {
   }
 
   private async shutdown(timeoutMs: number): Promise<void> {
+    this.retention.stop();
     const consumers = [...this.consumers];
     this.consumers.clear();
     await Promise.all(consumers.map((consumer) => consumer.cancel(timeoutMs)));
@@ -234,9 +241,8 @@ export class RedisTransport implements Transport {
     if ((target.mandatory ?? true) && !(await this.routes.takes(base, target.destination))) {
       throw new UnroutableError(target.destination, `no subscription reads it from stream '${base}'`);
     }
-    const command: Array<string | Buffer> = ['XADD', this.names.byUrgency(base, target.urgency)];
-    if (this.options.maxLength !== undefined) command.push('MAXLEN', '~', String(this.options.maxLength));
-    command.push('*', FIELD.body, body, FIELD.contentType, 'application/cloudevents+json; charset=utf-8', FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, envelope.tenantid ?? ALL_TENANTS);
+    const stream = this.names.byUrgency(base, target.urgency);
+    const command: Array<string | Buffer> = ['XADD', stream, ...this.retention.trimArguments(stream), '*', FIELD.body, body, FIELD.contentType, 'application/cloudevents+json; charset=utf-8', FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, envelope.tenantid ?? ALL_TENANTS];
     if (replyTo !== undefined) command.push(FIELD.replyTo, replyTo, FIELD.correlation, envelope.id);
     await this.client.sendCommand(command);
   }
