@@ -25,8 +25,16 @@ export interface DispatcherOptions {
 
 const ANY_VERSION = '*';
 
+/** Copies waiting for a running handler's outcome (true: it completed); null while none waits. */
+type Waiters = Array<(completed: boolean) => void> | null;
+
 export class Dispatcher {
   private readonly handlers = new Map<string, BoundHandler>();
+  /**
+   * Ids whose handler runs in this process (claimed, not yet completed or released), with the
+   * copies of them waiting for its outcome. Only kept when deduplicating.
+   */
+  private readonly running = new Map<string, Waiters>();
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -60,32 +68,75 @@ export class Dispatcher {
     }
 
     const store = this.options.idempotency;
-    // Stores may answer synchronously (the in-memory one does); awaiting only real promises saves a
-    // microtask per step on every delivery.
-    const claimed = store === undefined ? 'claimed' : store.claim(envelope.id);
-    const claim = typeof claimed === 'string' ? claimed : await claimed;
-    if (claim === 'duplicate') {
-      this.options.metrics.duplicates++;
-      this.options.log({ level: 'debug', event: 'consume.duplicate', id: envelope.id, type });
-      return { settle: 'ack' };
+    const id = envelope.id;
+    if (store !== undefined) {
+      const running = this.running.get(id);
+      if (running !== undefined) return this.afterRunning(running, delivery);
+      this.running.set(id, null);
     }
-    if (claim === 'in-progress') {
-      this.options.log({ level: 'info', event: 'consume.claimed_elsewhere', id: envelope.id, type, attempt: delivery.attempt });
-      return { settle: 'retry', reason: `event ${envelope.id} is being handled elsewhere (claimed in the idempotency store)` };
-    }
+    let completed = false;
     try {
-      const running = runWithCause(envelope, () => handler(validated.data, delivery));
-      if (running !== undefined) await running;
-    } catch (error) {
-      await store?.release(envelope.id);
-      const reason = errorMessage(error);
-      if (error instanceof NonRetryableError) return this.reject(envelope, 'non-retryable', reason);
-      this.options.log({ level: 'warn', event: 'consume.handler_failed', id: envelope.id, type, version, attempt: delivery.attempt, error: reason });
-      return { settle: 'retry', reason };
+      if (store !== undefined) {
+        // Stores may answer synchronously (the in-memory one does); awaiting only real promises saves a
+        // microtask per step on every delivery.
+        const claimed = store.claim(id);
+        const claim = typeof claimed === 'string' ? claimed : await claimed;
+        if (claim === 'duplicate') {
+          completed = true;
+          return this.duplicate(id, type);
+        }
+        if (claim === 'in-progress') {
+          this.options.log({ level: 'info', event: 'consume.claimed_elsewhere', id, type, attempt: delivery.attempt });
+          return { settle: 'retry', reason: `event ${id} is being handled elsewhere (claimed in the idempotency store)` };
+        }
+      }
+      try {
+        const running = runWithCause(envelope, () => handler(validated.data, delivery));
+        if (running !== undefined) await running;
+      } catch (error) {
+        await store?.release(id);
+        const reason = errorMessage(error);
+        if (error instanceof NonRetryableError) return this.reject(envelope, 'non-retryable', reason);
+        this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
+        return { settle: 'retry', reason };
+      }
+      const recorded = store?.complete(id);
+      if (recorded !== undefined) await recorded;
+      completed = true;
+      this.options.metrics.consumed++;
+      return { settle: 'ack' };
+    } finally {
+      if (store !== undefined) {
+        const waiting = this.running.get(id);
+        this.running.delete(id);
+        if (waiting != null) for (const wake of waiting) wake(completed);
+      }
     }
-    const completed = store?.complete(envelope.id);
-    if (completed !== undefined) await completed;
-    this.options.metrics.consumed++;
+  }
+
+  /**
+   * A copy of an id whose handler runs in this process now, e.g. redelivered after a reconnect while
+   * the original runs on the dead channel (whose ack can no longer reach the broker). It is never
+   * acked before that handler completed: it waits for the outcome. Completed: the copy is a
+   * duplicate. Failed (the claim was released): the copy is dispatched again, claims the id and
+   * runs the handler itself, or waits for another copy that got there first.
+   */
+  private async afterRunning(running: Waiters, delivery: Delivery): Promise<Settlement> {
+    const { id, type } = delivery.envelope;
+    this.options.log({ level: 'debug', event: 'consume.waiting_for_handler', id, type, attempt: delivery.attempt });
+    let waiters = running;
+    if (waiters === null) {
+      waiters = [];
+      this.running.set(id, waiters);
+    }
+    const list = waiters;
+    const completed = await new Promise<boolean>((resolve) => list.push(resolve));
+    return completed ? this.duplicate(id, type) : this.dispatch(delivery);
+  }
+
+  private duplicate(id: string, type: string): Settlement {
+    this.options.metrics.duplicates++;
+    this.options.log({ level: 'debug', event: 'consume.duplicate', id, type });
     return { settle: 'ack' };
   }
 

@@ -1,14 +1,23 @@
 /**
  * Exactly-once handling on top of at-least-once delivery: a broker redelivers after a lost ack, and
  * the publisher re-sends after a lost confirm, so the same envelope id can arrive more than once.
+ * A copy is acknowledged without running its handler only once a handler for the id has completed.
  */
 
 /**
- * `in-progress`: another process holds a live claim on the id (it may still finish, or may have
- * died mid-handler): the delivery is retried later instead of acknowledged, so that an event whose
- * handler died before doing its work is not acknowledged as a duplicate. A shared store returns it
- * until the claim expires; the in-memory store never does (a claim in this process is settled by
- * the delivery that holds it).
+ * What {@link IdempotencyStore.claim} found for an id:
+ *
+ * - `claimed`: no one has completed or holds the id; the caller now holds it and runs the handler,
+ *   then calls `complete` (success) or `release` (failure).
+ * - `duplicate`: a handler for the id has completed (`complete` was called). The delivery is
+ *   acknowledged without running the handler. Never answered for an id that is only claimed.
+ * - `in-progress`: the id is claimed but not completed: a handler for it may be running (another
+ *   process, or another client on the same store) or may have died mid-handler. The delivery is
+ *   retried later, never acknowledged, so an event whose handler has not done its work is not
+ *   lost. A shared store answers it until the claim is completed, released or expires.
+ *
+ * A copy that arrives while the same client (dispatcher) still runs the id's handler does not get
+ * here: it waits for that handler in the process and takes its outcome.
  */
 export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
 
@@ -18,17 +27,23 @@ export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
  * store, or the event will never be handled again.
  */
 export interface IdempotencyStore {
-  /** Reserves `id` for one handler. 'duplicate' if it was completed or is being handled now. */
+  /**
+   * Reserves `id` for one handler: `claimed` if no one completed or holds it, `duplicate` only if a
+   * handler for it completed, `in-progress` while it is claimed but not completed (see {@link ClaimResult}).
+   */
   claim(id: string): Promise<ClaimResult> | ClaimResult;
-  /** The handler succeeded: remember `id` for good. */
+  /** The handler succeeded: remember `id` for good; later claims answer `duplicate`. */
   complete(id: string): Promise<void> | void;
-  /** The handler failed: forget the claim so a retry may handle `id`. */
+  /** The handler failed: forget the claim so a retry may claim and handle `id`. */
   release(id: string): Promise<void> | void;
 }
 
 /**
  * Per-process store remembering the most recent `capacity` completed ids (LRU). It deduplicates
- * redeliveries to this process only, which covers reconnects and publisher re-sends.
+ * redeliveries to this process only, which covers reconnects and publisher re-sends. Answers
+ * synchronously: `duplicate` for a completed id; `in-progress` for an id claimed and neither
+ * completed nor released yet (held by another client sharing this store: its copy is retried);
+ * `claimed` otherwise. Claims do not expire: they end with the process, and the handler holding them.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly completed = new Map<string, true>();
@@ -39,7 +54,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   claim(id: string): ClaimResult {
-    if (this.inProgress.has(id)) return 'duplicate';
+    // Claimed but not completed: its handler has not done its work, so no copy may be acked for it.
+    if (this.inProgress.has(id)) return 'in-progress';
     if (this.completed.has(id)) {
       // Refresh recency: a hot duplicate should not be the next one evicted.
       this.completed.delete(id);

@@ -54,10 +54,12 @@ describe('delays', () => {
 });
 
 describe('MemoryIdempotencyStore', () => {
-  it('claims once, treats in-progress and completed ids as duplicates, releases on failure, evicts LRU', () => {
+  it('claims once, answers in-progress for a claimed id and duplicate only for a completed one, releases on failure, evicts LRU', () => {
     const store = new MemoryIdempotencyStore(2);
     expect(store.claim('a')).toBe('claimed');
-    expect(store.claim('a')).toBe('duplicate');
+    // Claimed, not completed: its handler has not done its work, so this is no duplicate.
+    expect(store.claim('a')).toBe('in-progress');
+    expect(store.claim('a')).toBe('in-progress');
     store.release('a');
     expect(store.claim('a')).toBe('claimed');
     store.complete('a');
