@@ -2,7 +2,8 @@
 // producer would and read queues back whole. Deliberately bypasses the runtime under test.
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { DEFAULT_RABBITMQ_URL, queueSpecNames, type TopologySpec } from '../../../runtime/index.js';
+import { bindingOf, type TopologySpec } from '../../../runtime/index.js';
+import { DEFAULT_RABBITMQ_URL, subscriptionObjects } from '../../../runtime/amqp/index.js';
 
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? DEFAULT_RABBITMQ_URL;
 
@@ -119,14 +120,24 @@ export class Broker {
     });
   }
 
+  /**
+   * Deletes every queue and exchange of the topology's subscriptions, and the exchanges its
+   * channels and sources name through an AMQP binding (a test's own). The shared exchanges of the
+   * event kinds (`eventsmith.<kind>`, `eventsmith.direct`) stay: other tests publish through them.
+   */
   async deleteTopology(spec: TopologySpec): Promise<void> {
     await this.withChannel(async (channel) => {
-      for (const queue of spec.queues ?? []) {
-        const names = queueSpecNames(queue);
+      const bound = new Set<string>();
+      for (const source of [...(spec.channels ?? []), ...(spec.subscriptions ?? []).flatMap((s) => s.sources)]) {
+        const exchange = bindingOf(source.bindings, 'amqp').exchange;
+        if (typeof exchange === 'string') bound.add(exchange);
+      }
+      for (const subscription of spec.subscriptions ?? []) {
+        const names = subscriptionObjects(subscription);
         for (const name of names.queues) await channel.deleteQueue(name);
         for (const name of names.exchanges) await channel.deleteExchange(name);
       }
-      for (const exchange of spec.exchanges ?? []) await channel.deleteExchange(exchange.name);
+      for (const exchange of bound) await channel.deleteExchange(exchange);
     });
   }
 

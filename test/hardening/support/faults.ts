@@ -4,11 +4,10 @@
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
+import { AmqpTransport, type AmqpTransportOptions } from '../../../runtime/amqp/index.js';
 import {
-  AmqpTransport,
   EventClient,
   MemoryIdempotencyStore,
-  type AmqpTransportOptions,
   type IdempotencyStore,
   type LogEntry,
   type Transport,
@@ -78,13 +77,14 @@ export class Ledger {
 /** A pass-through transport that counts every delivery the broker hands to the client. */
 export function counting(transport: Transport, ledger: Ledger): Transport {
   return {
+    name: transport.name,
     declareTopology: (spec) => transport.declareTopology(spec),
-    publish: (envelope, route) => transport.publish(envelope, route),
-    request: (envelope, route, options) => transport.request(envelope, route, options),
+    publish: (envelope, target) => transport.publish(envelope, target),
+    request: (envelope, target, options) => transport.request(envelope, target, options),
     subscribe: (spec, handler) =>
-      transport.subscribe(spec, (delivery) => {
+      transport.subscribe(spec, (message) => {
         ledger.deliveries++;
-        return handler(delivery);
+        return handler(message);
       }),
     health: () => transport.health(),
     close: (options) => transport.close(options),
