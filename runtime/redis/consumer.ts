@@ -18,6 +18,7 @@ import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, Settleme
 import type { RedisConnection } from './client.js';
 import { FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
 import type { RedisNames } from './names.js';
+import type { Realtime } from './realtime.js';
 
 const BUFFERS = { typeMapping: { 36: Buffer } } as const;
 /** How long one blocking read waits; also how soon a cancelled consumer notices. */
@@ -43,6 +44,7 @@ export interface RedisConsumerOptions {
   claimIdleMs: number;
   /** Re-creates the groups (after a Redis that lost them, e.g. restarted without persistence). */
   redeclare: () => Promise<void>;
+  realtime: Realtime;
 }
 
 type Outcome = Omit<SettlementOutcome, 'subscription'>;
@@ -57,6 +59,8 @@ export class RedisConsumer {
   private timers: NodeJS.Timeout[] = [];
   private lag: number | undefined;
   private lastError: string | undefined;
+  private stopRealtime: (() => Promise<void>) | undefined;
+  private readonly realtimeRetries = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly commands: RedisConnection,
@@ -80,7 +84,8 @@ export class RedisConsumer {
     return this.lastError;
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    this.stopRealtime = await this.options.realtime.listen(this.options.sources, (body, destination) => this.acceptRealtime(body, destination, 1));
     this.loop = this.readLoop();
     const claimEvery = Math.max(50, Math.floor(this.options.claimIdleMs / 3));
     this.timers.push(setInterval(() => void this.claimIdle().catch((error: unknown) => this.warn('redis.consumer.claim_failed', error)), claimEvery));
@@ -95,6 +100,10 @@ export class RedisConsumer {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    await this.stopRealtime?.();
+    // Real-time retries live only in this process: cancelling drops them (at-most-once).
+    for (const timer of this.realtimeRetries) clearTimeout(timer);
+    this.realtimeRetries.clear();
     this.slotFreed?.();
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
@@ -207,6 +216,44 @@ export class RedisConsumer {
       }
     }
     this.lag = lag;
+  }
+
+  /** A real-time (Pub/Sub) message: judged by the same pipeline; nothing to acknowledge. */
+  private acceptRealtime(body: Buffer, destination: string, attempt: number): void {
+    if (this.stopped) return;
+    const entry: StreamEntry = { stream: `pubsub:${destination}`, id: '-', fields: new Map([[FIELD.body, body], [FIELD.destination, Buffer.from(destination)]]) };
+    const work = this.handleRealtime(entry, attempt).catch((error: unknown) => {
+      this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
+    });
+    const id = `${entry.stream} ${attempt} ${Math.random()}`;
+    this.inFlight.set(id, work);
+    void work.finally(() => this.inFlight.delete(id));
+  }
+
+  private async handleRealtime(entry: StreamEntry, attempt: number): Promise<void> {
+    const decision = await this.options.handler({
+      subscription: this.options.subscription,
+      body: entry.fields.get(FIELD.body) ?? Buffer.alloc(0),
+      attempt,
+      redelivered: false,
+      reply: () => Promise.reject(new Error('a real-time message carries no reply address')),
+    });
+    const outcome: Outcome = { outcome: 'acked', attempt };
+    if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
+    if (decision.settle === 'retry') {
+      const timer = setTimeout(() => {
+        this.realtimeRetries.delete(timer);
+        this.acceptRealtime(entry.fields.get(FIELD.body) ?? Buffer.alloc(0), field(entry, FIELD.destination) ?? '', attempt + 1);
+      }, decision.delayMs);
+      this.realtimeRetries.add(timer);
+      outcome.outcome = 'retried';
+      outcome.reason = decision.reason;
+    } else if (decision.settle === 'dead-letter') {
+      await this.commands.sendCommand(this.deadLetterCommand(entry, `${entry.stream} -`, attempt, decision.reason, decision.error));
+      outcome.outcome = 'dead-lettered';
+      outcome.reason = decision.reason;
+    }
+    this.report(outcome);
   }
 
   /** Filters what this subscription takes, then hands the entry to the core. */

@@ -9,3 +9,4 @@ export { DEFAULT_REDIS_URL } from './client.js';
 export type { RetentionOptions } from './retention.js';
 export { inspectRedisDeadLetters, replayRedisDeadLetters } from './dlq.js';
 export type { RedisDlqOptions } from './dlq.js';
+export type { RealtimeOptions } from './realtime.js';

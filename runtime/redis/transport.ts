@@ -17,6 +17,7 @@ import { DEFAULT_REDIS_URL, loadRedis, type RedisConnection } from './client.js'
 import { RedisConsumer } from './consumer.js';
 import { FIELD, field, readStreams } from './entries.js';
 import { RedisNames } from './names.js';
+import { Realtime, type RealtimeOptions } from './realtime.js';
 import { Retention, type RetentionOptions } from './retention.js';
 import { RouteTable } from './routes.js';
 
@@ -39,6 +40,11 @@ export interface RedisTransportOptions {
    * warns when a group's unread entries are at risk (`health().details.retentionWarnings`).
    */
   retention?: RetentionOptions;
+  /**
+   * Destinations delivered over Pub/Sub instead of streams: real-time and AT-MOST-ONCE (see
+   * realtime.ts), e.g. `{ destinations: ['notification.#'] }` for UI notifications.
+   */
+  realtime?: RealtimeOptions;
   /** Consumers dead-letter larger bodies unread, and publish refuses them. Default 1 MiB. */
   maxMessageBytes?: number;
   /** Deeper JSON is dead-lettered (`too-deeply-nested`). Default 64. */
@@ -69,6 +75,7 @@ export class RedisTransport implements Transport {
   private readonly names: RedisNames;
   private readonly routes: RouteTable;
   private readonly retention: Retention;
+  private readonly realtime: Realtime;
   private readonly log: Logger;
   private readonly subscriptions = new Map<string, DeclaredSubscription>();
   private readonly consumers = new Set<RedisConsumer>();
@@ -104,6 +111,7 @@ export class RedisTransport implements Transport {
     this.log = safeLogger(options.logger);
     this.routes = new RouteTable(client, this.names);
     this.retention = new Retention(client, options.retention ?? {}, this.log);
+    this.realtime = new Realtime(client, this.names.prefix, options.realtime, this.log);
     this.replyStream = this.names.reply(randomUUID());
     this.watch(client, 'commands');
   }
@@ -153,11 +161,12 @@ export class RedisTransport implements Transport {
         onOutcome: spec.onOutcome,
         claimIdleMs: this.options.claimIdleMs ?? 30_000,
         redeclare: () => this.redeclare(),
+        realtime: this.realtime,
       },
       this.log,
     );
     this.consumers.add(consumer);
-    consumer.start();
+    await consumer.start();
     return {
       name: spec.subscription,
       cancel: async (options) => {
@@ -181,6 +190,16 @@ export class RedisTransport implements Transport {
       this.pendingReplies.set(envelope.id, { resolve, reject, timer });
       this.append(envelope, target, this.replyStream).catch((error: unknown) => this.failReply(envelope.id, error instanceof Error ? error : new Error(String(error))));
     });
+  }
+
+  /**
+   * Calls `listener` with every real-time notification for one user (published to a destination in
+   * `realtime.destinations` with the user in its payload) from now on: for a gateway pushing to a
+   * user's open sessions. At-most-once: nothing sent while not listening is kept. Returns how to stop.
+   */
+  listenForUser(userId: string, listener: (envelope: Envelope) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    return this.realtime.listenForUser(userId, listener);
   }
 
   health(): TransportHealth<RedisHealthDetails> {
@@ -219,6 +238,7 @@ export class RedisTransport implements Transport {
       await this.client.sendCommand(['DEL', this.replyStream]).catch(() => {});
     }
     for (const reader of [...this.readers]) await this.closeReader(reader);
+    await this.realtime.close();
     await this.client.close().catch(() => this.client.destroy());
     this.log({ level: 'info', event: 'redis.closed' });
   }
@@ -237,6 +257,9 @@ export class RedisTransport implements Transport {
     const body = serializeEnvelope(envelope);
     const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (body.length > limit) throw new MessageTooLargeError(body.length, limit);
+    if (replyTo === undefined && target.service === undefined && this.realtime.covers(target.destination)) {
+      return this.realtime.publish(envelope, body, target.kind, target.destination);
+    }
     const base = target.service === undefined ? this.names.stream(target.kind, target.bindings) : this.names.service(target.service);
     if ((target.mandatory ?? true) && !(await this.routes.takes(base, target.destination))) {
       throw new UnroutableError(target.destination, `no subscription reads it from stream '${base}'`);
