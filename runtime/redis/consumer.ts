@@ -27,7 +27,7 @@ const BLOCK_MS = 1000;
 /** Moves due retries back into the group's retry stream, atomically, so two consumers never move one twice. */
 export const MOVE_DUE_SCRIPT = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-for _, member in ifieldPairs(due) do
+for _, member in ipairs(due) do
   redis.call('XADD', KEYS[2], '*', 'retry', member)
   redis.call('ZREM', KEYS[1], member)
 end

@@ -1,6 +1,6 @@
 // The shared behavioural suite against the real RabbitMQ broker.
 import { afterAll, beforeAll } from 'vitest';
-import { AmqpTransport, deadLetterQueueName } from '../../runtime/index.js';
+import { AmqpTransport, deadLetterQueueName } from '../../runtime/amqp/index.js';
 import { RABBITMQ_URL, RawBroker, type RawDeadLetter } from './support/amqp.js';
 import { waitFor } from './support/fixtures.js';
 import { defineTransportSuite } from './support/transport-suite.js';

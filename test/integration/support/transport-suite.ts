@@ -165,10 +165,10 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
       client.on('test.order_shipped', () => void handled++);
       await client.consume(queue);
       const envelope = createEnvelope({ type: 'test.order_shipped', version: 1, source: 'urn:x', data: { text: 'once' } });
-      const definition = fixture.registry.find((entry) => entry.type === 'test.order_shipped');
-      const route = { exchange: fixture.exchange, routingKey: definition?.routingKey ?? '' };
-      await transport.publish(envelope, route);
-      await transport.publish(envelope, route);
+      const definition = fixture.registry.find((entry) => entry.type === 'test.order_shipped')!;
+      const target = { kind: definition.kind, destination: definition.destination, urgency: definition.urgency, ...(definition.bindings === undefined ? {} : { bindings: definition.bindings }) };
+      await transport.publish(envelope, target);
+      await transport.publish(envelope, target);
       await waitFor(() => client.metrics().duplicates === 1);
       expect(handled).toBe(1);
     });
@@ -179,7 +179,7 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
         transport,
         ownsTransport: false,
         source: 'urn:test',
-        registry: fixture.registry.map((definition) => ({ ...definition, routingKey: 'nobody.listens.here' })),
+        registry: fixture.registry.map((definition) => ({ ...definition, destination: 'nobody.listens.here' })),
       });
       await expect(lonely.publish('test.order_shipped', 1, { text: 'lost' })).rejects.toBeInstanceOf(UnroutableError);
       await expect(lonely.publish('test.order_shipped', 1, { text: 'lost' })).rejects.toThrow(/nobody\.listens\.here/);
@@ -252,7 +252,7 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
       await client.consume(queue, { prefetch: 7 });
       const health = client.health();
       expect(health).toMatchObject({ status: 'connected', healthy: true, publisher: { inFlight: 0, buffered: 0 } });
-      expect(health.consumers).toEqual([expect.objectContaining({ queue, active: true, prefetch: 7 })]);
+      expect(health.consumers).toEqual([expect.objectContaining({ subscription: queue, active: true, prefetch: 7 })]);
     });
   });
 }
