@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmqpTransport, createEnvelope, deadLetterQueueName, EventClient, NonRetryableError } from '../../runtime/index.js';
+import { createEnvelope, EventClient, NonRetryableError } from '../../runtime/index.js';
+import { AmqpTransport, deadLetterQueueName } from '../../runtime/amqp/index.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 import { makeFixture, sleep, waitFor, type Fixture, type TestEvents } from '../integration/support/fixtures.js';
 import { Broker, drainUntil, RABBITMQ_URL, type RawMessage } from '../hardening/support/broker.js';
@@ -30,7 +31,7 @@ async function declared(label: string): Promise<Fixture & { dlq: string; keyOf: 
   const transport = await AmqpTransport.connect({ url: RABBITMQ_URL });
   await transport.declareTopology(fixture.topology);
   await transport.close();
-  const keyOf = (type: string) => fixture.registry.find((d) => d.type === type)!.routingKey;
+  const keyOf = (type: string) => fixture.registry.find((d) => d.type === type)!.destination;
   return { ...fixture, dlq: deadLetterQueueName(fixture.queue.name), keyOf };
 }
 

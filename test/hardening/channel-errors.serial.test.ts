@@ -4,8 +4,9 @@
 // `npx vitest run --config vitest.serial.config.ts test/hardening/channel-errors.serial.test.ts`.
 import type { Channel, Message } from 'amqplib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ExchangeNotFoundError } from '../../runtime/index.js';
-import { makeFixture, type Fixture } from '../integration/support/fixtures.js';
+import { EventClient } from '../../runtime/index.js';
+import { ExchangeNotFoundError } from '../../runtime/amqp/index.js';
+import { makeFixture, type Fixture, type TestEvents } from '../integration/support/fixtures.js';
 import { Broker } from './support/broker.js';
 import { restoreBroker, rig, type Rig } from './support/faults.js';
 
@@ -35,12 +36,19 @@ describe('server-closed channels while traffic flows (serial)', () => {
   it('a publish to a missing exchange fails with ExchangeNotFoundError; the confirmed stream around it is re-sent and handled once', { timeout: 120_000 }, async () => {
     const rig = await setup('fault-channel-404');
     const TOTAL = 3000;
+    // The same publisher connection and channel, for an event whose AMQP binding names an exchange nobody declared.
+    const misrouted = new EventClient<TestEvents>({
+      transport: rig.producerTransport,
+      ownsTransport: false,
+      source: 'urn:test:misrouted',
+      registry: fixtures[fixtures.length - 1]!.registry.map((definition) => ({ ...definition, bindings: { amqp: { exchange: 'es-test.no-such-exchange' } } })),
+    });
     let missing: Promise<unknown> | undefined;
     await rig.publish('flow', TOTAL, {
       paceEvery: 50,
       paceMs: 5,
       during: (i) => {
-        if (i === 1000) missing = rig.producer.publish('test.order_shipped', 1, { text: 'nowhere' }, { exchange: 'es-test.no-such-exchange', id: 'to-nowhere' }).then(
+        if (i === 1000) missing = misrouted.publish('test.order_shipped', 1, { text: 'nowhere' }, { id: 'to-nowhere' }).then(
           () => 'confirmed',
           (error: unknown) => error,
         );

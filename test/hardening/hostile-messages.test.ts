@@ -3,15 +3,8 @@
 // the valid message sent after each hostile one. Unique queue names per run (makeFixture).
 import type { Options } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AmqpTransport,
-  createEnvelope,
-  deadLetterQueueName,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  EventClient,
-  MessageTooLargeError,
-  type LogEntry,
-} from '../../runtime/index.js';
+import { createEnvelope, DEFAULT_MAX_MESSAGE_BYTES, EventClient, MessageTooLargeError, type LogEntry } from '../../runtime/index.js';
+import { AmqpTransport, deadLetterQueueName } from '../../runtime/amqp/index.js';
 import { makeFixture, waitFor, type Fixture, type TestEvents } from '../integration/support/fixtures.js';
 import { Broker, drainUntil, RABBITMQ_URL } from './support/broker.js';
 
@@ -96,7 +89,7 @@ async function sendRaw(c: HostileCase): Promise<void> {
   const body = typeof c.body === 'string' ? Buffer.from(c.body, 'utf8') : c.body;
   const props = { messageId: `hostile:${c.name}`, ...c.props };
   if (c.viaExchange) {
-    const key = fixture.registry.find((d) => d.type === 'test.order_shipped')!.routingKey;
+    const key = fixture.registry.find((d) => d.type === 'test.order_shipped')!.destination;
     await raw.publish(fixture.exchange, key, body, props);
   } else {
     await raw.sendToQueue(fixture.queue.name, body, props);

@@ -30,11 +30,11 @@ describe('memory alarm (serial)', () => {
     try {
       // 100 go on the wire, 100 wait in the buffer, the last 100 are refused at once.
       during = rig_.publish('during', 300);
-      await waitFor(() => rig_.producerTransport.health().blocked !== undefined, 20_000, 'the broker to block the publisher');
+      await waitFor(() => rig_.producerTransport.health().details?.blocked !== undefined, 20_000, 'the broker to block the publisher');
       await sleep(2000);
       const health = rig_.producerTransport.health();
-      console.info(`memory alarm: blocked (${health.blocked}); publisher ${JSON.stringify(health.publisher)}; refused ${rig_.ledger.unconfirmed.size}`);
-      expect(health.blocked).toMatch(/memory/i);
+      console.info(`memory alarm: blocked (${health.details?.blocked}); publisher ${JSON.stringify(health.publisher)}; refused ${rig_.ledger.unconfirmed.size}`);
+      expect(health.details?.blocked).toMatch(/memory/i);
       expect(health.publisher).toEqual({ inFlight: 100, buffered: 100 });
       expect([...rig_.ledger.confirmed].filter((id) => id.startsWith('during-'))).toEqual([]);
       expect(rig_.ledger.unconfirmed.size).toBe(100);
@@ -46,7 +46,7 @@ describe('memory alarm (serial)', () => {
     await during;
     const dead = await rig_.settle();
     console.info(`memory alarm cleared: ${rig_.ledger.summary(dead, rig_.consumer.metrics().duplicates)}`);
-    expect(rig_.producerTransport.health().blocked).toBeUndefined();
+    expect(rig_.producerTransport.health().details?.blocked).toBeUndefined();
     expect(rig_.ledger.confirmed.size).toBe(400);
     expect(rig_.ledger.lost(dead)).toEqual([]);
     expect(rig_.ledger.handled.size).toBe(400);

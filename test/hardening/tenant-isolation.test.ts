@@ -7,18 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  AmqpTransport,
   createEnvelope,
-  deadLetterQueueName,
   EventClient,
   MemoryTransport,
   MissingTenantError,
-  TENANT_HEADER,
   TenantMismatchError,
-  tenantQueueName,
+  tenantSubscriptionName,
   type CatalogEvents,
   type Envelope,
 } from 'eventsmith/runtime';
+import { AmqpTransport, deadLetterQueueName, TENANT_HEADER } from 'eventsmith/runtime/amqp';
 import { analyticsService, inventoryService, type EventPayload } from '../../generated/index.js';
 import snapshot from '../../generated/catalog.snapshot.json' with { type: 'json' };
 import { createVhost, type TestVhost } from '../helpers/vhost.js';
@@ -88,8 +86,8 @@ describe('tenant isolation (generated code, real broker)', () => {
       sent.globex.push((await inventory.publisher.stockAdded(stock('globex'))).id);
       if (i % 4 === 0) sent.none.push((await inventory.publisher.started(started())).id);
     }
-    expect(await queueDepth(tenantQueueName('analytics-service', 'acme'))).toBe(40 + 10);
-    expect(await queueDepth(tenantQueueName('analytics-service', 'globex'))).toBe(40 + 10);
+    expect(await queueDepth(tenantSubscriptionName('analytics-service', 'acme'))).toBe(40 + 10);
+    expect(await queueDepth(tenantSubscriptionName('analytics-service', 'globex'))).toBe(40 + 10);
     expect(await queueDepth('analytics-service.events')).toBe(90);
 
     // Consumed, each queue holds exactly what it should, and nothing was filtered on delivery.
@@ -120,9 +118,9 @@ describe('tenant isolation (generated code, real broker)', () => {
 
   it('a definition marked tenantScoped refuses a publish without a tenant even when its schema does not require one', async () => {
     const t = new MemoryTransport();
-    const definition = { type: 'x.thing_done', version: 1, kind: 'business' as const, urgency: 'medium' as const, priority: 5 as const, routingKey: 'business.x.thing_done', exchange: 'x', tenantScoped: true, schema: z.object({ tenant_id: z.string().optional() }) };
+    const definition = { type: 'x.thing_done', version: 1, kind: 'business' as const, urgency: 'medium' as const, destination: 'business.x.thing_done', tenantScoped: true, schema: z.object({ tenant_id: z.string().optional() }) };
     const client = new EventClient({ transport: t, registry: [definition], source: 'urn:test' });
-    await t.declareTopology({ exchanges: [{ name: 'x', type: 'topic' }], queues: [{ name: 'q', bindings: [{ exchange: 'x', routingKey: '#' }] }] });
+    await t.declareTopology({ subscriptions: [{ name: 'q', sources: [{ destination: '#' }] }] });
     await expect(client.publish('x.thing_done', 1, {})).rejects.toBeInstanceOf(MissingTenantError);
     await expect(client.publish('x.thing_done', 1, {}, { tenantId: '*' })).rejects.toThrow(/reserved/);
     await expect(client.publish('x.thing_done', 1, {}, { tenantId: 'acme' })).resolves.toMatchObject({ tenantid: 'acme' });
@@ -145,7 +143,7 @@ describe('tenant isolation (generated code, real broker)', () => {
     await send(createEnvelope({ ...base, data: stock('globex'), tenantid: 'acme' }), 'acme');
     // A tenant-scoped event with no tenant at all, sent as an event of every tenant.
     await send(createEnvelope({ ...base, data: stock('acme') }), '*');
-    const dlq = deadLetterQueueName(tenantQueueName('analytics-service', 'acme'));
+    const dlq = deadLetterQueueName(tenantSubscriptionName('analytics-service', 'acme'));
     await waitFor(async () => (await queueDepth(dlq)) === 3, 5000, 'three dead letters');
     const reasons: string[] = [];
     const reader = await connection.createChannel();
@@ -156,14 +154,13 @@ describe('tenant isolation (generated code, real broker)', () => {
     expect(acme.events.health().healthy).toBe(true);
   });
 
-  it('the in-memory transport routes tenant-bound queues the same way', async () => {
+  it('the in-memory transport routes tenant-bound subscriptions the same way', async () => {
     const t = new MemoryTransport();
-    const definition = { type: 'x.thing_done', version: 1, kind: 'business' as const, urgency: 'medium' as const, priority: 5 as const, routingKey: 'business.x.thing_done', exchange: 'x', tenantScoped: false, schema: z.object({ tenant_id: z.string().optional() }) };
+    const definition = { type: 'x.thing_done', version: 1, kind: 'business' as const, urgency: 'medium' as const, destination: 'business.x.thing_done', tenantScoped: false, schema: z.object({ tenant_id: z.string().optional() }) };
     await t.declareTopology({
-      exchanges: [{ name: 'x', type: 'topic' }],
-      queues: [
-        { name: 'q.acme', tenant: 'acme', bindings: [{ exchange: 'x', routingKey: '#' }] },
-        { name: 'q.globex', tenant: 'globex', bindings: [{ exchange: 'x', routingKey: '#' }] },
+      subscriptions: [
+        { name: 'q.acme', tenant: 'acme', sources: [{ destination: '#' }] },
+        { name: 'q.globex', tenant: 'globex', sources: [{ destination: '#' }] },
       ],
     });
     const client = new EventClient({ transport: t, registry: [definition], source: 'urn:test' });

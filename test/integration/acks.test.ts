@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckBatcher } from '../../runtime/amqp/acks.js';
-import { AmqpTransport, EventClient } from '../../runtime/index.js';
+import { EventClient } from '../../runtime/index.js';
+import { AmqpTransport } from '../../runtime/amqp/index.js';
 import { RABBITMQ_URL, RawBroker } from './support/amqp.js';
 import { makeFixture, uniqueName, waitFor, type TestEvents } from './support/fixtures.js';
 

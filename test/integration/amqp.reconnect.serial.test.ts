@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AmqpTransport, EventClient, deadLetterQueueName, type LogEntry, type Transport } from '../../runtime/index.js';
+import { EventClient, type LogEntry, type Transport } from '../../runtime/index.js';
+import { AmqpTransport, deadLetterQueueName } from '../../runtime/amqp/index.js';
 import { RABBITMQ_URL, RawBroker } from './support/amqp.js';
 import { makeFixture, sleep, waitFor, type TestEvents } from './support/fixtures.js';
 
@@ -29,13 +30,14 @@ describe('reconnect under load (serial)', () => {
     // Pass-through (not a mock): counts every delivery the broker hands to the client.
     let deliveries = 0;
     const counting: Transport = {
+      name: consumerTransport.name,
       declareTopology: (spec) => consumerTransport.declareTopology(spec),
-      publish: (envelope, route) => consumerTransport.publish(envelope, route),
-      request: (envelope, route, requestOptions) => consumerTransport.request(envelope, route, requestOptions),
+      publish: (envelope, target) => consumerTransport.publish(envelope, target),
+      request: (envelope, target, requestOptions) => consumerTransport.request(envelope, target, requestOptions),
       subscribe: (spec, handler) =>
-        consumerTransport.subscribe(spec, (delivery) => {
+        consumerTransport.subscribe(spec, (message) => {
           deliveries++;
-          return handler(delivery);
+          return handler(message);
         }),
       health: () => consumerTransport.health(),
       close: (closeOptions) => consumerTransport.close(closeOptions),

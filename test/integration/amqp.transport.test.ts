@@ -1,19 +1,8 @@
 // RabbitMQ-specific behaviour: channel rebuilds, publisher window and buffer, topology, redaction.
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AmqpTransport,
-  EventClient,
-  ExchangeNotFoundError,
-  PublishBufferFullError,
-  createEnvelope,
-  deadLetterExchangeName,
-  deadLetterQueueName,
-  redactUrl,
-  retryQueueName,
-  type LogEntry,
-  type TopologySpec,
-} from '../../runtime/index.js';
+import { EventClient, PublishBufferFullError, createEnvelope, type LogEntry, type TopologySpec } from '../../runtime/index.js';
+import { AmqpTransport, ExchangeNotFoundError, deadLetterExchangeName, deadLetterQueueName, redactUrl, retryQueueName } from '../../runtime/amqp/index.js';
 import { RABBITMQ_URL, RawBroker } from './support/amqp.js';
 import { makeFixture, uniqueName, waitFor, type Fixture, type TestEvents } from './support/fixtures.js';
 
@@ -52,7 +41,7 @@ describe('AmqpTransport on RabbitMQ', () => {
 
     // Valid publishes in flight around the bad one are re-sent on the rebuilt channel, not lost.
     const before = Array.from({ length: 20 }, (_, i) => client.publish('test.order_shipped', 1, { text: `before-${i}` }));
-    const bad = transport.publish(ghost, { exchange: uniqueName('no-such-exchange'), routingKey: 'x' });
+    const bad = transport.publish(ghost, { kind: 'business', destination: 'x', urgency: 'medium', bindings: { amqp: { exchange: uniqueName('no-such-exchange') } } });
     const after = Array.from({ length: 20 }, (_, i) => client.publish('test.order_shipped', 1, { text: `after-${i}` }));
     await expect(bad).rejects.toBeInstanceOf(ExchangeNotFoundError);
     await Promise.all([...before, ...after]);
@@ -89,7 +78,7 @@ describe('AmqpTransport on RabbitMQ', () => {
   it('rejects a request to a missing exchange fast', async () => {
     const { transport } = await start('rpc-missing');
     const command = createEnvelope({ type: 'test.check_stock', version: 1, source: 'urn:x', data: { sku: 'a' } });
-    await expect(transport.request(command, { exchange: uniqueName('nowhere'), routingKey: 'x' }, { timeoutMs: 5000 })).rejects.toBeInstanceOf(ExchangeNotFoundError);
+    await expect(transport.request(command, { kind: 'command', destination: 'x', urgency: 'medium', bindings: { amqp: { exchange: uniqueName('nowhere') } } }, { timeoutMs: 5000 })).rejects.toBeInstanceOf(ExchangeNotFoundError);
   });
 
   it('keeps many publishes in flight (window), buffers the rest, and confirms all', async () => {
@@ -133,9 +122,12 @@ describe('AmqpTransport on RabbitMQ', () => {
     }
 
     const quorumName = `${uniqueName('quorum')}.events`;
-    const quorum: TopologySpec = { queues: [{ name: quorumName, queueType: 'quorum', retry: { maxAttempts: 2, baseDelayMs: 50 } }] };
+    const quorum: TopologySpec = { subscriptions: [{ name: quorumName, sources: [], retry: { maxAttempts: 2, baseDelayMs: 50 } }] };
     cleanups.push(() => raw.deleteTopology(quorum));
-    await transport.declareTopology(quorum);
+    // Queue type is the transport's choice: every queue this one declares is a quorum queue.
+    const quorumTransport = await AmqpTransport.connect({ url: RABBITMQ_URL, queueType: 'quorum' });
+    cleanups.push(() => quorumTransport.close());
+    await quorumTransport.declareTopology(quorum);
     await expect(raw.messageCount(retryQueueName(quorumName, 1))).resolves.toBe(0);
   });
 
@@ -164,7 +156,7 @@ describe('AmqpTransport on RabbitMQ', () => {
     await client.consume(fixture.queue.name, { prefetch: 3 });
     const health = transport.health();
     expect(health).toMatchObject({ transport: 'amqp', status: 'connected', healthy: true, reconnects: 0 });
-    expect(health.channels).toBeGreaterThanOrEqual(2);
-    expect(health.consumers).toEqual([{ queue: fixture.queue.name, active: true, inFlight: 0, prefetch: 3 }]);
+    expect(health.details?.channels).toBeGreaterThanOrEqual(2);
+    expect(health.consumers).toEqual([{ subscription: fixture.queue.name, active: true, inFlight: 0, prefetch: 3 }]);
   });
 });

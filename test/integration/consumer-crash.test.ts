@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmqpTransport, EventClient, deadLetterQueueName } from '../../runtime/index.js';
+import { EventClient } from '../../runtime/index.js';
+import { AmqpTransport, deadLetterQueueName } from '../../runtime/amqp/index.js';
 import { RABBITMQ_URL, RawBroker } from './support/amqp.js';
 import { makeFixture, sleep, waitFor, type TestEvents } from './support/fixtures.js';
 
@@ -49,7 +50,7 @@ interface ChildReport {
 }
 
 function startChild(): ChildReport {
-  const routingKey = fixture.registry.find((definition) => definition.type === 'test.order_shipped')?.routingKey;
+  const routingKey = fixture.registry.find((definition) => definition.type === 'test.order_shipped')?.destination;
   const spec = { url: RABBITMQ_URL, queue: fixture.queue, exchange: fixture.exchange, routingKey, prefetch: PREFETCH, delayMs: HANDLER_DELAY_MS };
   const proc = spawn(process.execPath, [CHILD_SCRIPT], { env: { ...process.env, ES_CRASH_SPEC: JSON.stringify(spec) }, stdio: ['pipe', 'pipe', 'pipe'] });
   child = proc;

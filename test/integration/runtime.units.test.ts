@@ -4,18 +4,7 @@ import { z } from 'zod';
 import { backoffDelay } from '../../runtime/backoff.js';
 import { redactText } from '../../runtime/amqp/redact.js';
 import { Deque } from '../../runtime/deque.js';
-import {
-  EventClient,
-  EventRegistry,
-  MemoryIdempotencyStore,
-  MemoryTransport,
-  resolveRetryPolicy,
-  resolveRoutingKey,
-  retryDelays,
-  topicMatches,
-  UnknownEventError,
-  type Envelope,
-} from '../../runtime/index.js';
+import { EventClient, EventRegistry, MemoryIdempotencyStore, MemoryTransport, resolveRetryPolicy, resolveDestination, retryDelays, destinationMatches, UnknownEventError, type Envelope } from '../../runtime/index.js';
 import { waitFor } from './support/fixtures.js';
 
 describe('topic routing', () => {
@@ -31,7 +20,7 @@ describe('topic routing', () => {
     ['a.#.z', 'a.b.c.z', true],
     ['a.b', 'a.b.c', false],
   ])('%s matches %s: %s', (pattern, key, expected) => {
-    expect(topicMatches(pattern, key)).toBe(expected);
+    expect(destinationMatches(pattern, key)).toBe(expected);
   });
 });
 
@@ -75,9 +64,9 @@ describe('MemoryIdempotencyStore', () => {
 
 describe('small helpers', () => {
   it('fills routing key placeholders and refuses missing or wildcard values', () => {
-    expect(resolveRoutingKey('alert.{domain}.critical', { domain: 'inventory' })).toBe('alert.inventory.critical');
-    expect(() => resolveRoutingKey('alert.{domain}.critical')).toThrow(/domain/);
-    expect(() => resolveRoutingKey('alert.{domain}', { domain: 'a.#' })).toThrow();
+    expect(resolveDestination('alert.{domain}.critical', { domain: 'inventory' })).toBe('alert.inventory.critical');
+    expect(() => resolveDestination('alert.{domain}.critical')).toThrow(/domain/);
+    expect(() => resolveDestination('alert.{domain}', { domain: 'a.#' })).toThrow();
   });
 
   it('redacts the password wherever it appears', () => {
@@ -102,8 +91,8 @@ describe('registry shapes', () => {
   const PlacedV2 = z.object({ orderId: z.string(), total: z.number() });
   const GENERATED = {
     'order.placed': {
-      1: { type: 'order.placed', version: 1, kind: 'business', urgency: 'low', priority: 1, routingKey: 'business.order.placed', exchange: 'shop', replies: [], schema: PlacedV1 },
-      2: { type: 'order.placed', version: 2, kind: 'business', urgency: 'high', priority: 8, routingKey: 'business.order.placed', exchange: 'shop', replies: [], schema: PlacedV2 },
+      1: { type: 'order.placed', version: 1, kind: 'business', urgency: 'low', destination: 'business.order.placed', replies: [], schema: PlacedV1 },
+      2: { type: 'order.placed', version: 2, kind: 'business', urgency: 'high', destination: 'business.order.placed', replies: [], schema: PlacedV2 },
     },
   } as const;
   interface Payloads {
@@ -113,7 +102,7 @@ describe('registry shapes', () => {
   it('accepts a nested registry with zod schemas and an interface payload map', async () => {
     expect(new EventRegistry(GENERATED).definitions()).toHaveLength(2);
     const transport = new MemoryTransport();
-    await transport.declareTopology({ exchanges: [{ name: 'shop', type: 'topic' }], queues: [{ name: 'billing.events', bindings: [{ exchange: 'shop', routingKey: 'business.order.*' }] }] });
+    await transport.declareTopology({ subscriptions: [{ name: 'billing.events', sources: [{ kind: 'business', destination: 'business.order.*' }] }] });
     const client = new EventClient<Payloads>({ transport, registry: GENERATED, source: 'urn:shop' });
     const seen: Envelope[] = [];
     client.on('order.placed', 2, (data, ctx) => {
@@ -129,14 +118,14 @@ describe('registry shapes', () => {
     await expect(client.publish('order.shipped', 1, {})).rejects.toBeInstanceOf(UnknownEventError);
     await waitFor(() => seen.length === 1);
     expect(sent).toMatchObject({ urgency: 'high', eventversion: 2 });
-    expect(transport.published()[0]?.route).toMatchObject({ exchange: 'shop', routingKey: 'business.order.placed', priority: 8 });
+    expect(transport.published()[0]?.target).toMatchObject({ kind: 'business', destination: 'business.order.placed', urgency: 'high' });
     await client.close();
   });
 
   it('validates a zod `schema` with the same results as its safeParse: transforms, defaults, stripping, errors', () => {
     // The registry runs schemas through z.compile for speed; what a handler receives must not change.
     const Shaped = z.object({ name: z.string().transform((s) => s.toUpperCase()), count: z.number().int().default(1), tags: z.array(z.string()).max(2) });
-    const registry = new EventRegistry([{ type: 't.shaped', version: 1, kind: 'business', urgency: 'low', priority: 1, routingKey: 'r', exchange: 'x', schema: Shaped }]);
+    const registry = new EventRegistry([{ type: 't.shaped', version: 1, kind: 'business', urgency: 'low', destination: 'r', schema: Shaped }]);
     const validate = registry.get('t.shaped', 1)!.validate;
     const inputs: unknown[] = [{ name: 'ab', tags: [], extra: true }, { name: 'ab', count: 2.5, tags: [] }, { name: 'ab', tags: ['a', 'b', 'c'] }, { name: 7, tags: [] }, null, { name: 'x', count: 3, tags: ['z'] }];
     for (const input of inputs) {
@@ -155,7 +144,7 @@ describe('registry shapes', () => {
   it('calls a schema that is not zod through its own safeParse', () => {
     const seen: unknown[] = [];
     const schema = { safeParse: (data: unknown) => (seen.push(data), data === 1 ? { success: true as const, data: 1 } : { success: false as const, error: new Error('not one') }) };
-    const validate = new EventRegistry([{ type: 't.own', version: 1, kind: 'business', urgency: 'low', priority: 1, routingKey: 'r', exchange: 'x', schema }]).get('t.own', 1)!.validate;
+    const validate = new EventRegistry([{ type: 't.own', version: 1, kind: 'business', urgency: 'low', destination: 'r', schema }]).get('t.own', 1)!.validate;
     expect(validate(1)).toEqual({ success: true, data: 1 });
     expect(validate(2)).toMatchObject({ success: false, error: { message: 'not one' } });
     expect(seen).toEqual([1, 2]);

@@ -6,7 +6,8 @@
 // argv: <url> <queue-spec-json> <registry-exchange> <store-dir> <effects-file> <kill-mode|none> <kill-at>
 import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AmqpTransport, EventClient } from '../../../dist/runtime/index.js';
+import { EventClient } from '../../../dist/runtime/index.js';
+import { AmqpTransport } from '../../../dist/runtime/amqp/index.js';
 import { FileIdempotencyStore } from './file-idempotency-store.mjs';
 
 const [url, queueJson, exchange, prefix, storeDir, effects, killMode, killAtText] = process.argv.slice(2);
@@ -22,8 +23,8 @@ const store = new FileIdempotencyStore(storeDir, {
   },
 });
 const transport = await AmqpTransport.connect({ url, connectionName: `crash-consumer-${process.pid}` });
-await transport.declareTopology({ exchanges: [{ name: exchange, type: 'topic' }], queues: [queue] });
-const registry = [{ type: 'test.order_shipped', version: 1, kind: 'business', urgency: 'medium', priority: 5, exchange, routingKey: `${prefix}.test.order_shipped`, schema: z.object({ text: z.string() }) }];
+await transport.declareTopology({ subscriptions: [queue] });
+const registry = [{ type: 'test.order_shipped', version: 1, kind: 'business', urgency: 'medium', destination: `${prefix}.test.order_shipped`, bindings: { amqp: { exchange } }, schema: z.object({ text: z.string() }) }];
 const client = new EventClient({ transport, registry, source: 'urn:test:crash-consumer', idempotencyStore: store });
 client.on('test.order_shipped', 1, (_data, ctx) => {
   handled++;

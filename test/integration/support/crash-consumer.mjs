@@ -5,8 +5,9 @@
 //   start <id> <redelivered>    the handler began
 //   done <id> <redelivered>     the handler finished (the ack follows; a kill may land in between)
 // stdout is a pipe, which Node writes synchronously on Linux, so a line is out before the next step.
-// Input: ES_CRASH_SPEC, JSON { url, queue (QueueSpec), exchange, routingKey, prefetch, delayMs }.
-import { AmqpTransport, EventClient } from 'eventsmith/runtime';
+// Input: ES_CRASH_SPEC, JSON { url, queue (SubscriptionSpec), exchange, routingKey (the destination), prefetch, delayMs }.
+import { EventClient } from 'eventsmith/runtime';
+import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { z } from 'eventsmith/zod';
 
 const spec = JSON.parse(process.env.ES_CRASH_SPEC ?? 'null');
@@ -27,15 +28,14 @@ const registry = [
     version: 1,
     kind: 'business',
     urgency: 'medium',
-    priority: 5,
-    exchange: spec.exchange,
-    routingKey: spec.routingKey,
+    destination: spec.routingKey,
+    bindings: { amqp: { exchange: spec.exchange } },
     validate: (data) => Note.safeParse(data),
   },
 ];
 
 const transport = await AmqpTransport.connect({ url: spec.url, connectionName: `eventsmith-crash-consumer-${process.pid}`, connectTimeoutMs: 10_000 });
-await transport.declareTopology({ exchanges: [{ name: spec.exchange, type: 'topic' }], queues: [spec.queue] });
+await transport.declareTopology({ subscriptions: [spec.queue] });
 const client = new EventClient({ transport, registry, source: 'urn:test:crash-consumer' });
 client.on('test.order_shipped', 1, async (_data, ctx) => {
   process.stdout.write(`start ${ctx.envelope.id} ${ctx.redelivered ? 1 : 0}\n`);
