@@ -72,8 +72,8 @@ describe('health() across a server-side disconnect (serial)', () => {
 
     // Before: one publish channel and one consumer channel.
     const before = client.health();
-    expect(before).toMatchObject({ transport: 'amqp', status: 'connected', healthy: true, channels: 2, reconnects: 0, publisher: { inFlight: 0, buffered: 0 } });
-    expect(before.consumers).toEqual([{ queue, active: true, inFlight: 0, prefetch: 5 }]);
+    expect(before).toMatchObject({ transport: 'amqp', status: 'connected', healthy: true, details: { channels: 2 }, reconnects: 0, publisher: { inFlight: 0, buffered: 0 } });
+    expect(before.consumers).toEqual([{ subscription: queue, active: true, inFlight: 0, prefetch: 5 }]);
     const firstPid = await connectionPid(name);
 
     // The broker closes this connection and, for now, refuses to let it back into the vhost.
@@ -83,8 +83,8 @@ describe('health() across a server-side disconnect (serial)', () => {
     await waitFor(() => logs.some((entry) => entry.event === 'amqp.reconnect.scheduled'), 10_000, 'a refused reconnect attempt');
 
     const during = client.health();
-    expect(during).toMatchObject({ status: 'reconnecting', healthy: false, channels: 0, reconnects: 1 });
-    expect(during.consumers).toEqual([{ queue, active: false, inFlight: 0, prefetch: 5 }]);
+    expect(during).toMatchObject({ status: 'reconnecting', healthy: false, details: { channels: 0 }, reconnects: 1 });
+    expect(during.consumers).toEqual([{ subscription: queue, active: false, inFlight: 0, prefetch: 5 }]);
     // amqplib reports the refused handshake only as "Expected ConnectionOpenOk; got <ConnectionClose …>".
     expect(during.lastError).toMatch(/CONNECTION_FORCED|ConnectionOpenOk|ConnectionClose|NOT_ALLOWED/);
     expect(during.lastError).not.toContain('guest:guest');
@@ -100,8 +100,8 @@ describe('health() across a server-side disconnect (serial)', () => {
     await waitFor(() => client.health().status === 'connected', 15_000, 'the automatic reconnect');
     await buffered;
     const after = client.health();
-    expect(after).toMatchObject({ status: 'connected', healthy: true, channels: 2, reconnects: 1 });
-    expect(after.consumers).toEqual([expect.objectContaining({ queue, active: true, prefetch: 5 })]);
+    expect(after).toMatchObject({ status: 'connected', healthy: true, details: { channels: 2 }, reconnects: 1 });
+    expect(after.consumers).toEqual([expect.objectContaining({ subscription: queue, active: true, prefetch: 5 })]);
     expect(await connectionPid(name)).not.toBe(firstPid);
 
     await client.publish('test.order_shipped', 1, { text: 'after' });
@@ -197,7 +197,7 @@ describe('graceful shutdown with handlers in flight (serial file)', () => {
     expect(elapsed).toBeGreaterThanOrEqual(450);
     expect(elapsed).toBeLessThan(3000);
     expect(consumer.health().status).toBe('closed');
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', event: 'amqp.consumer.cancel_timeout', queue, inFlight: 2 }));
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', event: 'amqp.consumer.cancel_timeout', subscription: queue, inFlight: 2 }));
     // Never acked, so requeued when the connection closed: nothing lost.
     await waitFor(async () => (await raw.messageCount(queue)) === before, 5000, 'the unfinished messages requeued');
     gate.resolve(); // the abandoned handlers end; their acks have no channel to go to and must not throw
