@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import amqpcm from 'amqp-connection-manager';
 import rascal from 'rascal';
-import { AmqpTransport, TENANT_HEADER, createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
+import { createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
+import { AmqpTransport, TENANT_HEADER } from 'eventsmith/runtime/amqp';
 import { inventoryService, productionService, topologyFor } from '../dist/generated/index.js';
 import { log, median, medianRatio, percentile, shuffled, sleep } from './lib/stats.mjs';
 import { createVhost } from './lib/vhost.mjs';
@@ -217,9 +218,10 @@ const CONSUMERS = {
 /** Our transport alone (no client: no validation, no catalogue facade), to locate a gap. */
 async function oursTransportPublisher(url) {
   const transport = await AmqpTransport.connect({ url, connectionName: 'bench-transport' });
-  const route = { exchange: EXCHANGE, routingKey: ROUTING_KEY, priority: PRIORITY, persistent: true, mandatory: true };
+  // What the client would hand the transport for this event (kind business, medium urgency → priority 5).
+  const target = { kind: 'business', destination: ROUTING_KEY, urgency: 'medium', persistent: true, mandatory: true };
   return {
-    send: (id) => transport.publish(createEnvelope({ type: TYPE, version: VERSION, source: 'urn:eventsmith:inventory-service', data: PAYLOAD, urgency: 'medium', tenantid: PAYLOAD.tenant_id, ...(id === undefined ? {} : { id }) }), route),
+    send: (id) => transport.publish(createEnvelope({ type: TYPE, version: VERSION, source: 'urn:eventsmith:inventory-service', data: PAYLOAD, urgency: 'medium', tenantid: PAYLOAD.tenant_id, ...(id === undefined ? {} : { id }) }), target),
     close: () => transport.close(),
   };
 }

@@ -6,7 +6,7 @@
  *
  *   node --expose-gc bench/lib/memory-consumer.mjs URL TOTAL EVERY WARMUP
  */
-import { AmqpTransport } from 'eventsmith/runtime';
+import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { productionService } from '../../dist/generated/index.js';
 
 const [url, totalArg, everyArg, warmupArg] = process.argv.slice(2);
