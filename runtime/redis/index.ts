@@ -10,3 +10,5 @@ export type { RetentionOptions } from './retention.js';
 export { inspectRedisDeadLetters, replayRedisDeadLetters } from './dlq.js';
 export type { RedisDlqOptions } from './dlq.js';
 export type { RealtimeOptions } from './realtime.js';
+export { RedisIdempotencyStore } from './idempotency.js';
+export type { RedisIdempotencyStoreOptions } from './idempotency.js';
