@@ -467,7 +467,7 @@ export const EVENT_REGISTRY = {
       kind: 'notification',
       urgency: 'medium',
       destination: 'notification.notification.info',
-      producers: ['inventory-service', 'order-service', 'production-service'],
+      producers: ['inventory-service', 'notification-service', 'order-service', 'production-service'],
       consumers: ['notification-service'],
       tenantScoped: true,
       deprecated: false,

@@ -140,8 +140,8 @@ export class Dispatcher {
     return { settle: 'ack' };
   }
 
-  private reject(envelope: Envelope, reason: string, error: string): Settlement {
-    this.options.log({ level: 'warn', event: 'consume.rejected', id: envelope.id, type: envelope.type, version: envelope.eventversion, reason, error });
+  /** The consume pipeline logs every dead letter once (`consume.dead_lettered`), with the event's type and version. */
+  private reject(_envelope: Envelope, reason: string, error: string): Settlement {
     return { settle: 'dead-letter', reason, error };
   }
 }

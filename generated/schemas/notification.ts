@@ -143,7 +143,7 @@ export const NotificationEmailRequestedV1JsonSchema = {
  *
  * Event `notification.push_requested` version 1: notification, urgency medium.
  * Published to `notification.notification.info`.
- * Produced by inventory-service, order-service, production-service.
+ * Produced by inventory-service, notification-service, order-service, production-service.
  * Consumed by notification-service.
  */
 export const NotificationPushRequestedV1Schema = z.looseObject({

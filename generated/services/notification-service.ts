@@ -10,6 +10,7 @@ export const SERVICE = 'notification-service';
 
 /** Events notification-service publishes. */
 export type NotificationServicePublishes =
+  | 'notification.push_requested'
   | 'service.started'
   | 'service.stopped';
 
@@ -41,6 +42,13 @@ export type NotificationServiceConsumes =
 /** One method per event notification-service publishes (latest version). */
 export class NotificationServicePublisher {
   constructor(readonly events: Events) {}
+
+  /**
+   * Push notification requested: A service asked for a push notification to be sent to a user's device.
+   */
+  pushRequested(data: EventPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
+    return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.PUSH_REQUESTED, data, options);
+  }
 
   /** Service started: A service instance started and is ready to handle traffic. */
   started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {

@@ -5,7 +5,7 @@
  * dead-letter with a reason). Transports only carry the decision out, so a message is judged the
  * same on RabbitMQ, Redis, Kafka and in memory.
  */
-import { parseEnvelope } from '../envelope.js';
+import { parseEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../observability.js';
 import { retryDelays } from '../topology.js';
@@ -35,12 +35,12 @@ export function consumePipeline(dispatch: Dispatch, log: Logger): MessageHandler
     const tenant = subscription.tenant;
     if (tenant !== undefined && envelope.tenantid !== undefined && envelope.tenantid !== tenant) {
       // The broker's tenant filter let through an event whose envelope names another tenant: forged.
-      return deadLetter(log, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope.id);
+      return deadLetter(log, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope);
     }
     const label = message.typeLabel;
     if (typeof label === 'string' && label !== envelope.type) {
       // A producer that labels the message one thing and ships another is not to be trusted with either.
-      return deadLetter(log, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope.id);
+      return deadLetter(log, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope);
     }
     const delivery: Delivery = {
       envelope,
@@ -59,18 +59,18 @@ export function consumePipeline(dispatch: Dispatch, log: Logger): MessageHandler
       settlement = { settle: 'retry', reason: errorMessage(error) };
     }
     if (settlement.settle === 'ack') return { settle: 'ack', envelopeId: envelope.id };
-    if (settlement.settle === 'dead-letter') return deadLetter(log, message, settlement.reason, settlement.error ?? settlement.reason, envelope.id);
-    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, message, 'max-attempts-exceeded', settlement.reason, envelope.id);
+    if (settlement.settle === 'dead-letter') return deadLetter(log, message, settlement.reason, settlement.error ?? settlement.reason, envelope);
+    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, message, 'max-attempts-exceeded', settlement.reason, envelope);
     const delays = delaysOf(subscription);
     const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
     return { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
   };
 }
 
-function deadLetter(log: Logger, message: InboundMessage, reason: string, error: string, envelopeId: string | undefined): Decision {
-  log({ level: 'warn', event: 'consume.dead_lettered', subscription: message.subscription.name, reason, error, envelopeId, attempt: message.attempt });
+function deadLetter(log: Logger, message: InboundMessage, reason: string, error: string, envelope: Envelope | undefined): Decision {
+  log({ level: 'warn', event: 'consume.dead_lettered', subscription: message.subscription.name, reason, error, id: envelope?.id, type: envelope?.type, version: envelope?.eventversion, attempt: message.attempt });
   const decision: Decision = { settle: 'dead-letter', reason, error: truncate(error) };
-  if (envelopeId !== undefined) decision.envelopeId = envelopeId;
+  if (envelope !== undefined) decision.envelopeId = envelope.id;
   return decision;
 }
 
