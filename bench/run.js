@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { benchCheck } from './check.mjs';
 import { benchGeneration } from './generation.mjs';
 import { benchMemory } from './memory.mjs';
+import { benchRedis } from './redis.mjs';
 import { benchRuntime } from './runtime.mjs';
 import { benchValidation } from './validation.mjs';
 import { benchWatch } from './watch.mjs';
@@ -28,7 +29,7 @@ import { rabbitmqVersion } from './lib/vhost.mjs';
 // A broker that drops every connection (other test suites share it) must fail a row, not the run.
 process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error instanceof Error ? error.message : String(error)}`));
 
-const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'validation', 'memory'];
+const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'redis', 'validation', 'memory'];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick;
@@ -72,6 +73,7 @@ results.generation = await section('generation', () => benchGeneration({ sizes: 
 results.watch = await section('watch', () => benchWatch(CONFIG.watch));
 results.check = await section('check', () => benchCheck(CONFIG.check));
 results.runtime = await section('runtime', () => benchRuntime({ quick }));
+results.redis = await section('redis', () => benchRedis({ quick }));
 results.validation = await section('validation', () => benchValidation({ quick }));
 results.memory = await section('memory', () => benchMemory({ quick }));
 results.seconds = (performance.now() - started) / 1000;
@@ -120,6 +122,12 @@ if (rt?.available) {
   const l = rt.latency;
   row(`end-to-end latency p50 / p99 at ${l.rate.toLocaleString('en')} events/s`, `${fmt.ms(l.eventsmith.p50)} / ${fmt.ms(l.eventsmith.p99)}`, `amqplib ${fmt.ms(l.amqplib.p50)} / ${fmt.ms(l.amqplib.p99)}`, fmt.ratio(l.eventsmith.p99 / l.amqplib.p99), 'p99 < 25 ms', l.eventsmith.p99 < 25);
 } else if (rt) na('runtime (publish, consume, latency)', rt.reason, '≥ 0.90×');
+
+const rd = results.redis;
+if (rd?.available) {
+  row('Redis publish, 1,000 in flight: eventsmith (validation on)', fmt.rate(rd.publish.eventsmith, ' msg/s'), `node-redis XADD ${fmt.rate(rd.publish.raw, ' msg/s')}`, fmt.ratio(rd.publish.ratio), '≥ 0.90×', rd.publish.ratio >= 0.9);
+  row('Redis consume: eventsmith (validation, idempotency on)', fmt.rate(rd.consume.eventsmith, ' msg/s'), `node-redis XREADGROUP+XACK ${fmt.rate(rd.consume.raw, ' msg/s')}`, fmt.ratio(rd.consume.ratio), '≥ 0.90×', rd.consume.ratio >= 0.9);
+} else if (rd) na('Redis (publish, consume)', rd.reason, '≥ 0.90×');
 
 if (Array.isArray(results.validation)) {
   for (const v of results.validation) {

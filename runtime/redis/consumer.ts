@@ -59,6 +59,8 @@ export class RedisConsumer {
   private timers: NodeJS.Timeout[] = [];
   private lag: number | undefined;
   private lastError: string | undefined;
+  /** Per stream read, the destination patterns taken from it (`undefined` pattern list: everything). */
+  private readonly patterns = new Map<string, string[] | undefined>();
   private stopRealtime: (() => Promise<void>) | undefined;
   private readonly realtimeRetries = new Set<NodeJS.Timeout>();
 
@@ -68,7 +70,12 @@ export class RedisConsumer {
     private readonly names: RedisNames,
     private readonly options: RedisConsumerOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    for (const source of options.sources) {
+      for (const stream of names.streamsOf(source)) this.patterns.set(stream, [...(this.patterns.get(stream) ?? []), source.destination]);
+    }
+    if (options.service !== undefined) this.patterns.set(names.service(options.service), undefined);
+  }
 
   get name(): string {
     return this.options.subscription.name;
@@ -123,9 +130,12 @@ export class RedisConsumer {
 
   private async readLoop(): Promise<void> {
     let failures = 0;
+    // Read again once half the prefetch is free, not at every freed slot: a read costs a round
+    // trip, and reads of one entry each would spend more time on the wire than in handlers.
+    const refill = Math.max(1, Math.floor(this.options.prefetch / 2));
     while (!this.stopped) {
       const capacity = this.options.prefetch - this.inFlight.size;
-      if (capacity <= 0) {
+      if (capacity < refill) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
@@ -144,11 +154,12 @@ export class RedisConsumer {
     }
   }
 
-  /** Urgent streams first without waiting; then every stream, blocking until something arrives. */
-  private async read(count: number): Promise<StreamEntry[]> {
+  /**
+   * One blocking read over every stream, urgent ones first: Redis answers with up to `count`
+   * entries of each, and the urgent ones are handed to the core first.
+   */
+  private read(count: number): Promise<StreamEntry[]> {
     const { urgent, normal } = this.options.streams;
-    const first = await this.xreadgroup(urgent, count, undefined);
-    if (first.length > 0 || this.stopped) return first;
     return this.xreadgroup([...urgent, ...normal], count, BLOCK_MS);
   }
 
@@ -287,11 +298,12 @@ export class RedisConsumer {
     if (tenant !== undefined && entryTenant !== undefined && entryTenant !== ALL_TENANTS && entryTenant !== tenant) return false;
     if (retried) return true;
     const stream = entry.stream.endsWith(':urgent') ? entry.stream.slice(0, -':urgent'.length) : entry.stream;
-    if (this.options.service !== undefined && stream === this.names.service(this.options.service)) return true;
+    const patterns = this.patterns.get(stream);
+    if (patterns === undefined) return true; // the service's own stream
     const destination = field(entry, FIELD.destination);
     // An entry without a destination was put there by hand: the subscription reads the stream, so it is its to judge.
     if (destination === undefined) return true;
-    return this.options.sources.some((source) => this.names.streamsOf(source).includes(stream) && destinationMatches(source.destination, destination));
+    return patterns.some((pattern) => destinationMatches(pattern, destination));
   }
 
   private async handle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string): Promise<void> {
@@ -314,9 +326,22 @@ export class RedisConsumer {
       this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
       return;
     }
-    const settle = this.commands.multi();
     const outcome: Outcome = { outcome: 'acked', attempt };
     if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
+    if (decision.settle === 'ack') {
+      // The common case: one XACK, pipelined with the others of this turn by the client.
+      try {
+        await this.commands.sendCommand(['XACK', raw.stream, this.name, raw.id]);
+      } catch (error) {
+        this.warn('redis.consumer.settle_failed', error);
+        this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+        return;
+      }
+      this.report(outcome);
+      return;
+    }
+    // A copy elsewhere and the acknowledgement in one transaction: a crash in between loses nothing.
+    const settle = this.commands.multi();
     if (decision.settle === 'retry') {
       settle.addCommand(['ZADD', this.names.retrySet(this.name), String(Date.now() + decision.delayMs), JSON.stringify(retryCopy(entry, attempt + 1, origin))]);
       outcome.outcome = 'retried';

@@ -1,0 +1,138 @@
+/**
+ * The Redis Streams transport against raw node-redis doing the same stream work, side by side in
+ * one run: rounds alternate between the two (in random order each round) so a slow spell of the
+ * shared machine hits both, and the ratio is the median of the per-round ratios.
+ *
+ * - publish: `client.publish()` (validation, envelope, routing check, XADD with the same fields)
+ *   vs XADD of the same serialized envelope and fields, 1,000 in flight on both sides;
+ * - consume: a subscription with validation and the default idempotency store on, vs a loop of
+ *   XREADGROUP (COUNT 100, BLOCK) + JSON.parse + XACK per entry, on entries appended beforehand.
+ *
+ * Runs in a Redis database of its own (15 by default, `BENCH_REDIS_URL`), emptied afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import { EventClient, createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
+import { RedisTransport } from 'eventsmith/runtime/redis';
+import { EVENT_REGISTRY } from '../dist/generated/index.js';
+import { PAYLOAD } from './runtime.mjs';
+import { log, median, shuffled } from './lib/stats.mjs';
+
+const URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const TYPE = 'inventory.stock_added';
+const VERSION = 2;
+const WINDOW = 1000;
+
+/** Runs `send(i)` for i < n with at most `window` outstanding. */
+function windowed(n, window, send) {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    const launch = () => {
+      while (next < n && next - done < window) {
+        send(next++).then(() => {
+          done++;
+          if (done === n) resolve();
+          else launch();
+        }, reject);
+      }
+    };
+    launch();
+  });
+}
+
+function fields(stream) {
+  const envelope = createEnvelope({ type: TYPE, version: VERSION, source: 'urn:eventsmith:inventory-service', data: PAYLOAD, urgency: 'medium', tenantid: PAYLOAD.tenant_id });
+  return ['XADD', stream, '*', 'body', serializeEnvelope(envelope), 'content-type', 'application/cloudevents+json; charset=utf-8', 'type', TYPE, 'destination', `business.${TYPE}`, 'tenant', PAYLOAD.tenant_id];
+}
+
+export async function benchRedis({ quick }) {
+  const raw = createClient({ url: URL });
+  raw.on('error', () => {});
+  try {
+    await raw.connect();
+  } catch (error) {
+    return { available: false, reason: `no Redis at ${URL} (${String(error.message).split('\n')[0]})` };
+  }
+  const rounds = quick ? 2 : 5;
+  const perRound = quick ? 5_000 : 20_000;
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const registry = Object.values(EVENT_REGISTRY).flatMap((versions) => Object.values(versions)).map((definition) => (definition.type === TYPE ? { ...definition, bindings: { redis: { stream: `${prefix}.stream` } } } : definition));
+  const stream = `${prefix}.stream`;
+  const subscription = { name: `${prefix}.events`, sources: [{ kind: 'business', destination: `business.${TYPE}`, bindings: { redis: { stream } } }] };
+  const transport = await RedisTransport.connect({ url: URL, connectionName: 'bench-redis' });
+  const publisher = new EventClient({ transport, registry, source: 'urn:eventsmith:inventory-service', ownsTransport: false });
+  await transport.declareTopology({ subscriptions: [subscription] });
+  const publish = { eventsmith: [], raw: [] };
+  const consume = { eventsmith: [], raw: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const side of shuffled(['eventsmith', 'raw'])) {
+        await raw.sendCommand(['DEL', stream]);
+        await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']).catch(() => {});
+        const started = performance.now();
+        if (side === 'eventsmith') await windowed(perRound, WINDOW, () => publisher.publish(TYPE, VERSION, PAYLOAD));
+        else await windowed(perRound, WINDOW, () => raw.sendCommand(fields(stream)));
+        publish[side].push(perRound / ((performance.now() - started) / 1000));
+      }
+      for (const side of shuffled(['eventsmith', 'raw'])) {
+        await raw.sendCommand(['DEL', stream]);
+        await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']);
+        await windowed(perRound, WINDOW, () => raw.sendCommand(fields(stream)));
+        consume[side].push(side === 'eventsmith' ? await consumeOurs(subscription.name, registry, perRound) : await consumeRaw(stream, subscription.name, perRound));
+      }
+      log(`   round ${round + 1}: publish ${(publish.eventsmith.at(-1) / publish.raw.at(-1)).toFixed(2)}×, consume ${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}×`);
+    }
+  } finally {
+    await publisher.close();
+    await transport.close();
+    await raw.sendCommand(['FLUSHDB']);
+    await raw.close();
+  }
+  const summary = (group) => ({ eventsmith: median(group.eventsmith), raw: median(group.raw), ratio: median(group.eventsmith.map((ours, i) => ours / group.raw[i])) });
+  return { available: true, url: URL, messages: perRound, rounds, publish: summary(publish), consume: summary(consume) };
+}
+
+/** A subscription consumed through the client (validation, idempotency, one consume pipeline). */
+async function consumeOurs(name, registry, total) {
+  const transport = await RedisTransport.connect({ url: URL, connectionName: 'bench-redis-consumer' });
+  const consumer = new EventClient({ transport, registry, source: 'urn:eventsmith:production-service' });
+  let handled = 0;
+  let finish;
+  const done = new Promise((resolve) => (finish = resolve));
+  consumer.on(TYPE, VERSION, () => {
+    if (++handled === total) finish();
+  });
+  // Declared by name only: the group exists; the transport needs to know what it reads.
+  const stream = registry.find((definition) => definition.type === TYPE).bindings.redis.stream;
+  await transport.declareTopology({ subscriptions: [{ name, sources: [{ kind: 'business', destination: `business.${TYPE}`, bindings: { redis: { stream } } }] }] });
+  const started = performance.now();
+  await consumer.consume(name, { prefetch: 100 });
+  await done;
+  const rate = total / ((performance.now() - started) / 1000);
+  await consumer.close({ timeoutMs: 5000 });
+  return rate;
+}
+
+/** The same work with the bare client: XREADGROUP, parse, XACK. */
+async function consumeRaw(stream, group, total) {
+  const client = createClient({ url: URL });
+  client.on('error', () => {});
+  await client.connect();
+  let handled = 0;
+  const started = performance.now();
+  while (handled < total) {
+    const reply = await client.sendCommand(['XREADGROUP', 'GROUP', group, 'raw', 'COUNT', '100', 'BLOCK', '1000', 'STREAMS', stream, '>']);
+    const entries = reply === null ? [] : (Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0]);
+    const acks = [];
+    for (const [id, values] of entries) {
+      JSON.parse(values[1]);
+      acks.push(client.sendCommand(['XACK', stream, group, id]));
+      handled++;
+    }
+    await Promise.all(acks);
+  }
+  const rate = total / ((performance.now() - started) / 1000);
+  await client.close();
+  return rate;
+}
