@@ -188,7 +188,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     `urgency: ${stringLiteral(event.urgency)},`,
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
     `destination: ${stringLiteral(event.destination)},`,
-    ...(event.amqpExchange === undefined ? [] : [`bindings: ${bindingsLiteral(event.amqpExchange)},`]),
+    ...(bindingsLiteral(event) === undefined ? [] : [`bindings: ${bindingsLiteral(event)},`]),
     `producers: ${list(event.producers)},`,
     `consumers: ${list(event.consumers)},`,
     `tenantScoped: ${event.tenantScoped},`,

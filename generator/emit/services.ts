@@ -36,29 +36,34 @@ export function serviceNames(catalog: Catalog): string[] {
   return [...new Set(catalog.events.flatMap((e) => [...e.producers, ...e.consumers]))].sort();
 }
 
-/** A `ChannelSpec` as the model gives it; `amqpExchange` only when the catalogue names one. */
+/** A `ChannelSpec` as the model gives it; `amqpExchange` and `redisStream` only when the catalogue names one. */
 interface Channel {
   kind: EventKind;
   destination: string;
   amqpExchange?: string;
+  redisStream?: string;
 }
 
 /** Where `event` is published; placeholders become `*`, the pattern of every destination they fill in. */
 function channelOf(event: CatalogEvent): Channel {
-  return withExchange({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, undefined) }, event);
+  return withBindings({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, undefined) }, event);
 }
 
 /** What a consumer of `event` subscribes with: placeholders become `*`, alerts are taken at every severity. */
 function sourceOf(event: CatalogEvent): Channel {
-  return withExchange({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, event.severity) }, event);
+  return withBindings({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, event.severity) }, event);
 }
 
-function withExchange(channel: Channel, event: CatalogEvent): Channel {
-  return event.amqpExchange === undefined ? channel : { ...channel, amqpExchange: event.amqpExchange };
+function withBindings(channel: Channel, event: CatalogEvent): Channel {
+  return {
+    ...channel,
+    ...(event.amqpExchange === undefined ? {} : { amqpExchange: event.amqpExchange }),
+    ...(event.redisStream === undefined ? {} : { redisStream: event.redisStream }),
+  };
 }
 
 function channelKey(channel: Channel): string {
-  return JSON.stringify([channel.kind, channel.destination, channel.amqpExchange ?? null]);
+  return JSON.stringify([channel.kind, channel.destination, channel.amqpExchange ?? null, channel.redisStream ?? null]);
 }
 
 /** Distinct channels, first occurrence kept, in the order given. */
@@ -73,13 +78,17 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The `TransportBindings` literal of an event or channel whose catalogue names an AMQP exchange. */
-export function bindingsLiteral(amqpExchange: string): string {
-  return `{ amqp: { exchange: ${stringLiteral(amqpExchange)} } }`;
+/** The `TransportBindings` literal of an event or channel whose catalogue names an AMQP exchange or a Redis stream. */
+export function bindingsLiteral(named: Pick<Channel, 'amqpExchange' | 'redisStream'>): string | undefined {
+  const parts: string[] = [];
+  if (named.amqpExchange !== undefined) parts.push(`amqp: { exchange: ${stringLiteral(named.amqpExchange)} }`);
+  if (named.redisStream !== undefined) parts.push(`redis: { stream: ${stringLiteral(named.redisStream)} }`);
+  return parts.length === 0 ? undefined : `{ ${parts.join(', ')} }`;
 }
 
 function channelLiteral(channel: Channel): string {
-  const bindings = channel.amqpExchange === undefined ? '' : `, bindings: ${bindingsLiteral(channel.amqpExchange)}`;
+  const literal = bindingsLiteral(channel);
+  const bindings = literal === undefined ? '' : `, bindings: ${literal}`;
   return `{ kind: ${stringLiteral(channel.kind)}, destination: ${stringLiteral(channel.destination)}${bindings} }`;
 }
 
@@ -91,7 +100,7 @@ export function topologyView(catalog: Catalog, header: string) {
   const latest = latestEvents(catalog);
   const services = serviceNames(catalog);
   const channels = distinct(catalog.events.map(channelOf)).sort(
-    (a, b) => compare(a.kind, b.kind) || compare(a.destination, b.destination) || compare(a.amqpExchange ?? '', b.amqpExchange ?? ''),
+    (a, b) => compare(a.kind, b.kind) || compare(a.destination, b.destination) || compare(a.amqpExchange ?? '', b.amqpExchange ?? '') || compare(a.redisStream ?? '', b.redisStream ?? ''),
   );
   return {
     header,

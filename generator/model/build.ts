@@ -135,6 +135,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
     // An exchange named by the binding that is the one of the event's kind anyway says nothing more.
     const named = exchangeOf(use.channel);
     const exchange = named === exchangeFor(meta.kind) ? undefined : named;
+    const stream = redisStreamOf(use.channel);
     const event: CatalogEvent = {
       type,
       domain,
@@ -154,6 +155,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
       channel: { id: use.channel.id(), address },
       destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
       ...(exchange === undefined ? {} : { amqpExchange: exchange }),
+      ...(stream === undefined ? {} : { redisStream: stream }),
       payload,
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
@@ -267,6 +269,13 @@ function exchangeOf(channel: ChannelInterface): string | undefined {
   const bindings = (channel.json() as { bindings?: { amqp?: { exchange?: { name?: unknown } } } }).bindings;
   const name = bindings?.amqp?.exchange?.name;
   return typeof name === 'string' && name.length > 0 ? name : undefined;
+}
+
+/** The Redis stream a channel binding names (`bindings.redis.stream`), if any. */
+function redisStreamOf(channel: ChannelInterface): string | undefined {
+  const bindings = (channel.json() as { bindings?: { redis?: { stream?: unknown } } }).bindings;
+  const stream = bindings?.redis?.stream;
+  return typeof stream === 'string' && stream.length > 0 ? stream : undefined;
 }
 
 function relPosition<F extends SourceFileRef>(sources: CatalogSources<F>, file: F, pointer: string[]): CatalogEvent['source'] {

@@ -88,6 +88,8 @@ export interface CatalogEvent {
    * event's kind anyway (`eventsmith.<kind>`, see exchangeFor in runtime/amqp/names.ts).
    */
   amqpExchange?: string;
+  /** The Redis stream a channel binding of the catalogue names (`bindings.redis.stream`); default: the stream of the event's kind. */
+  redisStream?: string;
   payload: JsonSchema;
   headers?: JsonSchema;
   examples: EventExample[];

@@ -78,3 +78,30 @@ describe('destinations in generated code', () => {
   ],`);
   });
 });
+
+describe('a Redis stream named by the catalogue', () => {
+  const REDIS_DOC = `asyncapi: 3.0.0
+info: { title: Users, version: 1.0.0, x-service: user-service }
+channels:
+  userEvents:
+    address: business.user.created
+    messages: { UserCreated: { $ref: '#/components/messages/UserCreated' } }
+    bindings: { redis: { stream: merp.user-events } }
+components:
+  messages:
+    UserCreated:
+      name: user.created
+      x-consumers: [audit-service]
+      payload: { type: object }
+`;
+
+  it('reaches registry entries and topology as a Redis binding', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'users.yaml': REDIS_DOC });
+    const { catalog } = await loadCatalog(dir, { cwd: dir });
+    expect(catalog.events.map((e) => [e.type, e.redisStream])).toEqual([['user.created', 'merp.user-events']]);
+    const files = emit(catalog);
+    expect(files.get('registry.ts')).toContain("destination: 'business.user.created',\n      bindings: { redis: { stream: 'merp.user-events' } },");
+    expect(files.get('topology.ts')).toContain("{ kind: 'business', destination: 'business.user.created', bindings: { redis: { stream: 'merp.user-events' } } },");
+  });
+});
