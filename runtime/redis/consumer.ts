@@ -59,6 +59,8 @@ export class RedisConsumer {
   private timers: NodeJS.Timeout[] = [];
   private lag: number | undefined;
   private lastError: string | undefined;
+  /** Acknowledgements waiting for the end of this turn of the event loop, by stream. */
+  private readonly acks = new Map<string, { ids: string[]; done: Promise<void>; settle: (error?: unknown) => void }>();
   /** Per stream read, the destination patterns taken from it (`undefined` pattern list: everything). */
   private readonly patterns = new Map<string, string[] | undefined>();
   private stopRealtime: (() => Promise<void>) | undefined;
@@ -329,9 +331,9 @@ export class RedisConsumer {
     const outcome: Outcome = { outcome: 'acked', attempt };
     if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
     if (decision.settle === 'ack') {
-      // The common case: one XACK, pipelined with the others of this turn by the client.
+      // The common case: acknowledged with the others of this turn of the event loop, one XACK per stream.
       try {
-        await this.commands.sendCommand(['XACK', raw.stream, this.name, raw.id]);
+        await this.acknowledge(raw.stream, raw.id);
       } catch (error) {
         this.warn('redis.consumer.settle_failed', error);
         this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
@@ -361,6 +363,24 @@ export class RedisConsumer {
       return;
     }
     this.report(outcome);
+  }
+
+  /** Collects the acknowledgements of one turn of the event loop and sends one XACK per stream. */
+  private acknowledge(stream: string, id: string): Promise<void> {
+    let batch = this.acks.get(stream);
+    if (batch === undefined) {
+      let settle!: (error?: unknown) => void;
+      const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
+      batch = { ids: [], done, settle };
+      this.acks.set(stream, batch);
+      const pending = batch;
+      setImmediate(() => {
+        this.acks.delete(stream);
+        this.commands.sendCommand(['XACK', stream, this.name, ...pending.ids]).then(() => pending.settle(), (error: unknown) => pending.settle(error ?? new Error('XACK failed')));
+      });
+    }
+    batch.ids.push(id);
+    return batch.done;
   }
 
   private deadLetterCommand(entry: StreamEntry, origin: string, attempt: number, reason: string, error: string): string[] {
