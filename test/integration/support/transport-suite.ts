@@ -137,6 +137,34 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
       expect(client.metrics()).toMatchObject({ retried: 2, consumed: 1, deadLettered: 0 });
     });
 
+    it("waits the policy's backoff between attempts", async () => {
+      const { client, queue } = await setup('backoff', { maxAttempts: 4, baseDelayMs: 150, factor: 2 });
+      const at: number[] = [];
+      client.on('test.order_shipped', () => {
+        at.push(Date.now());
+        if (at.length < 4) throw new Error('not yet');
+      });
+      await client.consume(queue);
+      await client.publish('test.order_shipped', 1, { text: 'slowly' });
+      await waitFor(() => client.metrics().consumed === 1, 8000, 'success after three retries');
+      const gaps = at.slice(1).map((time, index) => time - at[index]!);
+      // 150, 300, 600 ms; a timer may fire a little early, a broker's delay a little late.
+      expect(gaps[0]).toBeGreaterThanOrEqual(130);
+      expect(gaps[1]).toBeGreaterThanOrEqual(270);
+      expect(gaps[2]).toBeGreaterThanOrEqual(540);
+    });
+
+    it('dead-letters an event of a known type at a version the registry lacks as unknown-version', async () => {
+      const { transport, client, queue } = await setup('unknown-version');
+      client.on('test.order_shipped', () => {});
+      await client.consume(queue);
+      const future = createEnvelope({ type: 'test.order_shipped', version: 9, source: 'urn:x', data: { text: 'from the future' } });
+      await harness.injectRaw(transport, queue, JSON.stringify(future));
+      const [letter] = await harness.deadLetters(transport, queue, 1);
+      expect(letter?.reason).toBe('unknown-version');
+      expect(String(letter?.error)).toMatch(/version 9/);
+    });
+
     it('dead-letters after maxAttempts with the last error, and NonRetryableError at once', async () => {
       const { transport, client, queue } = await setup('exhaust', { maxAttempts: 3, baseDelayMs: 50 });
       let calls = 0;
