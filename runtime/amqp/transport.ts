@@ -3,11 +3,12 @@
  * per consumer, one lazily opened channel for request/reply. After every reconnect the hooks run in
  * this order: topology, publisher (flushes the buffer into the re-declared exchanges), consumers.
  */
-import { DEFAULT_MAX_JSON_DEPTH, serializeEnvelope, type Envelope } from '../envelope.js';
+import { serializeEnvelope, type Envelope } from '../envelope.js';
 import { MessageTooLargeError, NotConnectedError, TransportClosedError } from '../errors.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../limits.js';
+import { subscriptionInfo } from '../consume/subscription.js';
 import { safeLogger, type Logger } from '../observability.js';
-import { resolveRetryPolicy, type TopologySpec } from '../topology.js';
+import type { TopologySpec } from '../topology.js';
 import type { CloseOptions, ConsumeSpec, MessageHandler, PublishTarget, RequestOptions, Subscription, SubscriptionInfo, Transport, TransportHealth } from '../transport.js';
 import { ConnectionManager, type ConnectionOptions } from './connection.js';
 import { loadAmqplib } from './client.js';
@@ -87,13 +88,7 @@ export class AmqpTransport implements Transport {
     }
     this.topologies.push(spec);
     for (const subscription of spec.subscriptions ?? []) {
-      const info: SubscriptionInfo = {
-        name: subscription.name,
-        retry: resolveRetryPolicy(subscription.retry),
-        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-        ...(subscription.tenant === undefined ? {} : { tenant: subscription.tenant }),
-      };
+      const info = subscriptionInfo(subscription, this.options);
       this.subscriptions.set(subscription.name, info);
     }
   }

@@ -6,11 +6,11 @@
  * inside: what was published, what waits, what was dead-lettered, and put raw bytes on a
  * subscription as a misbehaving producer would.
  */
-import { DEFAULT_MAX_JSON_DEPTH, serializeEnvelope, type Envelope } from '../envelope.js';
+import { serializeEnvelope, type Envelope } from '../envelope.js';
 import { DestinationNotFoundError, RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
+import { subscriptionInfo } from '../consume/subscription.js';
 import { destinationMatches } from '../destinations.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../limits.js';
-import { resolveRetryPolicy, type ChannelSpec, type TopologySpec } from '../topology.js';
+import type { ChannelSpec, TopologySpec } from '../topology.js';
 import type { CloseOptions, ConsumeSpec, MessageHandler, PublishTarget, RequestOptions, Subscription, Transport, TransportHealth } from '../transport.js';
 import type { Urgency } from '../urgency.js';
 import { MemoryQueue, type DeadLetter, type MemoryConsumer } from './queue.js';
@@ -51,13 +51,7 @@ export class MemoryTransport implements Transport {
         if (added.length > 0) existing.spec.sources = [...existing.spec.sources, ...added];
         continue;
       }
-      const info = {
-        name: subscription.name,
-        retry: resolveRetryPolicy(subscription.retry),
-        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-        ...(subscription.tenant === undefined ? {} : { tenant: subscription.tenant }),
-      };
+      const info = subscriptionInfo(subscription, this.options);
       this.subscriptions.set(subscription.name, new MemoryQueue({ ...subscription, sources: [...subscription.sources] }, info, (replyTo, reply) => this.deliverReply(replyTo, reply)));
     }
   }

@@ -7,11 +7,12 @@
  * replies on a stream of the requester's own. Naming: names.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_JSON_DEPTH, parseEnvelope, serializeEnvelope, type Envelope } from '../envelope.js';
+import { parseEnvelope, serializeEnvelope, type Envelope } from '../envelope.js';
 import { MessageTooLargeError, NotConnectedError, RequestTimeoutError, TransportClosedError, UnroutableError, errorMessage } from '../errors.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../limits.js';
+import { subscriptionInfo } from '../consume/subscription.js';
 import { safeLogger, type Logger } from '../observability.js';
-import { ALL_TENANTS, resolveRetryPolicy, type SubscriptionSpec, type TopologySpec } from '../topology.js';
+import { ALL_TENANTS, type SubscriptionSpec, type TopologySpec } from '../topology.js';
 import type { CloseOptions, ConsumeSpec, MessageHandler, PublishTarget, RequestOptions, Subscription, SubscriptionInfo, Transport, TransportHealth, TransportStatus } from '../transport.js';
 import { DEFAULT_REDIS_URL, loadRedis, type RedisConnection } from './client.js';
 import { RedisConsumer } from './consumer.js';
@@ -123,13 +124,7 @@ export class RedisTransport implements Transport {
       // New groups start at the end of their streams: a subscription takes what is published after it exists, as a new queue does.
       for (const stream of [...streams.urgent, ...streams.normal]) await this.createGroup(stream, subscription.name, '$');
       for (const [stream, patterns] of this.takenPatterns(subscription)) await this.routes.record(stream, subscription.name, patterns);
-      const info: SubscriptionInfo = {
-        name: subscription.name,
-        retry: resolveRetryPolicy(subscription.retry),
-        maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-        maxJsonDepth: this.options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH,
-        ...(subscription.tenant === undefined ? {} : { tenant: subscription.tenant }),
-      };
+      const info = subscriptionInfo(subscription, this.options);
       this.subscriptions.set(subscription.name, { spec: subscription, info, streams });
     }
   }
