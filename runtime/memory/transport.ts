@@ -7,7 +7,7 @@
  * subscription as a misbehaving producer would.
  */
 import { serializeEnvelope, type Envelope } from '../envelope.js';
-import { DestinationNotFoundError, RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
+import { RequestTimeoutError, TransportClosedError, UnroutableError } from '../errors.js';
 import { subscriptionInfo } from '../consume/subscription.js';
 import { destinationMatches } from '../destinations.js';
 import type { ChannelSpec, TopologySpec } from '../topology.js';
@@ -159,10 +159,7 @@ export class MemoryTransport implements Transport {
         (queue.spec.tenant === undefined || tenant === undefined || queue.spec.tenant === tenant),
     );
     if (targets.length === 0 && (target.mandatory ?? true)) {
-      if (target.service !== undefined && ![...this.subscriptions.values()].some((queue) => queue.spec.service === target.service)) {
-        throw new DestinationNotFoundError(target.service, `no subscription of service '${target.service}' is declared`);
-      }
-      throw new UnroutableError(target.destination);
+      throw target.service === undefined ? new UnroutableError(target.destination) : new UnroutableError(target.service, `no subscription of service '${target.service}' takes it`);
     }
     const destination = target.service ?? target.destination;
     for (const queue of targets) {

@@ -50,8 +50,8 @@ interface ChildReport {
 }
 
 function startChild(): ChildReport {
-  const routingKey = fixture.registry.find((definition) => definition.type === 'test.order_shipped')?.destination;
-  const spec = { url: RABBITMQ_URL, queue: fixture.queue, exchange: fixture.exchange, routingKey, prefetch: PREFETCH, delayMs: HANDLER_DELAY_MS };
+  const destination = fixture.registry.find((definition) => definition.type === 'test.order_shipped')?.destination;
+  const spec = { url: RABBITMQ_URL, queue: fixture.queue, exchange: fixture.exchange, destination, prefetch: PREFETCH, delayMs: HANDLER_DELAY_MS };
   const proc = spawn(process.execPath, [CHILD_SCRIPT], { env: { ...process.env, ES_CRASH_SPEC: JSON.stringify(spec) }, stdio: ['pipe', 'pipe', 'pipe'] });
   child = proc;
   const report: ChildReport = {

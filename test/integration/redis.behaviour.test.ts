@@ -29,4 +29,6 @@ defineTransportSuite('redis', {
     return (await redis.deadLetters(subscription)).map((letter) => ({ content: Buffer.from(letter['body-base64'] ?? '', 'base64').toString('utf8'), reason: letter.reason, error: letter.error }));
   },
   cleanup: (topology) => redis.deleteTopology(topology),
+  // An entry a closed consumer left pending is taken over once idle for claimIdleMs (checked every third of it).
+  redeliveryMs: 3000,
 });

@@ -5,7 +5,7 @@
 //   start <id> <redelivered>    the handler began
 //   done <id> <redelivered>     the handler finished (the ack follows; a kill may land in between)
 // stdout is a pipe, which Node writes synchronously on Linux, so a line is out before the next step.
-// Input: ES_CRASH_SPEC, JSON { url, queue (SubscriptionSpec), exchange, routingKey (the destination), prefetch, delayMs }.
+// Input: ES_CRASH_SPEC, JSON { url, queue (SubscriptionSpec), exchange, destination, prefetch, delayMs }.
 import { EventClient } from 'eventsmith/runtime';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { z } from 'eventsmith/zod';
@@ -28,7 +28,7 @@ const registry = [
     version: 1,
     kind: 'business',
     urgency: 'medium',
-    destination: spec.routingKey,
+    destination: spec.destination,
     bindings: { amqp: { exchange: spec.exchange } },
     validate: (data) => Note.safeParse(data),
   },

@@ -46,6 +46,8 @@ export class RawRedis {
     for (const subscription of topology.subscriptions ?? []) {
       const { urgent, normal } = this.names.subscriptionStreams(subscription);
       const own = [this.names.retrySet(subscription.name), this.names.retryStream(subscription.name), this.names.deadLetters(subscription.name)];
+      // A test's service is its own: its direct stream goes with its subscription.
+      if (subscription.service !== undefined) own.push(this.names.service(subscription.service), this.names.urgent(this.names.service(subscription.service)));
       for (const stream of normal) await this.client.sendCommand(['HDEL', this.names.routes(stream), subscription.name]);
       for (const stream of [...urgent, ...normal]) {
         if (stream.startsWith(`${this.names.prefix}:`) && !own.includes(stream)) {

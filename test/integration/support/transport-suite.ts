@@ -8,8 +8,11 @@ import {
   RequestTimeoutError,
   UnroutableError,
   createEnvelope,
+  resolveRetryPolicy,
+  retryDelays,
   type Envelope,
   type HandlerContext,
+  type SubscriptionSpec,
   type TopologySpec,
   type Transport,
 } from '../../../runtime/index.js';
@@ -28,26 +31,46 @@ export interface TransportHarness {
   /** Waits until `queue`'s dead-letter queue holds `count` messages and returns them. */
   deadLetters(transport: Transport, queue: string, count: number): Promise<DeadLetterView[]>;
   cleanup(topology: TopologySpec): Promise<void>;
+  /**
+   * How long a message that a consumer left unsettled takes to reach another consumer of its
+   * subscription (e.g. a takeover after an idle time). The suite waits this long before it
+   * concludes that nothing comes back. Default 500 ms.
+   */
+  redeliveryMs?: number;
 }
 
 export function defineTransportSuite(name: string, harness: TransportHarness): void {
   describe(`transport behaviour: ${name}`, () => {
-    const opened: Array<{ client: EventClient<TestEvents>; fixture: Fixture }> = [];
+    const opened: Array<{ client: EventClient<TestEvents>; fixture?: Fixture }> = [];
 
-    async function setup(label: string, retry?: Fixture['queue']['retry']) {
-      const fixture = makeFixture(label, retry);
+    /**
+     * A fixture on a fresh transport, with a client that owns it. `subscriptions` replaces the
+     * fixture's one subscription (e.g. to add a second one, or give them services).
+     */
+    async function setup(label: string, retry?: Fixture['queue']['retry'], subscriptions?: (fixture: Fixture) => SubscriptionSpec[]) {
+      const made = makeFixture(label, retry);
+      const fixture = subscriptions === undefined ? made : { ...made, topology: { ...made.topology, subscriptions: subscriptions(made) } };
       const transport = await harness.create();
-      await transport.declareTopology(fixture.topology);
       const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: `urn:test:${label}` });
       opened.push({ client, fixture });
+      await transport.declareTopology(fixture.topology);
       return { fixture, transport, client, queue: fixture.queue.name };
     }
 
+    /** Another client of `fixture`: on `transport` (not owning it), or on a new transport it owns. */
+    async function another(fixture: Fixture, transport?: Transport) {
+      const own = transport === undefined;
+      const using = transport ?? (await harness.create());
+      if (own) await using.declareTopology(fixture.topology);
+      const client = new EventClient<TestEvents>({ transport: using, registry: fixture.registry, source: 'urn:test:another', ownsTransport: own });
+      opened.push({ client });
+      return client;
+    }
+
     afterEach(async () => {
-      for (const { client, fixture } of opened.splice(0)) {
-        await client.close({ timeoutMs: 2000 });
-        await harness.cleanup(fixture.topology);
-      }
+      const closing = opened.splice(0).reverse();
+      for (const { client } of closing) await client.close({ timeoutMs: 2000 });
+      for (const { fixture } of closing) if (fixture !== undefined) await harness.cleanup(fixture.topology);
     });
 
     it('round trip: publish → consume with a validated payload and a CloudEvents envelope', async () => {
@@ -138,20 +161,23 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
     });
 
     it("waits the policy's backoff between attempts", async () => {
-      const { client, queue } = await setup('backoff', { maxAttempts: 4, baseDelayMs: 150, factor: 2 });
-      const at: number[] = [];
-      client.on('test.order_shipped', () => {
-        at.push(Date.now());
-        if (at.length < 4) throw new Error('not yet');
+      const policy = { maxAttempts: 4, baseDelayMs: 150, factor: 2 };
+      const { client, queue } = await setup('backoff', policy);
+      const seen: Array<{ attempt: number; at: number }> = [];
+      client.on('test.order_shipped', (_data, ctx) => {
+        seen.push({ attempt: ctx.attempt, at: Date.now() });
+        if (seen.length < 4) throw new Error('not yet');
       });
       await client.consume(queue);
       await client.publish('test.order_shipped', 1, { text: 'slowly' });
       await waitFor(() => client.metrics().consumed === 1, 8000, 'success after three retries');
-      const gaps = at.slice(1).map((time, index) => time - at[index]!);
-      // 150, 300, 600 ms; a timer may fire a little early, a broker's delay a little late.
-      expect(gaps[0]).toBeGreaterThanOrEqual(130);
-      expect(gaps[1]).toBeGreaterThanOrEqual(270);
-      expect(gaps[2]).toBeGreaterThanOrEqual(540);
+      expect(seen.map((entry) => entry.attempt)).toEqual([1, 2, 3, 4]);
+      const gaps = seen.slice(1).map((entry, index) => entry.at - seen[index]!.at);
+      // baseDelayMs·factor^(n-1) = 150, 300, 600 ms, measured loosely: a timer may fire a little early.
+      const delays = retryDelays(resolveRetryPolicy(policy));
+      expect(delays).toEqual([150, 300, 600]);
+      gaps.forEach((gap, index) => expect(gap, `gap before attempt ${index + 2}`).toBeGreaterThanOrEqual(0.8 * delays[index]!));
+      expect(client.metrics()).toMatchObject({ retried: 3, consumed: 1, deadLettered: 0 });
     });
 
     it('dead-letters an event of a known type at a version the registry lacks as unknown-version', async () => {
@@ -197,8 +223,46 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
       const target = { kind: definition.kind, destination: definition.destination, urgency: definition.urgency, ...(definition.bindings === undefined ? {} : { bindings: definition.bindings }) };
       await transport.publish(envelope, target);
       await transport.publish(envelope, target);
-      await waitFor(() => client.metrics().duplicates === 1);
+      await waitFor(() => client.metrics().duplicates === 1, 5000, 'the copy absorbed');
+      await sleep(200);
       expect(handled).toBe(1);
+      expect(client.metrics()).toMatchObject({ consumed: 1, duplicates: 1, deadLettered: 0 });
+    });
+
+    it("delivers a message sent to one service (toService) to that service's subscription only", async () => {
+      const services = { a: '', b: '' };
+      const { fixture, transport, client } = await setup('direct', undefined, (made) => {
+        services.a = `${made.prefix}.svc-a`;
+        services.b = `${made.prefix}.svc-b`;
+        // Two services taking the same destinations: an event published to them reaches both.
+        return [
+          { ...made.queue, service: services.a },
+          { ...made.queue, name: `${made.prefix}.other`, service: services.b },
+        ];
+      });
+      const [subscriptionA, subscriptionB] = fixture.topology.subscriptions!;
+      const clientB = await another(fixture, transport);
+      const seenA: string[] = [];
+      const seenB: string[] = [];
+      client.on('test.order_shipped', (data) => void seenA.push(data.text));
+      clientB.on('test.order_shipped', (data) => void seenB.push(data.text));
+      await client.consume(subscriptionA!.name);
+      await clientB.consume(subscriptionB!.name);
+
+      await client.publish('test.order_shipped', 1, { text: 'to-everyone' });
+      await client.publish('test.order_shipped', 1, { text: 'to-b' }, { toService: services.b });
+      await client.publish('test.order_shipped', 1, { text: 'to-a' }, { toService: services.a });
+      await waitFor(() => seenA.length >= 2 && seenB.length >= 2, 5000, 'the broadcast and the direct messages');
+      await sleep(300);
+      expect(seenA.sort()).toEqual(['to-a', 'to-everyone']);
+      expect(seenB.sort()).toEqual(['to-b', 'to-everyone']);
+    });
+
+    it('refuses a message sent to a service no subscription belongs to', async () => {
+      const { client } = await setup('direct-nobody', undefined, (made) => [{ ...made.queue, service: `${made.prefix}.svc` }]);
+      const error = await client.publish('test.order_shipped', 1, { text: 'lost' }, { toService: 'es-test.nobody-is-this-service' }).catch((caught: unknown) => caught);
+      expect(error, String(error)).toBeInstanceOf(UnroutableError);
+      expect(client.metrics().confirmed).toBe(0);
     });
 
     it('rejects an unroutable mandatory publish', async () => {
@@ -230,7 +294,21 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
       expect(reply.correlationid).toBe(reply.causationid);
       const started = Date.now();
       await expect(client.request('test.check_stock', 1, { sku: 'silent' }, { timeoutMs: 300 })).rejects.toBeInstanceOf(RequestTimeoutError);
-      expect(Date.now() - started).toBeLessThan(2000);
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(2000);
+    });
+
+    it('request/reply: a command nobody consumes times out with RequestTimeoutError within bounds', async () => {
+      const { client } = await setup('rpc-nobody');
+      // Declared, so the command is routable, but nothing consumes the subscription: no reply can come.
+      const started = Date.now();
+      const attempt = client.request('test.check_stock', 1, { sku: 'NOBODY' }, { timeoutMs: 400 });
+      await expect(attempt).rejects.toBeInstanceOf(RequestTimeoutError);
+      await expect(attempt).rejects.toThrow(/test\.check_stock.*400ms/);
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(350);
+      expect(waited).toBeLessThan(2500);
     });
 
     it('propagates correlation and causation through ctx.publish and through the async context', async () => {
@@ -257,7 +335,7 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
     });
 
     it('graceful close waits for the handler in flight', async () => {
-      const { client, queue } = await setup('graceful');
+      const { client, queue, fixture } = await setup('graceful');
       let finished = false;
       let started = false;
       client.on('test.order_shipped', async () => {
@@ -270,8 +348,47 @@ export function defineTransportSuite(name: string, harness: TransportHarness): v
       await waitFor(() => started);
       await client.close({ timeoutMs: 5000 });
       expect(finished).toBe(true);
-      expect(client.metrics().consumed).toBe(1);
+      expect(client.metrics()).toMatchObject({ consumed: 1, retried: 0, deadLettered: 0 });
       expect(client.health().status).toBe('closed');
+      // It was settled before close() returned: a client that comes after it gets only new events.
+      const next = await another(fixture);
+      const seen: string[] = [];
+      next.on('test.order_shipped', (data) => void seen.push(data.text));
+      await next.consume(queue);
+      await next.publish('test.order_shipped', 1, { text: 'fresh' });
+      await waitFor(() => seen.includes('fresh'), 5000, 'the next client consuming');
+      await sleep(harness.redeliveryMs ?? 500);
+      expect(seen).toEqual(['fresh']);
+    });
+
+    it('cancelling a consumer drains the handler in flight: it completes, is settled, and is not delivered again', async () => {
+      const { transport, fixture, queue } = await setup('drain');
+      const first = await another(fixture, transport);
+      let started = false;
+      let finished = false;
+      first.on('test.order_shipped', async () => {
+        started = true;
+        await sleep(400);
+        finished = true;
+      });
+      await first.consume(queue, { prefetch: 1 });
+      await first.publish('test.order_shipped', 1, { text: 'in-flight' });
+      await waitFor(() => started, 5000, 'the handler starting');
+      await first.close({ timeoutMs: 5000 });
+      expect(finished).toBe(true);
+      expect(first.metrics()).toMatchObject({ consumed: 1, retried: 0, deadLettered: 0 });
+      expect(transport.health().consumers.filter((consumer) => consumer.active)).toEqual([]);
+      // The same subscription on the same transport, by a client with a memory of its own: a copy
+      // of the drained event would run its handler again.
+      const second = await another(fixture, transport);
+      const seen: string[] = [];
+      second.on('test.order_shipped', (data) => void seen.push(data.text));
+      await second.consume(queue);
+      await second.publish('test.order_shipped', 1, { text: 'after' });
+      await waitFor(() => seen.includes('after'), 5000, 'the second client consuming');
+      await sleep(harness.redeliveryMs ?? 500);
+      expect(seen).toEqual(['after']);
+      expect(second.metrics().duplicates).toBe(0);
     });
 
     it('reports health', async () => {
