@@ -16,30 +16,12 @@ import { EventClient, createEnvelope, serializeEnvelope } from 'eventsmith/runti
 import { RedisTransport } from 'eventsmith/runtime/redis';
 import { EVENT_REGISTRY } from '../dist/generated/index.js';
 import { PAYLOAD } from './runtime.mjs';
-import { log, median, shuffled } from './lib/stats.mjs';
+import { log, median, shuffled, windowed } from './lib/stats.mjs';
 
 const URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const TYPE = 'inventory.stock_added';
 const VERSION = 2;
 const WINDOW = 1000;
-
-/** Runs `send(i)` for i < n with at most `window` outstanding. */
-function windowed(n, window, send) {
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let done = 0;
-    const launch = () => {
-      while (next < n && next - done < window) {
-        send(next++).then(() => {
-          done++;
-          if (done === n) resolve();
-          else launch();
-        }, reject);
-      }
-    };
-    launch();
-  });
-}
 
 function fields(stream) {
   const envelope = createEnvelope({ type: TYPE, version: VERSION, source: 'urn:eventsmith:inventory-service', data: PAYLOAD, urgency: 'medium', tenantid: PAYLOAD.tenant_id });

@@ -14,7 +14,7 @@ import rascal from 'rascal';
 import { createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
 import { AmqpTransport, TENANT_HEADER } from 'eventsmith/runtime/amqp';
 import { inventoryService, productionService, topologyFor } from '../dist/generated/index.js';
-import { log, median, medianRatio, percentile, shuffled, sleep } from './lib/stats.mjs';
+import { log, median, medianRatio, percentile, shuffled, sleep, windowed } from './lib/stats.mjs';
 import { createVhost } from './lib/vhost.mjs';
 
 const TYPE = 'inventory.stock_added';
@@ -50,24 +50,6 @@ async function connect(url) {
   const connection = await amqp.connect(url);
   connection.on('error', (error) => log(`amqplib connection error: ${error.message}`));
   return connection;
-}
-
-/** Runs `send(i)` for i < n with at most `window` promises outstanding. */
-function windowed(n, window, send) {
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let done = 0;
-    const launch = () => {
-      while (next < n && next - done < window) {
-        send(next++).then(() => {
-          if (++done === n) resolve();
-          else launch();
-        }, reject);
-      }
-    };
-    if (n === 0) resolve();
-    else launch();
-  });
 }
 
 async function sequential(n, send) {

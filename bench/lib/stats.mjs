@@ -43,3 +43,21 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function log(line) {
   process.stderr.write(`  ${line}\n`);
 }
+
+/** Runs `send(i)` for i < n with at most `window` promises outstanding. */
+export function windowed(n, window, send) {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    const launch = () => {
+      while (next < n && next - done < window) {
+        send(next++).then(() => {
+          if (++done === n) resolve();
+          else launch();
+        }, reject);
+      }
+    };
+    if (n === 0) resolve();
+    else launch();
+  });
+}
