@@ -2,8 +2,11 @@
 // producer would and read queues back whole. Deliberately bypasses the runtime under test.
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { bindingOf, type TopologySpec } from '../../../runtime/index.js';
-import { DEFAULT_RABBITMQ_URL, subscriptionObjects } from '../../../runtime/amqp/index.js';
+import { bindingOf, EVENT_KINDS, type TopologySpec } from '../../../runtime/index.js';
+import { DEFAULT_RABBITMQ_URL, DIRECT_EXCHANGE, exchangeFor, subscriptionObjects } from '../../../runtime/amqp/index.js';
+
+/** The exchanges every service shares; a test's cleanup never deletes them, even when a binding names one. */
+const SHARED_EXCHANGES = new Set([DIRECT_EXCHANGE, ...EVENT_KINDS.map((kind) => exchangeFor(kind))]);
 
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? DEFAULT_RABBITMQ_URL;
 
@@ -130,7 +133,7 @@ export class Broker {
       const bound = new Set<string>();
       for (const source of [...(spec.channels ?? []), ...(spec.subscriptions ?? []).flatMap((s) => s.sources)]) {
         const exchange = bindingOf(source.bindings, 'amqp').exchange;
-        if (typeof exchange === 'string') bound.add(exchange);
+        if (typeof exchange === 'string' && exchange.length > 0 && !SHARED_EXCHANGES.has(exchange)) bound.add(exchange);
       }
       for (const subscription of spec.subscriptions ?? []) {
         const names = subscriptionObjects(subscription);
