@@ -339,9 +339,15 @@ export class RedisTransport implements Transport {
       this.log({ level: 'warn', event: 'redis.connection.error', connection: label, error: this.lastError });
     });
     if (label === 'commands') {
+      // One reconnect per lost connection, as on RabbitMQ: node-redis says 'reconnecting' before every attempt.
+      let lost = false;
       connection.on('reconnecting', () => {
-        this.reconnects++;
-        this.log({ level: 'info', event: 'redis.reconnecting', attempt: this.reconnects });
+        if (!lost) this.reconnects++;
+        lost = true;
+        this.log({ level: 'info', event: 'redis.reconnecting', reconnects: this.reconnects });
+      });
+      connection.on('ready', () => {
+        lost = false;
       });
     }
   }
