@@ -1,7 +1,7 @@
 // SERIAL: stops and starts the broker application. Run alone (`pgrep -f vitest` empty):
 // `npx vitest run --config vitest.serial.config.ts test/hardening/broker-restart.serial.test.ts`.
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeFixture, sleep } from '../integration/support/fixtures.js';
+import { makeFixture, sleep, waitFor } from '../integration/support/fixtures.js';
 import { Broker } from './support/broker.js';
 import { rabbitmqctl, restoreBroker, rig, type Rig } from './support/faults.js';
 
@@ -51,6 +51,10 @@ describe('broker application stopped and started (serial)', () => {
     expect(r.consumer.metrics()).toMatchObject({ consumed: TOTAL, deadLettered: 0 });
     expect(r.producerTransport.health().reconnects).toBeGreaterThanOrEqual(1);
     expect(r.consumerTransport.health().reconnects).toBeGreaterThanOrEqual(1);
+    // The broker may still drop a connection it accepted while its application was booting; the
+    // consumer must come back on its own (bounded), not necessarily be connected at this instant.
+    const consumer = r.consumer;
+    await waitFor(() => consumer.health().status === 'connected', 15_000, 'the consumer connected again');
     expect(r.consumer.health()).toMatchObject({ status: 'connected', healthy: true });
   });
 });
