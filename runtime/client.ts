@@ -92,7 +92,7 @@ export class EventClient<M extends object = EventMap> {
     this.registry = options.registry instanceof EventRegistry ? options.registry : new EventRegistry(options.registry);
     this.log = safeLogger(options.logger);
     const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
-    this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, log: this.log, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
+    this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: this.log, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
     this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log);
   }
 

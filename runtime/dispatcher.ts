@@ -17,6 +17,12 @@ export type BoundHandler = (data: unknown, delivery: Delivery) => Promise<void> 
 export interface DispatcherOptions {
   registry: EventRegistry;
   idempotency: IdempotencyStore | undefined;
+  /**
+   * Whose handling the store records (the client's CloudEvents source, one per service): ids are
+   * claimed as `<scope>|<event id>`, so replicas of one service handle an event once between them,
+   * and every other service sharing the store still handles it too.
+   */
+  scope: string;
   log: Logger;
   metrics: ClientMetrics;
   /** What to do with a known event no handler was registered for. */
@@ -79,7 +85,7 @@ export class Dispatcher {
       if (store !== undefined) {
         // Stores may answer synchronously (the in-memory one does); awaiting only real promises saves a
         // microtask per step on every delivery.
-        const claimed = store.claim(id);
+        const claimed = store.claim(this.storeKey(id));
         const claim = typeof claimed === 'string' ? claimed : await claimed;
         if (claim === 'duplicate') {
           completed = true;
@@ -94,13 +100,13 @@ export class Dispatcher {
         const running = runWithCause(envelope, () => handler(validated.data, delivery));
         if (running !== undefined) await running;
       } catch (error) {
-        await store?.release(id);
+        await store?.release(this.storeKey(id));
         const reason = errorMessage(error);
         if (error instanceof NonRetryableError) return this.reject(envelope, 'non-retryable', reason);
         this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
         return { settle: 'retry', reason };
       }
-      const recorded = store?.complete(id);
+      const recorded = store?.complete(this.storeKey(id));
       if (recorded !== undefined) await recorded;
       completed = true;
       this.options.metrics.consumed++;
@@ -138,6 +144,10 @@ export class Dispatcher {
     this.options.metrics.duplicates++;
     this.options.log({ level: 'debug', event: 'consume.duplicate', id, type });
     return { settle: 'ack' };
+  }
+
+  private storeKey(id: string): string {
+    return `${this.options.scope}|${id}`;
   }
 
   /** The consume pipeline logs every dead letter once (`consume.dead_lettered`), with the event's type and version. */

@@ -24,7 +24,8 @@ export type ClaimResult = 'claimed' | 'duplicate' | 'in-progress';
 /**
  * Implement this over Redis or a database table to share deduplication across instances. A claim
  * that is neither completed nor released (the process died mid-handler) should expire in a shared
- * store, or the event will never be handled again.
+ * store, or the event will never be handled again. The client passes ids scoped by its service
+ * (`<source>|<event id>`): services sharing one store each handle every event, their replicas once.
  */
 export interface IdempotencyStore {
   /**

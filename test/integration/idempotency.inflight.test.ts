@@ -157,3 +157,30 @@ describe('two clients sharing one MemoryIdempotencyStore', () => {
     await transport.close();
   });
 });
+
+describe('two services sharing one idempotency store', () => {
+  it('each handles the event: the store scopes ids by service, replicas of one service share them', async () => {
+    const fixture = makeFixture('shared-store-services');
+    const billing = { ...fixture.queue, name: `${fixture.queue.name}.billing` };
+    const shipping = { ...fixture.queue, name: `${fixture.queue.name}.shipping` };
+    const transport = new MemoryTransport();
+    await transport.declareTopology({ subscriptions: [billing, shipping] });
+    const store = new MemoryIdempotencyStore();
+    const handled: string[] = [];
+    const service = async (name: string, source: string) => {
+      const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source, idempotencyStore: store, ownsTransport: false });
+      client.on('test.order_shipped', 1, () => void handled.push(source));
+      await client.consume(name);
+      return client;
+    };
+    const clients = [await service(billing.name, 'urn:test:billing'), await service(shipping.name, 'urn:test:shipping')];
+    const publisher = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:publisher', ownsTransport: false });
+    const id = 'same-event-for-everyone';
+    await publisher.publish('test.order_shipped', 1, { text: 'x' }, { id });
+    await publisher.publish('test.order_shipped', 1, { text: 'x' }, { id });
+    await waitFor(() => clients.every((client) => client.metrics().duplicates === 1), 2000, 'each service to see the second copy as a duplicate');
+    expect(handled.sort()).toEqual(['urn:test:billing', 'urn:test:shipping']);
+    for (const client of clients) await client.close();
+    await transport.close();
+  });
+});
