@@ -189,6 +189,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
     `destination: ${stringLiteral(event.destination)},`,
     ...(bindingsLiteral(event) === undefined ? [] : [`bindings: ${bindingsLiteral(event)},`]),
+    ...(event.orderingKey === undefined ? [] : [`orderingKey: ${stringLiteral(event.orderingKey)},`]),
     `producers: ${list(event.producers)},`,
     `consumers: ${list(event.consumers)},`,
     `tenantScoped: ${event.tenantScoped},`,
@@ -222,6 +223,7 @@ function eventDoc(event: CatalogEvent): string {
   const lines = [event.title ?? event.type, '', event.description || event.summary || ''];
   lines.push('', `Event \`${event.type}\` version ${event.version}: ${event.kind}, urgency ${event.urgency}.`);
   lines.push(`Published to \`${event.destination}\`${event.amqpExchange === undefined ? '' : ` (AMQP exchange \`${event.amqpExchange}\`)`}.`);
+  if (event.orderingKey !== undefined) lines.push(`Ordered by \`${event.orderingKey}\`: events with one value are handled in publish order (the Kafka record key).`);
   if (event.producers.length > 0) lines.push(`Produced by ${event.producers.join(', ')}.`);
   if (event.consumers.length > 0) lines.push(`Consumed by ${event.consumers.join(', ')}.`);
   if (event.deprecated) lines.push('', `@deprecated${event.sunset ? ` Sunset ${event.sunset}.` : ''}`);

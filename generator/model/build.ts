@@ -7,7 +7,7 @@
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from '@asyncapi/parser';
 import { exchangeFor } from '../../runtime/amqp/names.js';
 import { defaultDestination, domainOf } from '../../runtime/destinations.js';
-import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue } from './catalog.js';
+import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue, KafkaTopicBinding } from './catalog.js';
 import { kebabName } from './identifiers.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
@@ -136,6 +136,9 @@ function buildDocumentEvents<F extends SourceFileRef>(
     const named = exchangeOf(use.channel);
     const exchange = named === exchangeFor(meta.kind) ? undefined : named;
     const stream = redisStreamOf(use.channel);
+    const channelPointer = pointerOfChannel(use.channel);
+    const kafkaTopic = kafkaTopicOf(use.channel, (field, code, message, hint) => sources.report(file, [...channelPointer, 'bindings', 'kafka', field], code, message, hint));
+    const orderingKey = readOrderingKey(json, payload, report);
     const event: CatalogEvent = {
       type,
       domain,
@@ -156,6 +159,8 @@ function buildDocumentEvents<F extends SourceFileRef>(
       destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
       ...(exchange === undefined ? {} : { amqpExchange: exchange }),
       ...(stream === undefined ? {} : { redisStream: stream }),
+      ...(kafkaTopic === undefined ? {} : { kafkaTopic }),
+      ...(orderingKey === undefined ? {} : { orderingKey }),
       payload,
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
@@ -276,6 +281,59 @@ function redisStreamOf(channel: ChannelInterface): string | undefined {
   const bindings = (channel.json() as { bindings?: { redis?: { stream?: unknown } } }).bindings;
   const stream = bindings?.redis?.stream;
   return typeof stream === 'string' && stream.length > 0 ? stream : undefined;
+}
+
+const KAFKA_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/**
+ * The channel's Kafka binding (AsyncAPI's `bindings.kafka`): the fields the runtime reads, checked
+ * here so that a wrong one is reported at its line instead of failing at the broker.
+ */
+function kafkaTopicOf(channel: ChannelInterface, report: (field: string, code: string, message: string, hint: string) => void): KafkaTopicBinding | undefined {
+  const binding = (channel.json() as { bindings?: { kafka?: Record<string, unknown> } }).bindings?.kafka;
+  if (binding === undefined || binding === null || typeof binding !== 'object') return undefined;
+  const result: { -readonly [K in keyof KafkaTopicBinding]: KafkaTopicBinding[K] } = {};
+  const { topic, partitions, replicas, topicConfiguration } = binding;
+  if (topic !== undefined) {
+    if (typeof topic === 'string' && KAFKA_TOPIC_NAME.test(topic)) result.topic = topic;
+    else report('topic', 'invalid-kafka-topic', `Kafka topic ${JSON.stringify(topic)} is not a legal topic name`, 'A topic name holds letters, digits, `.`, `_` and `-` only, at most 249 characters.');
+  }
+  for (const [field, value] of [['partitions', partitions], ['replicas', replicas]] as const) {
+    if (value === undefined) continue;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) result[field] = value;
+    else report(field, 'invalid-kafka-binding', `Kafka binding ${field} must be a whole number from 1, not ${JSON.stringify(value)}`, `Write e.g. \`${field}: 3\`, or leave it out for the transport's default.`);
+  }
+  if (topicConfiguration !== undefined && topicConfiguration !== null && typeof topicConfiguration === 'object' && !Array.isArray(topicConfiguration)) {
+    const config: Record<string, string | number | boolean | readonly string[]> = {};
+    for (const [name, value] of Object.entries(topicConfiguration as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') config[name] = value;
+      else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) config[name] = value as string[];
+      else report('topicConfiguration', 'invalid-kafka-binding', `topicConfiguration.${name} must be a string, number, boolean or list of strings`, 'Give Kafka topic settings as AsyncAPI writes them, e.g. `retention.ms: 86400000`, `cleanup.policy: [delete]`.');
+    }
+    if (Object.keys(config).length > 0) result.topicConfiguration = config;
+  }
+  return Object.keys(result).length === 0 ? undefined : result;
+}
+
+/** The payload property named by `x-ordering-key`, which must be a top-level property of the payload. */
+function readOrderingKey(message: Record<string, unknown>, payload: JsonSchema, report: (field: string, code: string, message: string, hint: string) => void): string | undefined {
+  const key = message['x-ordering-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || key.length === 0) {
+    report('x-ordering-key', 'invalid-ordering-key', `x-ordering-key must name a payload property, not ${JSON.stringify(key)}`, 'Write e.g. `x-ordering-key: order_id`: events with the same value keep their order.');
+    return undefined;
+  }
+  const properties = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as { properties?: unknown }).properties : undefined;
+  if (typeof properties === 'object' && properties !== null && !(key in properties)) {
+    report('x-ordering-key', 'unknown-ordering-key', `x-ordering-key '${key}' is not a property of the payload`, `Name one of the payload's properties: ${Object.keys(properties).join(', ')}.`);
+    return undefined;
+  }
+  return key;
+}
+
+function pointerOfChannel(channel: ChannelInterface): string[] {
+  const pointer = channel.meta()?.pointer ?? '';
+  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function relPosition<F extends SourceFileRef>(sources: CatalogSources<F>, file: F, pointer: string[]): CatalogEvent['source'] {

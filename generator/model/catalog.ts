@@ -46,6 +46,15 @@ export interface EventRef {
   version: number;
 }
 
+/** A channel's Kafka binding as the catalogue gives it; only the fields it sets. */
+export interface KafkaTopicBinding {
+  topic?: string;
+  partitions?: number;
+  replicas?: number;
+  /** Topic-level configuration, e.g. `retention.ms`, `cleanup.policy`. */
+  topicConfiguration?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
 export interface CatalogEvent {
   /** Dot-separated event type, e.g. `inventory.stock_added`. Stable across versions. */
   type: string;
@@ -90,6 +99,16 @@ export interface CatalogEvent {
   amqpExchange?: string;
   /** The Redis stream a channel binding of the catalogue names (`bindings.redis.stream`); default: the stream of the event's kind. */
   redisStream?: string;
+  /**
+   * What the channel's Kafka binding says (AsyncAPI `bindings.kafka`: `topic`, `partitions`,
+   * `replicas`, `topicConfiguration`); default topic: `<domain>-events` (runtime/kafka/names.ts).
+   */
+  kafkaTopic?: KafkaTopicBinding;
+  /**
+   * The payload field whose value orders the event (`x-ordering-key`): events with one value are
+   * handled in publish order where the broker partitions (Kafka: the record key).
+   */
+  orderingKey?: string;
   payload: JsonSchema;
   headers?: JsonSchema;
   examples: EventExample[];
