@@ -169,7 +169,10 @@ export class KafkaConsumer {
     // Fetched for a partition no longer ours (a response that crossed a rebalance): its next owner reads it.
     if (log === undefined) return;
     const headers = readHeaders(message.headers);
-    const retryAttempt = this.retryIndex.get(message.topic);
+    const retryTopic = this.retryIndex.get(message.topic);
+    // A copy carries its attempt (a replayed dead letter starts again at 1); the topic tells it otherwise.
+    const carried = Number(headers.get(HEADER.attempt));
+    const retryAttempt = retryTopic === undefined ? undefined : Number.isInteger(carried) && carried >= 1 ? carried : retryTopic;
     const keyText = message.key === undefined || message.key === null || message.key.length === 0 ? undefined : message.key.toString();
     const pending: Pending = {
       offset: message.offset,

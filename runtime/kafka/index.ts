@@ -9,3 +9,5 @@ export { DEFAULT_KAFKA_BROKERS } from './client.js';
 export type { StartPosition } from './topics.js';
 export { HEADER as KAFKA_HEADERS } from './wire.js';
 export type { WireMode } from './wire.js';
+export { inspectKafkaDeadLetters, replayKafkaDeadLetters, replayGroup } from './dlq.js';
+export type { KafkaDlqOptions } from './dlq.js';

@@ -77,9 +77,13 @@ export class KafkaNames {
     return [...topics].sort();
   }
 
-  /** The retry topics of a subscription whose policy allows `maxAttempts` attempts. */
+  /**
+   * The retry topics of a subscription whose policy allows `maxAttempts` attempts: one per retry,
+   * and at least one, the topic only this subscription reads (dead letters replayed onto the
+   * subscription go there).
+   */
   retryTopics(subscription: string, maxAttempts: number): string[] {
-    return Array.from({ length: Math.max(0, maxAttempts - 1) }, (_unused, index) => this.retry(subscription, index + 1));
+    return Array.from({ length: Math.max(1, maxAttempts - 1) }, (_unused, index) => this.retry(subscription, index + 1));
   }
 }
 

@@ -66,6 +66,10 @@ export class RawKafka {
     if (doomed.length > 0) await this.admin.deleteTopics({ topics: doomed });
   }
 
+  async deleteGroups(groups: string[]): Promise<void> {
+    await this.admin.deleteGroups({ groups }).catch(() => {});
+  }
+
   async topicExists(topic: string): Promise<boolean> {
     return (await this.admin.listTopics()).includes(topic);
   }
