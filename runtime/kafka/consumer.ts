@@ -87,6 +87,9 @@ export class KafkaConsumer {
   private lagTimer: NodeJS.Timeout | undefined;
   private readonly retryIndex: ReadonlyMap<string, number>;
   lastError: string | undefined;
+  /** Connections to a broker this member lost (each is re-opened by the client). */
+  reconnects = 0;
+  private readonly lostConnections = new Set<string>();
 
   constructor(
     private readonly consumer: KafkaConsumerClient,
@@ -105,6 +108,17 @@ export class KafkaConsumer {
     this.consumer.on('consumer:group:join', (payload) => this.onAssignment(payload.assignments ?? []));
     this.consumer.on('consumer:group:rebalance', () => this.log({ level: 'info', event: 'kafka.consumer.rebalance', subscription: this.name }));
     this.consumer.on('consumer:heartbeat:error', (payload) => (this.lastError = kafkaErrorText(payload.error)));
+    // Connection state per broker connection: the client re-opens a lost one by itself on its next request.
+    this.consumer.on('client:broker:disconnect', (payload) => {
+      if (this.stopped) return;
+      const id = connectionId(payload);
+      if (!this.lostConnections.has(id)) this.reconnects++;
+      this.lostConnections.add(id);
+    });
+    this.consumer.on('client:broker:failed', (payload) => {
+      if (!this.stopped) this.lostConnections.add(connectionId(payload));
+    });
+    this.consumer.on('client:broker:connect', (payload) => this.lostConnections.delete(connectionId(payload)));
     const stream = await this.consumer.consume({
       topics: [...this.options.topics.keys(), ...this.options.retryTopics],
       mode: 'committed',
@@ -125,7 +139,7 @@ export class KafkaConsumer {
   health(): ConsumerHealth & { partitions: Record<string, number> } {
     const health: ConsumerHealth & { partitions: Record<string, number> } = {
       subscription: this.name,
-      active: !this.stopped && this.consumer.isActive() && this.stream !== undefined,
+      active: !this.stopped && this.consumer.isActive() && this.stream !== undefined && this.lostConnections.size === 0,
       inFlight: this.running.size,
       prefetch: this.options.prefetch,
       partitions: { ...this.lagByPartition },
@@ -481,6 +495,10 @@ export class KafkaConsumer {
     this.lastError = kafkaErrorText(error);
     this.log({ level: 'warn', event, subscription: this.name, error: errorMessage(error) });
   }
+}
+
+function connectionId(payload: { broker?: { host?: string; port?: number } }): string {
+  return `${payload.broker?.host ?? '?'}:${payload.broker?.port ?? '?'}`;
 }
 
 /** A reply travels to the requester's reply topic, with the request's id as correlation. */

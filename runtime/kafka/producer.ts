@@ -49,6 +49,8 @@ export class BatchingProducer {
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
   lastError: string | undefined;
+  /** Times sending failed after having worked: each is an outage the producer waited out. */
+  outages = 0;
 
   constructor(
     private readonly producer: KafkaProducer,
@@ -121,6 +123,7 @@ export class BatchingProducer {
         return true;
       } catch (error) {
         if (this.closed) return false;
+        if (this.failures === 0) this.outages++;
         this.failures++;
         this.lastError = kafkaErrorText(error);
         const delay = backoffDelay(this.failures, { initialDelayMs: 100, maxDelayMs: 5000 });

@@ -268,7 +268,7 @@ export class KafkaTransport implements Transport {
       healthy: status === 'connected' && consumers.every((consumer) => consumer.active),
       consumers,
       publisher: { inFlight: this.producer.inFlight, buffered: this.producer.buffered },
-      reconnects: 0,
+      reconnects: this.producer.outages + [...this.consumers].reduce((sum, consumer) => sum + consumer.reconnects, 0),
       details: { brokers: [...this.brokers], assignments, partitionLag },
     };
     const lastError = this.producer.lastError ?? [...this.consumers].map((consumer) => consumer.lastError).find((error) => error !== undefined);
@@ -380,7 +380,8 @@ export class KafkaTransport implements Transport {
 
   private status(): TransportStatus {
     if (this.closing !== undefined) return this.closed ? 'closed' : 'closing';
-    return this.producer.retrying ? 'reconnecting' : 'connected';
+    const lost = [...this.consumers].some((consumer) => !consumer.health().active);
+    return this.producer.retrying || lost ? 'reconnecting' : 'connected';
   }
 
   private assertOpen(): void {
