@@ -13,7 +13,7 @@ import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableE
 import { ALL_TENANTS } from './topology.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
-import { EventRegistry, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
+import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
 import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 
 export interface EventClientOptions {
@@ -191,8 +191,8 @@ export class EventClient<M extends object = EventMap> {
   }
 
   private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
-    // The payload's own tenant_id wins over the consumed event's: a handler may publish for another tenant only by saying so.
-    const tenant = options.tenantId ?? payloadTenant(data) ?? cause?.tenantid;
+    // The payload's own tenant wins over the consumed event's: a handler may publish for another tenant only by saying so.
+    const tenant = options.tenantId ?? payloadTenant(definition, data) ?? cause?.tenantid;
     // Built field by field rather than from spreads: this runs for every message published.
     const input: CreateEnvelopeInput<TData> = { type: definition.type, version: definition.version, source: this.options.source, data, urgency: options.urgency ?? definition.urgency };
     if (options.id !== undefined) input.id = options.id;
@@ -255,17 +255,13 @@ function orderingKeyOf(definition: ResolvedDefinition, data: unknown): string | 
 }
 
 /** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants, or the reserved tenant '*'. */
-export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped'>, envelope: Envelope): Error | undefined {
+export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped' | 'tenantField'>, envelope: Envelope): Error | undefined {
   const tenant = envelope.tenantid;
   if (tenant === ALL_TENANTS) return new TypeError(`tenant id '${ALL_TENANTS}' is reserved for events of every tenant`);
-  const own = payloadTenant(envelope.data);
-  if (tenant !== undefined && own !== undefined && own !== tenant) return new TenantMismatchError(definition.type, tenant, own);
-  if (definition.tenantScoped === true && (tenant === undefined || tenant === '')) return new MissingTenantError(definition.type);
+  const own = payloadTenant(definition, envelope.data);
+  const field = definition.tenantField ?? DEFAULT_TENANT_FIELD;
+  if (tenant !== undefined && own !== undefined && own !== tenant) return new TenantMismatchError(definition.type, tenant, own, field);
+  if (definition.tenantScoped === true && (tenant === undefined || tenant === '')) return new MissingTenantError(definition.type, field);
   return undefined;
 }
 
-function payloadTenant(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const tenant = (data as { tenant_id?: unknown }).tenant_id;
-  return typeof tenant === 'string' && tenant.length > 0 ? tenant : undefined;
-}

@@ -8,7 +8,7 @@ import type { Envelope } from './envelope.js';
 import { NonRetryableError, errorMessage } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ClientMetrics, Logger } from './observability.js';
-import type { EventRegistry } from './registry.js';
+import { DEFAULT_TENANT_FIELD, payloadTenant, type EventRegistry } from './registry.js';
 import type { Delivery, Settlement } from './consume/delivery.js';
 
 /** Called with the validated payload; `context` is built per delivery by the client. */
@@ -68,9 +68,9 @@ export class Dispatcher {
     const validated = definition.validate(envelope.data);
     if (!validated.success) return this.reject(envelope, 'validation-failed', errorMessage(validated.error));
     if (definition.tenantScoped === true) {
-      const own = (validated.data as { tenant_id?: unknown } | null)?.tenant_id;
+      const own = payloadTenant(definition, validated.data);
       if (envelope.tenantid === undefined || envelope.tenantid === '') return this.reject(envelope, 'missing-tenant', `'${type}' is tenant-scoped but the envelope names no tenant`);
-      if (typeof own === 'string' && own !== envelope.tenantid) return this.reject(envelope, 'tenant-mismatch', `envelope tenant '${envelope.tenantid}' differs from the payload's tenant_id '${own}'`);
+      if (own !== undefined && own !== envelope.tenantid) return this.reject(envelope, 'tenant-mismatch', `envelope tenant '${envelope.tenantid}' differs from the payload's ${definition.tenantField ?? DEFAULT_TENANT_FIELD} '${own}'`);
     }
 
     const store = this.options.idempotency;

@@ -193,6 +193,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     `producers: ${list(event.producers)},`,
     `consumers: ${list(event.consumers)},`,
     `tenantScoped: ${event.tenantScoped},`,
+    ...(event.tenantField === undefined ? [] : [`tenantField: ${stringLiteral(event.tenantField)},`]),
     `deprecated: ${event.deprecated},`,
     ...(event.sunset ? [`sunset: ${stringLiteral(event.sunset)},`] : []),
     `replies: [${replies}],`,

@@ -153,6 +153,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
       producers: meta.producers ?? (use.sentBy ? [service] : []),
       consumers: meta.consumers ?? (use.receivedBy ? [service] : []),
       tenantScoped: meta.tenantScoped,
+      ...(meta.tenantField === undefined ? {} : { tenantField: meta.tenantField }),
       deprecated: meta.deprecated,
       ...(meta.sunset ? { sunset: meta.sunset } : {}),
       channel: { id: use.channel.id(), address },

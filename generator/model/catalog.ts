@@ -75,8 +75,10 @@ export interface CatalogEvent {
   producers: string[];
   /** Services that consume this event, sorted. */
   consumers: string[];
-  /** When true the payload carries a required `tenant_id`. */
+  /** When true the payload carries a required tenant property (`tenant_id`, or {@link tenantField}). */
   tenantScoped: boolean;
+  /** The payload property naming the tenant when it is not `tenant_id` (`x-tenant-field`, e.g. `company_id`). */
+  tenantField?: string;
   deprecated: boolean;
   /** ISO date after which a deprecated version may be removed. */
   sunset?: string;

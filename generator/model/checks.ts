@@ -2,6 +2,7 @@
  * Checks that need the whole catalogue: duplicate event versions, names that clash once they are
  * identifiers, tenant scoping, replies, and examples that must validate against their payload.
  */
+import { DEFAULT_TENANT_FIELD } from '../../runtime/registry.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { BuiltCatalog, EventOrigin } from './build.js';
@@ -20,9 +21,10 @@ export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>
   checkDuplicates(sources, catalog.events, at);
   checkIdentifierClashes(sources, catalog.events, at);
   for (const event of catalog.events) {
-    if (event.tenantScoped && !requiresTenant(event.payload, catalog.definitions)) {
+    const field = event.tenantField ?? DEFAULT_TENANT_FIELD;
+    if (event.tenantScoped && !requiresTenant(event.payload, catalog.definitions, field)) {
       const { file, pointer } = at(event);
-      sources.report(file, [...pointer, 'payload'], 'tenant-id-missing', `event '${event.type}' v${event.version} is tenant-scoped but its payload does not require 'tenant_id'`, "Add `tenant_id` to the payload's properties and to its `required` list, or set `x-tenant-scoped: false`.");
+      sources.report(file, [...pointer, 'payload'], 'tenant-id-missing', `event '${event.type}' v${event.version} is tenant-scoped but its payload does not require '${field}'`, `Add \`${field}\` to the payload's properties and to its \`required\` list${field === DEFAULT_TENANT_FIELD ? ', name the property that holds the tenant with `x-tenant-field`,' : ''} or set \`x-tenant-scoped: false\`.`);
     }
   }
   checkExamples(sources, built, at);
@@ -61,14 +63,14 @@ function checkIdentifierClashes<F extends SourceFileRef>(sources: CatalogSources
   }
 }
 
-function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSchema>): boolean {
+function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSchema>, field: string): boolean {
   if (typeof schema !== 'object') return false;
   if (typeof schema.$ref === 'string') {
     const target = definitions[schema.$ref.replace('#/$defs/', '')];
-    return target !== undefined && requiresTenant(target, definitions);
+    return target !== undefined && requiresTenant(target, definitions, field);
   }
-  if (Array.isArray(schema.required) && schema.required.includes('tenant_id')) return true;
-  return Array.isArray(schema.allOf) && schema.allOf.some((branch) => requiresTenant(branch as JsonSchema, definitions));
+  if (Array.isArray(schema.required) && schema.required.includes(field)) return true;
+  return Array.isArray(schema.allOf) && schema.allOf.some((branch) => requiresTenant(branch as JsonSchema, definitions, field));
 }
 
 /**
