@@ -25,7 +25,9 @@ export function defaultBrokers(): string[] {
 /** Kafka's own error code name when the client carries one (e.g. `UNKNOWN_TOPIC_OR_PARTITION`), for decisions and messages. */
 export function kafkaErrorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const parts = [error.message];
+  // The client puts the code name beside a prose message ('The coordinator is not aware of this member.'): both, so callers can match the name.
+  const code = (error as { apiId?: unknown }).apiId;
+  const parts = [typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message];
   const nested = (error as { errors?: unknown }).errors;
   if (Array.isArray(nested)) for (const inner of nested.slice(0, 3)) parts.push(kafkaErrorText(inner));
   const cause = (error as { cause?: unknown }).cause;

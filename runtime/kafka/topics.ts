@@ -148,8 +148,27 @@ export class TopicAdmin {
     });
     const result = new Map<string, Map<number, bigint>>();
     if (typeof start === 'object' && 'offsets' in start) {
+      // The offsets apply to every topic the group reads (its urgent lane, its inbox, ...), most of
+      // them shorter: a position past a partition's end (or before its start) makes the broker
+      // refuse the group's fetches (OFFSET_OUT_OF_RANGE), which stops its consumer. Clamped to each
+      // partition's retained range, as Kafka's own reset tool does.
+      const bounds = (timestamp: bigint) => this.admin.listOffsets({ topics: requests.map(({ name, partitions }) => ({ name, partitions: partitions.map((partition) => ({ ...partition, timestamp })) })) });
+      const [firsts, ends] = await Promise.all([bounds(EARLIEST), bounds(LATEST)]);
+      const bound = (listed: Awaited<ReturnType<typeof bounds>>, topic: string, partition: number) => listed.find((entry) => entry.name === topic)?.partitions.find((entry) => entry.partitionIndex === partition)?.offset;
       for (const { name, partitions } of requests) {
-        result.set(name, new Map(partitions.map(({ partitionIndex }) => [partitionIndex, BigInt(start.offsets[partitionIndex] ?? 0)])));
+        result.set(
+          name,
+          new Map(
+            partitions.map(({ partitionIndex }) => {
+              let offset = BigInt(start.offsets[partitionIndex] ?? 0);
+              const first = bound(firsts, name, partitionIndex);
+              const end = bound(ends, name, partitionIndex);
+              if (end !== undefined && offset > end) offset = end;
+              if (first !== undefined && offset < first) offset = first;
+              return [partitionIndex, offset];
+            }),
+          ),
+        );
       }
       return result;
     }
