@@ -13,7 +13,7 @@ const OTHER = '0e9d8f55-0a57-4bb4-8e3c-1b4f1c0f2a9e';
 function setup() {
   const transport = new MemoryTransport();
   const definition = { type: 'company.thing_done', version: 1, kind: 'business' as const, urgency: 'medium' as const, destination: 'business.company.thing_done', tenantScoped: true, tenantField: 'company_id', schema: z.object({ company_id: z.string().optional(), note: z.string() }) };
-  const client = new EventClient({ transport, registry: [definition], source: 'urn:test:tenant-field' });
+  const client = new EventClient<{ 'company.thing_done': { 1: { company_id?: string; note: string } } }>({ transport, registry: [definition], source: 'urn:test:tenant-field' });
   return { transport, client };
 }
 
