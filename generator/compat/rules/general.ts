@@ -34,6 +34,18 @@ export const GENERAL_RULES: RuleDefinition[] = [
   }),
   rule('combined', 'NOT', 'NOT_TYPE_NARROWED', { id: 'NOT_TYPE_EXTENDED', purpose: 'not-schema widened (more values excluded)', hint: narrowingHint('Excluding more values') }),
   rule('combined', 'NOT', 'NOT_TYPE_EXTENDED', { id: 'NOT_TYPE_NARROWED', purpose: 'not-schema narrowed (fewer values excluded)', hint: wideningHint('Consumers built from BASE still exclude those values') }),
+  rule('combined', 'CONDITIONAL', 'CONDITIONAL_REMOVED', {
+    id: 'CONDITIONAL_ADDED',
+    purpose: 'if with then / else added (events matching the condition must now match its branch)',
+    hint: narrowingHint('A new conditional'),
+    confluent: false,
+  }),
+  rule('combined', 'CONDITIONAL', 'CONDITIONAL_ADDED', {
+    id: 'CONDITIONAL_REMOVED',
+    purpose: 'if with then / else removed',
+    hint: wideningHint('Consumers built from BASE still apply the removed branch'),
+    confluent: false,
+  }),
   rule('combined', 'CONDITIONAL', 'CONDITIONAL_CHANGED', {
     id: 'CONDITIONAL_CHANGED',
     purpose: 'if condition changed',

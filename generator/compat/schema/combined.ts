@@ -72,7 +72,10 @@ export function compareCombinators(ctx: DiffContext, o: JsonSchemaObject, u: Jso
 }
 
 function compareCombined(ctx: DiffContext, oc: Combinator, oBranches: JsonSchema[], uc: Combinator, uBranches: JsonSchema[]): void {
-  ctx.within([oc], () => {
+  // A changed combinator is reported at the same keyword whichever way the comparison reads, so
+  // that its backward and forward readings meet as one change.
+  const at = oc === uc ? oc : [oc, uc].sort()[0]!;
+  ctx.within([at], () => {
     if (oc !== uc) {
       const type = criterionChange(oc, uc, oBranches.length, uBranches.length);
       ctx.add(type, { before: oc, after: uc });
@@ -132,10 +135,18 @@ export function compareNot(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaO
   });
 }
 
-/** if / then / else: a changed condition cannot be judged; with the same condition, then and else compare as constraints. */
+/**
+ * if / then / else: a conditional added narrows and one removed widens (an `if` without then /
+ * else constrains nothing); a changed condition cannot be judged; with the same condition, then and
+ * else compare as constraints.
+ */
 export function compareConditionals(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaObject): void {
-  if (o.if === undefined && u.if === undefined) return;
-  if (canonical(o.if) !== canonical(u.if)) return ctx.addAt('if', 'CONDITIONAL_CHANGED');
+  const applies = (s: JsonSchemaObject): boolean => s.if !== undefined && (s.then !== undefined || s.else !== undefined);
+  const sameCondition = o.if !== undefined && u.if !== undefined && canonical(o.if) === canonical(u.if);
+  if (!sameCondition) {
+    if (!applies(o) && !applies(u)) return;
+    return ctx.addAt('if', !applies(o) ? 'CONDITIONAL_ADDED' : !applies(u) ? 'CONDITIONAL_REMOVED' : 'CONDITIONAL_CHANGED');
+  }
   compareSubschema(ctx, 'then', o, u);
   compareSubschema(ctx, 'else', o, u);
 }
