@@ -14,7 +14,7 @@ export const GENERAL_RULES: RuleDefinition[] = [
   rule('schema', 'TYPE', 'TYPE_EXTENDED', { id: 'TYPE_NARROWED', purpose: 'type narrowed (number → integer, or type constraint added)', hint: narrowingHint('A narrower type') }),
   rule('schema', 'TYPE', 'TYPE_CHANGED', {
     id: 'TYPE_CHANGED',
-    purpose: 'type changed',
+    purpose: 'type changed (also, as a registry reads schemas: enum, const, not or allOf / anyOf / oneOf added next to other keywords or removed from them, const ↔ enum, an allOf collapsed to one branch)',
     hint: `Consumers on either side cannot read the other's values: add a new property with the new type and keep the old one, or ${NEW_VERSION}.`,
   }),
   rule('combined', 'TYPE', 'SUM_TYPE_NARROWED', {

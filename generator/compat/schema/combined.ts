@@ -14,8 +14,8 @@ import { canonical, COMBINATORS, pureCombinator, schemaList, asSchema, type Comb
 /**
  * A schema that is only a combinator compared with one that is not. Returns true when it decided
  * the comparison: a singleton combinator reads as its branch; a plain schema compatible with one
- * branch of a new anyOf / oneOf is SUM_TYPE_EXTENDED; one branch of an old allOf compatible with the
- * plain update is PRODUCT_TYPE_NARROWED; anything else is TYPE_CHANGED.
+ * branch of a new anyOf / oneOf is SUM_TYPE_EXTENDED; anything else is TYPE_CHANGED, as for a
+ * registry (an allOf of several branches collapsed to one of them included).
  */
 export function comparePureCombinators(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaObject): boolean {
   const oc = pureCombinator(o);
@@ -35,10 +35,6 @@ export function comparePureCombinators(ctx: DiffContext, o: JsonSchemaObject, u:
     const branches = schemaList(o[oc]);
     if (branches.length === 1) {
       compareSchemas(ctx, branches[0], u);
-      return true;
-    }
-    if (oc === 'allOf' && firstCompatible(ctx, branches, (sub, b) => compareSchemas(sub, b, u))) {
-      ctx.add('PRODUCT_TYPE_NARROWED');
       return true;
     }
   }
