@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Catalog, CatalogEvent, JsonSchemaObject, JsonValue } from '../model/catalog.js';
-import { eventSchemaId, standaloneSchema } from '../model/json-schema.js';
+import { DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema } from '../model/json-schema.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION } from '../model/snapshot.js';
 import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
 import { zodExpression } from './code/zod.js';
@@ -150,6 +150,7 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       doc: docComment(eventDoc(event)),
       zod: fragments.get(`zod\0${defsKey}\0${JSON.stringify(event.payload)}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
       jsonSchema: fragments.get(`json\0${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
+      draft: draftLabel(eventJsonSchema(catalog, event).$schema),
     })),
     latest: latestOnly(events).map((event) => ({
       ...names.event(event),
@@ -218,6 +219,13 @@ function buildEventJsonSchema(catalog: Catalog, event: CatalogEvent): JsonSchema
   const header: Record<string, JsonValue> = { $id: eventSchemaId(event), $comment: JSON_COMMENT, title: `${event.type} v${event.version}` };
   if (event.description) header.description = event.description;
   return standaloneSchema(event.payload, catalog.definitions, header);
+}
+
+/** `draft-07`, `2019-09` or `2020-12`: the draft a standalone event schema declares. */
+function draftLabel(declared: JsonValue | undefined): string {
+  if (declared === DRAFT_2020_12) return '2020-12';
+  if (declared === DRAFT_2019_09) return '2019-09';
+  return 'draft-07';
 }
 
 function eventDoc(event: CatalogEvent): string {

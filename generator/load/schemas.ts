@@ -11,11 +11,14 @@ import type { Claim, ClaimedDefinition, SchemaReader } from '../model/inputs.js'
 import { isRefObject, type SourceFile, type SourceSet } from './sources.js';
 
 /** Keywords whose value is one schema. */
-const SCHEMA_KEYWORDS = new Set(['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'items']);
+const SCHEMA_KEYWORDS = new Set([
+  'additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'items',
+  'unevaluatedProperties', 'unevaluatedItems',
+]);
 /** Keywords whose value is a list of schemas. */
-const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'items']);
-/** Keywords whose value maps names to schemas. */
-const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependencies']);
+const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'items', 'prefixItems']);
+/** Keywords whose value maps names to schemas (`dependencies` also holds name lists, kept as they are). */
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependencies', 'dependentSchemas']);
 /** Local definition containers: reached through `$ref`, so they are dropped once references are rewritten. */
 const DEFINITION_CONTAINERS = new Set(['definitions', '$defs']);
 

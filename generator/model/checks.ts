@@ -4,13 +4,15 @@
  */
 import { DEFAULT_TENANT_FIELD } from '../../runtime/registry.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { BuiltCatalog, EventOrigin } from './build.js';
 import type { CatalogEvent, JsonSchema, JsonSchemaObject } from './catalog.js';
 import { surelyValid } from './example-check.js';
 import { constantName, pascalName } from './identifiers.js';
 import type { CatalogSources, SourceFileRef } from './inputs.js';
-import { eventSchemaId, standaloneSchema } from './json-schema.js';
+import { DRAFT_07, DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema } from './json-schema.js';
 
 // ajv-formats ships CommonJS with a default export that TypeScript sees as the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -78,14 +80,22 @@ function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSche
  * checks; a process that loads the catalogue again (`generate --watch`) compiles only the schemas
  * that changed. Validators of schemas no longer in the catalogue are dropped on each load.
  */
-let cachedAjv: Ajv | undefined;
+let cachedAjv: Map<string, Ajv> | undefined;
 let cachedValidators = new Map<string, ValidateFunction>();
 
-function exampleAjv(): Ajv {
+/** The ajv for the draft a standalone schema declares (see draftOf): each reads its keywords. */
+function exampleAjv(draft: unknown): Ajv {
   // Each validator runs on a handful of examples, so ajv's code optimisation passes (which cost as
   // much as generating the code) would not pay for themselves. Validation results are the same.
-  cachedAjv ??= addFormats(new Ajv({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } }));
-  return cachedAjv;
+  const options = { strict: false, allErrors: true, validateSchema: false, code: { optimize: false } } as const;
+  const key = draft === DRAFT_2020_12 || draft === DRAFT_2019_09 ? draft : DRAFT_07;
+  cachedAjv ??= new Map();
+  let ajv = cachedAjv.get(key);
+  if (ajv === undefined) {
+    ajv = addFormats(key === DRAFT_2020_12 ? new Ajv2020(options) : key === DRAFT_2019_09 ? new Ajv2019(options) : new Ajv(options));
+    cachedAjv.set(key, ajv);
+  }
+  return ajv;
 }
 
 /**
@@ -113,13 +123,12 @@ function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, buil
   const wanted = new Set(keys);
   for (const [key, validate] of cachedValidators) {
     if (!wanted.has(key)) {
-      cachedAjv?.removeSchema(validate.schema as object);
+      for (const ajv of cachedAjv?.values() ?? []) ajv.removeSchema(validate.schema as object);
       cachedValidators.delete(key);
     }
   }
   if (withExamples.length === 0) return;
   // Created only when an example needs it: setting ajv up costs as much as a hundred compiles.
-  const ajv = exampleAjv();
   let compileFailed = false;
   withExamples.forEach((event, index) => {
     const { file, pointer } = at(event);
@@ -127,7 +136,7 @@ function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, buil
     let validate = cachedValidators.get(key);
     if (validate === undefined) {
       try {
-        validate = ajv.compile(schemas[index]!);
+        validate = exampleAjv(schemas[index]!.$schema).compile(schemas[index]!);
       } catch (error) {
         compileFailed = true;
         sources.report(file, [...pointer, 'payload'], 'invalid-schema', `the payload schema of '${event.type}' cannot be compiled: ${(error as Error).message}`, 'Fix the JSON Schema (a pattern that is not a valid regular expression is the usual cause).');
