@@ -1,6 +1,6 @@
 /**
  * Builds the Catalog model from parsed AsyncAPI documents. This is the only module that reads
- * parser objects; the parser's intent API makes AsyncAPI 2.6 and 3.0 look alike here. Schemas are
+ * parser objects; the parser's intent API makes AsyncAPI 2.6, 3.0 and 3.1 look alike here. Schemas are
  * read from our own YAML trees (through a SchemaReader) so they keep names and positions. What it
  * reads comes in through the interfaces of inputs.ts; the loader provides them.
  */
@@ -8,6 +8,7 @@ import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } fr
 import { exchangeFor } from '../../runtime/amqp/names.js';
 import { defaultDestination, domainOf } from '../../runtime/destinations.js';
 import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue, KafkaTopicBinding } from './catalog.js';
+import { AVRO_SCHEMA_FORMAT } from './avro.js';
 import { kebabName } from './identifiers.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
@@ -129,7 +130,8 @@ function buildDocumentEvents<F extends SourceFileRef>(
     const domain = dot > 0 ? domainOf(type) : kebabName(service).replace(/-/g, '_');
     const name = dot > 0 ? type.slice(dot + 1) : type;
     const address = use.channel.address() ?? null;
-    const payload = readSchema(sources, schemas, file, json, pointer, 'payload') ?? true;
+    const read = readSchema(sources, schemas, file, json, pointer, 'payload');
+    const payload = read?.schema ?? true;
     const headers = readHeaders(sources, schemas, file, json, pointer);
     const description = use.message.description() ?? use.message.summary() ?? use.message.title() ?? '';
     // An exchange named by the binding that is the one of the event's kind anyway says nothing more.
@@ -163,6 +165,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
       ...(kafkaTopic === undefined ? {} : { kafkaTopic }),
       ...(orderingKey === undefined ? {} : { orderingKey }),
       payload,
+      ...(read?.avro === undefined ? {} : { payloadAvro: read.avro }),
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
       replies: uniqueRefs(use.replies.map((m) => ({ type: typeOf(m), version: readMetadata(m.json() as Record<string, unknown>, () => {}).version }))),
@@ -211,29 +214,41 @@ function pointerOf(message: MessageInterface): string[] {
   return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function readSchema<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[], field: string): JsonSchema | undefined {
+interface ReadSchema {
+  schema: JsonSchema;
+  /** The Avro schema as written, when the schema is Avro. */
+  avro?: JsonValue;
+}
+
+function readSchema<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[], field: string): ReadSchema | undefined {
   const value = json[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && !Array.isArray(value) && 'schemaFormat' in value && 'schema' in value) {
-    const format = String((value as { schemaFormat: unknown }).schemaFormat);
-    if (!JSON_SCHEMA_FORMATS.test(format)) {
-      sources.report(file, [...pointer, field, 'schemaFormat'], 'unsupported-schema-format', `schema format '${format}' is not supported`, 'Write the schema in JSON Schema / AsyncAPI Schema (the default format), or convert it.');
-      return undefined;
+  const read = (at: string[], format: string | undefined, formatAt: string[]): ReadSchema | undefined => {
+    if (format === undefined || JSON_SCHEMA_FORMATS.test(format)) {
+      const schema = schemas.root(file, at);
+      return schema === undefined ? undefined : { schema };
     }
-    return schemas.root(file, [...pointer, field, 'schema']);
-  }
-  const format = json.schemaFormat;
-  if (field === 'payload' && typeof format === 'string' && !JSON_SCHEMA_FORMATS.test(format)) {
-    sources.report(file, [...pointer, 'schemaFormat'], 'unsupported-schema-format', `schema format '${format}' is not supported`, 'Write the payload in JSON Schema / AsyncAPI Schema (the default format), or convert it.');
+    if (field === 'payload' && AVRO_SCHEMA_FORMAT.test(format)) {
+      const avro = schemas.avro(file, at);
+      return avro === undefined ? undefined : { schema: avro.schema, avro: avro.avro };
+    }
+    sources.report(file, formatAt, 'unsupported-schema-format', `schema format '${format}' is not supported${field === 'payload' ? '' : ` for ${field}`}`, UNSUPPORTED_FORMAT_HINT);
     return undefined;
+  };
+  if (typeof value === 'object' && !Array.isArray(value) && 'schemaFormat' in value && 'schema' in value) {
+    return read([...pointer, field, 'schema'], String((value as { schemaFormat: unknown }).schemaFormat), [...pointer, field, 'schemaFormat']);
   }
-  return schemas.root(file, [...pointer, field]);
+  // AsyncAPI 2.x: the message's schemaFormat is the payload's.
+  const format = json.schemaFormat;
+  return read([...pointer, field], field === 'payload' && typeof format === 'string' ? format : undefined, [...pointer, 'schemaFormat']);
 }
+
+const UNSUPPORTED_FORMAT_HINT = 'Write the schema in JSON Schema / AsyncAPI Schema (the default format) or, for payloads, in Avro (application/vnd.apache.avro;version=1.9.0); RAML and Protobuf schemas cannot be turned into validators.';
 
 /** Headers may come from the message or from one of its traits; the message wins, then the last trait. */
 function readHeaders<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[]): JsonSchema | undefined {
   const raw = sources.resolve(file, pointer)?.value as Record<string, unknown> | undefined;
-  if (raw && raw.headers !== undefined) return readSchema(sources, schemas, file, json, pointer, 'headers');
+  if (raw && raw.headers !== undefined) return readSchema(sources, schemas, file, json, pointer, 'headers')?.schema;
   const traits = Array.isArray(raw?.traits) ? raw.traits : [];
   for (let i = traits.length - 1; i >= 0; i--) {
     const trait = sources.resolve(file, [...pointer, 'traits', String(i)])?.value as Record<string, unknown> | undefined;

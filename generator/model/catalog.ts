@@ -112,6 +112,11 @@ export interface CatalogEvent {
    */
   orderingKey?: string;
   payload: JsonSchema;
+  /**
+   * The payload's Avro schema as written, when the catalogue describes the payload in Avro;
+   * `payload` is then its JSON Schema, and `check` judges changes by Avro's resolution rules.
+   */
+  payloadAvro?: JsonValue;
   headers?: JsonSchema;
   examples: EventExample[];
   /** Commands only: the messages that may answer it. */
