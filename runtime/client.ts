@@ -111,7 +111,7 @@ export class EventClient<M extends object = EventMap> {
       log(traceId === undefined ? entry : { ...entry, traceId });
     };
     this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: dispatchLog, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
-    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log, () => this.telemetry);
+    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log, () => (this.telemetry?.recording === true ? this.telemetry : undefined));
     const telemetry = options.telemetry;
     if (telemetry !== false) {
       this.telemetryLoading = loadOtelApi()
@@ -166,7 +166,7 @@ export class EventClient<M extends object = EventMap> {
     const spec = { subscription, onOutcome: (outcome: SettlementOutcome) => this.countOutcome(outcome), ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) };
     // The first messages may arrive at once: their spans need the API loaded.
     if (this.telemetryLoading !== undefined) await this.telemetryLoading;
-    this.telemetry?.observeLag(() => this.transport.health().consumers);
+    this.telemetry?.observeConsumers(() => this.transport.health().consumers);
     const consuming = await this.transport.subscribe(spec, this.pipeline);
     this.subscriptions.add(consuming);
     return consuming;
@@ -216,7 +216,8 @@ export class EventClient<M extends object = EventMap> {
     const target = targetFor(definition, envelope, options);
     const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
     // Before the transport serializes the envelope: the span writes its trace context into it.
-    const sending = this.telemetry?.sending(envelope, target, how.mode, cause, how.replyTo, template);
+    const telemetry = this.telemetry;
+    const sending = telemetry?.recording === true ? telemetry.sending(envelope, target, how.mode, cause, how.replyTo, template) : undefined;
     this.counters.published++;
     let reply: Envelope | void;
     try {

@@ -5,7 +5,7 @@
  * (`traceparent` / `tracestate`, the CloudEvents distributed-tracing extension). Recorded above
  * the transport seam, so every transport gets it once and the same.
  */
-import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableGauge, ObservableResult, Span, Tracer, TracerProvider, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ConsumeObserver, ConsumeOutcome, MessageObservation } from '../consume/observer.js';
 import type { Envelope } from '../envelope.js';
 import type { ConsumerHealth, Decision, InboundMessage, PublishTarget } from '../transport.js';
@@ -38,9 +38,17 @@ export class Telemetry implements ConsumeObserver {
   private readonly sendDuration: Histogram;
   private readonly consumed: Counter;
   private readonly processDuration: Histogram;
-  private readonly inFlight: UpDownCounter;
+  private readonly inFlight: ObservableUpDownCounter;
   private readonly lag: ObservableGauge;
-  private lagCallback: ((result: ObservableResult) => void) | undefined;
+  private consumerCallbacks: { inFlight: ObservableCallback; lag: ObservableCallback } | undefined;
+  /** The global tracer provider's proxy, whose delegate is the SDK's once one is registered. */
+  private readonly globalTracing: ProxyTracerProvider | undefined;
+  private readonly noTracing: TracerProvider | undefined;
+  /** A meter provider that records: given, or registered before this client was built (the metrics API has no proxy). */
+  private readonly metering: boolean;
+  /** Metric attributes per destination or subscription and outcome, built once: the SDK hashes them on every record anyway. */
+  private readonly sendAttributes = new Map<string, Attributes>();
+  private readonly processAttributes = new Map<string, Attributes>();
   readonly system: string;
 
   constructor(
@@ -49,32 +57,57 @@ export class Telemetry implements ConsumeObserver {
     transport: string,
   ) {
     this.system = messagingSystem(transport);
-    this.tracer = ((options.tracerProvider as TracerProvider | undefined) ?? api.trace.getTracerProvider()).getTracer(SCOPE);
+    const tracerProvider = (options.tracerProvider as TracerProvider | undefined) ?? api.trace.getTracerProvider();
+    if (tracerProvider instanceof api.ProxyTracerProvider) {
+      this.globalTracing = tracerProvider;
+      this.noTracing = new api.ProxyTracerProvider().getDelegate();
+    }
+    this.tracer = tracerProvider.getTracer(SCOPE);
     const meter: Meter = ((options.meterProvider as MeterProvider | undefined) ?? api.metrics.getMeterProvider()).getMeter(SCOPE);
+    this.metering = meter !== api.createNoopMeter();
     const seconds = { unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } };
     this.sent = meter.createCounter(METRIC.sent, { unit: '{message}', description: 'Messages the client sent (published, requests, replies).' });
     this.sendDuration = meter.createHistogram(METRIC.operationDuration, { ...seconds, description: 'Duration of a send until the broker took the message (a request: until its reply).' });
     this.consumed = meter.createCounter(METRIC.consumed, { unit: '{message}', description: 'Messages the client consumed, by outcome.' });
     this.processDuration = meter.createHistogram(METRIC.processDuration, { ...seconds, description: 'Duration of handling one message, from arrival to decision.' });
-    this.inFlight = meter.createUpDownCounter(METRIC.inFlight, { unit: '{message}', description: 'Messages being handled now.' });
+    this.inFlight = meter.createObservableUpDownCounter(METRIC.inFlight, { unit: '{message}', description: 'Messages being handled now.' });
     this.lag = meter.createObservableGauge(METRIC.lag, { unit: '{message}', description: 'Messages waiting for a subscription, where the transport can tell.' });
   }
 
-  /** Reports each consumer's lag from `consumers()` (the transport's health) while consuming. */
-  observeLag(consumers: () => readonly ConsumerHealth[]): void {
-    if (this.lagCallback !== undefined) return;
-    this.lagCallback = (result) => {
-      for (const consumer of consumers()) {
-        if (consumer.lag !== undefined) result.observe(consumer.lag, { [ATTR.system]: this.system, [ATTR.consumerGroup]: consumer.subscription, [ATTR.destinationName]: consumer.subscription });
-      }
-    };
-    this.lag.addCallback(this.lagCallback);
+  /**
+   * Whether anything is recorded now: an SDK's tracer provider (registered at any time) or a meter
+   * that records. When not, the client skips telemetry altogether, which is what keeps a service
+   * with the API installed but no SDK at (almost) no cost.
+   */
+  get recording(): boolean {
+    return this.metering || this.globalTracing === undefined || this.globalTracing.getDelegate() !== this.noTracing;
   }
 
-  /** Stops reporting lag (the client closed). */
+  /**
+   * Reports each consumer's in-flight messages and lag from `consumers()` (the transport's health)
+   * when metrics are collected: read then, rather than counted on every message.
+   */
+  observeConsumers(consumers: () => readonly ConsumerHealth[]): void {
+    if (this.consumerCallbacks !== undefined) return;
+    const attributesOf = (consumer: ConsumerHealth): Attributes => ({ [ATTR.system]: this.system, [ATTR.consumerGroup]: consumer.subscription, [ATTR.destinationName]: consumer.subscription });
+    this.consumerCallbacks = {
+      inFlight: (result) => {
+        for (const consumer of consumers()) result.observe(consumer.inFlight, attributesOf(consumer));
+      },
+      lag: (result) => {
+        for (const consumer of consumers()) if (consumer.lag !== undefined) result.observe(consumer.lag, attributesOf(consumer));
+      },
+    };
+    this.inFlight.addCallback(this.consumerCallbacks.inFlight);
+    this.lag.addCallback(this.consumerCallbacks.lag);
+  }
+
+  /** Stops reporting consumers (the client closed). */
   close(): void {
-    if (this.lagCallback !== undefined) this.lag.removeCallback(this.lagCallback);
-    this.lagCallback = undefined;
+    if (this.consumerCallbacks === undefined) return;
+    this.inFlight.removeCallback(this.consumerCallbacks.inFlight);
+    this.lag.removeCallback(this.consumerCallbacks.lag);
+    this.consumerCallbacks = undefined;
   }
 
   /**
@@ -104,25 +137,24 @@ export class Telemetry implements ConsumeObserver {
     if (carrier.traceparent !== undefined) envelope.traceparent = carrier.traceparent;
     if (carrier.tracestate !== undefined) envelope.tracestate = carrier.tracestate;
     const traceId = traceIdOf(span);
-    const metricAttributes: Attributes = { [ATTR.system]: this.system, [ATTR.operationName]: 'send', [ATTR.destinationName]: lowCardinality };
-    const finish = (): void => {
-      this.sent.add(1, metricAttributes);
-      this.sendDuration.record((performance.now() - started) / 1000, metricAttributes);
+    const finish = (errorType: string | undefined): void => {
+      const attributes = this.sendAttributesOf(lowCardinality, errorType);
+      this.sent.add(1, attributes);
+      this.sendDuration.record((performance.now() - started) / 1000, attributes);
       span.end();
     };
     return {
       traceId,
       done: (reply) => {
         if (reply !== undefined && span.isRecording()) span.addEvent('reply', { [ATTR.replyId]: reply.id, [ATTR.eventType]: reply.type });
-        finish();
+        finish(undefined);
       },
       failed: (error) => {
         const type = errorType(error);
-        metricAttributes[ATTR.errorType] = type;
         span.setAttribute(ATTR.errorType, type);
         span.recordException(exceptionOf(error));
         span.setStatus({ code: api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-        finish();
+        finish(type);
       },
     };
   }
@@ -170,15 +202,27 @@ export class Telemetry implements ConsumeObserver {
 
   /** @internal Used by {@link Processing}. */
   recordProcess(message: InboundMessage, outcome: ConsumeOutcome, seconds: number, errorType: string | undefined): void {
-    const attributes: Attributes = { [ATTR.system]: this.system, [ATTR.operationName]: 'process', [ATTR.destinationName]: message.subscription.name, [ATTR.consumerGroup]: message.subscription.name, [ATTR.outcome]: outcome };
-    if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
+    const subscription = message.subscription.name;
+    const key = `${subscription}\n${outcome}\n${errorType ?? ''}`;
+    let attributes = this.processAttributes.get(key);
+    if (attributes === undefined) {
+      attributes = { [ATTR.system]: this.system, [ATTR.operationName]: 'process', [ATTR.destinationName]: subscription, [ATTR.consumerGroup]: subscription, [ATTR.outcome]: outcome };
+      if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
+      this.processAttributes.set(key, attributes);
+    }
     this.consumed.add(1, attributes);
     this.processDuration.record(seconds, attributes);
   }
 
-  /** @internal Used by {@link Processing}. */
-  countInFlight(message: InboundMessage, delta: number): void {
-    this.inFlight.add(delta, { [ATTR.system]: this.system, [ATTR.consumerGroup]: message.subscription.name });
+  private sendAttributesOf(destination: string, errorType: string | undefined): Attributes {
+    const key = errorType === undefined ? destination : `${destination}\n${errorType}`;
+    let attributes = this.sendAttributes.get(key);
+    if (attributes === undefined) {
+      attributes = { [ATTR.system]: this.system, [ATTR.operationName]: 'send', [ATTR.destinationName]: destination };
+      if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
+      this.sendAttributes.set(key, attributes);
+    }
+    return attributes;
   }
 }
 
@@ -191,9 +235,7 @@ class Processing implements MessageObservation {
   constructor(
     private readonly telemetry: Telemetry,
     private readonly message: InboundMessage,
-  ) {
-    telemetry.countInFlight(message, 1);
-  }
+  ) {}
 
   get traceId(): string | undefined {
     return this.span === undefined ? undefined : traceIdOf(this.span);
@@ -220,7 +262,6 @@ class Processing implements MessageObservation {
     }
     span.setAttribute(ATTR.outcome, outcome);
     span.end();
-    this.telemetry.countInFlight(this.message, -1);
     this.telemetry.recordProcess(this.message, outcome, (performance.now() - this.startTime) / 1000, type);
   }
 }

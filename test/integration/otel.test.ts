@@ -250,17 +250,23 @@ for (const harness of harnesses) {
 }
 
 describe('OpenTelemetry through the global providers', () => {
-  it('records spans with no telemetry option once an SDK is registered, and nothing when turned off', async () => {
+  it('records nothing while no SDK is registered, spans once one is, and nothing when turned off', async () => {
     const recorder = new Recorder();
-    trace.setGlobalTracerProvider(recorder.tracerProvider);
+    const fixture = makeFixture('otel-global');
+    const transport = new MemoryTransport();
+    await transport.declareTopology(fixture.topology);
+    // Built before the SDK is registered, as a service that sets up OpenTelemetry late would be.
+    const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:global' });
+    const off = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:off', telemetry: false, ownsTransport: false });
+    const handled: string[] = [];
+    client.on('test.order_shipped', (data) => void handled.push(data.text));
+    await client.consume(fixture.queue.name);
     try {
-      const fixture = makeFixture('otel-global');
-      const transport = new MemoryTransport();
-      await transport.declareTopology(fixture.topology);
-      const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:global' });
-      const off = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:off', telemetry: false, ownsTransport: false });
-      client.on('test.order_shipped', () => {});
-      await client.consume(fixture.queue.name);
+      const before = await client.publish('test.order_shipped', 1, { text: 'before' });
+      await waitFor(() => handled.length === 1);
+      expect(before.traceparent).toBeUndefined();
+
+      trace.setGlobalTracerProvider(recorder.tracerProvider);
       const traced = await client.publish('test.order_shipped', 1, { text: 'traced' });
       const untraced = await off.publish('test.order_shipped', 1, { text: 'untraced' });
       await waitFor(() => recorder.named('process').length === 2);
@@ -268,11 +274,11 @@ describe('OpenTelemetry through the global providers', () => {
       expect(untraced.traceparent).toBeUndefined();
       expect(recorder.named('send')).toHaveLength(1);
       // The consumer records a message from an untraced producer as a trace of its own.
-      const roots = recorder.named('process').filter((span) => parentOf(span) === undefined);
-      expect(roots).toHaveLength(1);
+      expect(recorder.named('process').filter((span) => parentOf(span) === undefined)).toHaveLength(1);
+      expect(recorder.finished()).toHaveLength(3);
+    } finally {
       await off.close();
       await client.close();
-    } finally {
       trace.disable();
       await recorder.shutdown();
     }
