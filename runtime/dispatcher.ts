@@ -102,9 +102,9 @@ export class Dispatcher {
       } catch (error) {
         await store?.release(this.storeKey(id));
         const reason = errorMessage(error);
-        if (error instanceof NonRetryableError) return this.reject(envelope, 'non-retryable', reason);
+        if (error instanceof NonRetryableError) return { settle: 'dead-letter', reason: 'non-retryable', error: reason, exception: error };
         this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
-        return { settle: 'retry', reason };
+        return { settle: 'retry', reason, exception: error };
       }
       const recorded = store?.complete(this.storeKey(id));
       if (recorded !== undefined) await recorded;
@@ -143,7 +143,7 @@ export class Dispatcher {
   private duplicate(id: string, type: string): Settlement {
     this.options.metrics.duplicates++;
     this.options.log({ level: 'debug', event: 'consume.duplicate', id, type });
-    return { settle: 'ack' };
+    return { settle: 'ack', duplicate: true };
   }
 
   private storeKey(id: string): string {

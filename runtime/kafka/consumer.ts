@@ -304,6 +304,13 @@ export class KafkaConsumer {
       ...(contentType === undefined ? {} : { contentType }),
       attempt: pending.attempt,
       redelivered: pending.attempt > 1,
+      // For the consumer span (OpenTelemetry messaging conventions): where the record sits. The span
+      // keeps the subscription's name as its destination, as on the other transports.
+      attributes: {
+        'messaging.destination.partition.id': String(pending.message.partition),
+        'messaging.kafka.offset': Number(pending.message.offset),
+        ...(pending.message.key !== undefined && pending.message.key !== null && pending.message.key.length > 0 ? { 'messaging.kafka.message.key': pending.message.key.toString() } : {}),
+      },
       ...(replyTo === undefined ? {} : { replyTo }),
       reply: (envelope: Envelope) => {
         if (replyTo === undefined || correlation === undefined) return Promise.reject(new Error('the message carries no reply address'));

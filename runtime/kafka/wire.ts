@@ -35,7 +35,7 @@ export const HEADER = {
 const CE_PREFIX = 'ce_';
 const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
 /** Attributes carried by header in binary mode; `data` and `datacontenttype` travel as value and content-type. */
-const ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'time', 'dataschema', 'eventversion', 'correlationid', 'causationid', 'tenantid', 'urgency'] as const;
+const ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'time', 'dataschema', 'eventversion', 'correlationid', 'causationid', 'tenantid', 'urgency', 'traceparent', 'tracestate'] as const;
 /** Attributes whose values are integers: headers carry them as text (the CloudEvents type system's canonical string). */
 const INTEGER_ATTRIBUTES: ReadonlySet<string> = new Set(['eventversion']);
 
