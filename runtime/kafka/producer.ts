@@ -65,8 +65,10 @@ export class BatchingProducer {
     // A lost connection with records waiting for it does.
     producer.on('client:broker:disconnect', (payload) => {
       const id = brokerId(payload);
+      const waiting = this.onWire + this.queue.length > 0;
+      if (waiting && this.lostConnections.size === 0 && this.failures === 0) this.outages++;
       this.lostConnections.add(id);
-      if (this.onWire + this.queue.length > 0) this.lastError = `lost the connection to the broker ${id}`;
+      if (waiting) this.lastError = `lost the connection to the broker ${id}`;
     });
     producer.on('client:broker:failed', (payload) => {
       const id = brokerId(payload);
@@ -142,7 +144,7 @@ export class BatchingProducer {
         return true;
       } catch (error) {
         if (this.closed) return false;
-        if (this.failures === 0) this.outages++;
+        if (this.failures === 0 && this.lostConnections.size === 0) this.outages++;
         this.failures++;
         this.lastError = kafkaErrorText(error);
         const delay = backoffDelay(this.failures, { initialDelayMs: 100, maxDelayMs: 5000 });
