@@ -113,6 +113,9 @@ describe('Kafka: the broker restarted while events flow (serial)', () => {
     expect(outage.some((sample) => sample.producer.lastError !== undefined && !sample.producer.healthy)).toBe(true);
     // The consumer's transport too: not healthy while its broker was gone.
     expect(samples.some((sample) => !sample.consumer.healthy && sample.consumer.lastError !== undefined)).toBe(true);
+    // Both count the outage among their reconnects.
+    expect(producerTransport.health().reconnects).toBeGreaterThanOrEqual(1);
+    expect(consumerTransport.health().reconnects).toBeGreaterThanOrEqual(1);
     console.info(
       `kafka broker restart: ${restart.output}; published ${sent}, all confirmed and handled; ` +
         `publisher reconnecting in ${outage.length} samples (every 50 ms); both healthy within ${healthyAfterMs} ms of the broker being ready (a bounded wait, not a speed claim); ` +
