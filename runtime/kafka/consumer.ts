@@ -18,6 +18,7 @@
  */
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import { destinationMatches } from '../destinations.js';
+import { backoffDelay } from '../backoff.js';
 import { Deque } from '../deque.js';
 import type { Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
@@ -81,6 +82,8 @@ export class KafkaConsumer {
   private commitTimer: NodeJS.Timeout | undefined;
   private committing: Promise<void> = Promise.resolve();
   private paused = false;
+  private reopening = false;
+  private inactiveChecks = 0;
   private pumpScheduled = false;
   private lag: number | undefined;
   private lagByPartition: Record<string, number> = {};
@@ -119,6 +122,16 @@ export class KafkaConsumer {
       if (!this.stopped) this.lostConnections.add(connectionId(payload));
     });
     this.consumer.on('client:broker:connect', (payload) => this.lostConnections.delete(connectionId(payload)));
+    await this.open();
+    this.lagTimer = setInterval(() => {
+      void this.readLag();
+      this.checkMembership();
+    }, 2000);
+    this.lagTimer.unref();
+  }
+
+  /** Starts a fetch stream from the group's committed positions (joining the group again when it left it). */
+  private async open(): Promise<void> {
     const stream = await this.consumer.consume({
       topics: [...this.options.topics.keys(), ...this.options.retryTopics],
       mode: 'committed',
@@ -126,14 +139,62 @@ export class KafkaConsumer {
       fallbackMode: 'earliest',
       autocommit: false,
     });
+    if (this.stopped) {
+      await stream.close().catch(() => {});
+      return;
+    }
     this.stream = stream;
+    this.paused = false;
     stream.on('data', (message: KafkaMessage) => this.accept(message));
     stream.on('error', (error: Error) => {
       this.lastError = kafkaErrorText(error);
       this.log({ level: 'warn', event: 'kafka.consumer.stream_error', subscription: this.name, error: this.lastError });
+      this.reopen(stream);
     });
-    this.lagTimer = setInterval(() => void this.readLag(), 2000);
-    this.lagTimer.unref();
+  }
+
+  /**
+   * A fetch that still fails after the client's own retries (a broker down for more than a few
+   * seconds, e.g. restarting) destroys the client's stream, and nothing would be fetched again:
+   * open a new one, with backoff, until it works or the consumer is cancelled. Records already
+   * tracked stay tracked; the new stream starts at the committed positions and the partition logs
+   * skip what they hold.
+   */
+  private reopen(failed: MessagesStream<Buffer, Buffer, Buffer, Buffer>): void {
+    if (this.stopped || this.reopening || this.stream !== failed || !failed.destroyed) return;
+    this.reopening = true;
+    this.stream = undefined;
+    void (async () => {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        await this.sleep(backoffDelay(attempt, { initialDelayMs: 500, maxDelayMs: 5000 }));
+        if (this.stopped) break;
+        try {
+          await this.open();
+          this.log({ level: 'info', event: 'kafka.consumer.reopened', subscription: this.name, attempts: attempt });
+          break;
+        } catch (error) {
+          this.warn('kafka.consumer.reopen_failed', error);
+        }
+      }
+      this.reopening = false;
+    })();
+  }
+
+  /**
+   * The client stops heartbeating after a heartbeat fails on a lost connection and never starts
+   * again, so a member that lost its broker for longer than its session stays out of the group
+   * (inactive, committing nothing) while its stream fetches. Inactive on two checks in a row (a
+   * rebalance is over sooner): join again. The client runs one join at a time.
+   */
+  private checkMembership(): void {
+    if (this.stopped || this.reopening || this.stream === undefined || this.consumer.isActive()) {
+      this.inactiveChecks = 0;
+      return;
+    }
+    if (++this.inactiveChecks < 2) return;
+    this.inactiveChecks = 0;
+    this.log({ level: 'info', event: 'kafka.consumer.rejoin', subscription: this.name });
+    this.consumer.joinGroup({}).catch((error: unknown) => this.warn('kafka.consumer.rejoin_failed', error));
   }
 
   health(): ConsumerHealth & { partitions: Record<string, number> } {

@@ -52,11 +52,31 @@ export class BatchingProducer {
   /** Times sending failed after having worked: each is an outage the producer waited out. */
   outages = 0;
 
+  /** Broker connections lost and not yet open again. */
+  private readonly lostConnections = new Set<string>();
+
   constructor(
     private readonly producer: KafkaProducer,
     private readonly log: Logger,
     private readonly options: BatchingProducerOptions = {},
-  ) {}
+  ) {
+    // While the broker is gone the client's send neither fails nor times out: it waits (a minute
+    // and more) and succeeds once the broker is back, so `failures` alone never shows an outage.
+    // A lost connection with records waiting for it does.
+    producer.on('client:broker:disconnect', (payload) => {
+      const id = brokerId(payload);
+      const waiting = this.onWire + this.queue.length > 0;
+      if (waiting && this.lostConnections.size === 0 && this.failures === 0) this.outages++;
+      this.lostConnections.add(id);
+      if (waiting) this.lastError = `lost the connection to the broker ${id}`;
+    });
+    producer.on('client:broker:failed', (payload) => {
+      const id = brokerId(payload);
+      this.lostConnections.add(id);
+      if (this.onWire + this.queue.length > 0) this.lastError = `cannot connect to the broker ${id}`;
+    });
+    producer.on('client:broker:connect', (payload) => this.lostConnections.delete(brokerId(payload)));
+  }
 
   get inFlight(): number {
     return this.onWire;
@@ -66,9 +86,10 @@ export class BatchingProducer {
     return this.queue.length;
   }
 
-  /** Whether the last batch failed and the producer is waiting to send again. */
+  /** Whether the last batch failed and the producer is waiting to send again, or records wait on a lost connection. */
   get retrying(): boolean {
-    return this.failures > 0;
+    // An idle producer whose connection the broker closed is not in trouble: it reconnects on its next send.
+    return this.failures > 0 || (this.lostConnections.size > 0 && this.onWire + this.queue.length > 0);
   }
 
   send(record: OutgoingRecord): Promise<void> {
@@ -123,7 +144,7 @@ export class BatchingProducer {
         return true;
       } catch (error) {
         if (this.closed) return false;
-        if (this.failures === 0) this.outages++;
+        if (this.failures === 0 && this.lostConnections.size === 0) this.outages++;
         this.failures++;
         this.lastError = kafkaErrorText(error);
         const delay = backoffDelay(this.failures, { initialDelayMs: 100, maxDelayMs: 5000 });
@@ -136,6 +157,10 @@ export class BatchingProducer {
       }
     }
   }
+}
+
+function brokerId(payload: { broker?: { host?: string; port?: number } }): string {
+  return `${payload.broker?.host ?? '?'}:${payload.broker?.port ?? '?'}`;
 }
 
 function toMessage(record: OutgoingRecord): { topic: string; key?: string; value: Buffer; headers: Map<string, string> } {
