@@ -10,7 +10,8 @@
  *
  * Needs a build (`npm run bench` builds first) and, for the runtime and memory sections, RabbitMQ
  * on RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672) with rabbitmqctl on the PATH; without
- * a broker those rows say "not available".
+ * a broker those rows say "not available". The redis section needs Redis (BENCH_REDIS_URL), the kafka
+ * section a Kafka broker (KAFKA_BOOTSTRAP, default 127.0.0.1:19092: `bash scripts/kafka-broker ensure`).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchCheck } from './check.mjs';
 import { benchGeneration } from './generation.mjs';
+import { benchKafka } from './kafka.mjs';
 import { benchMemory } from './memory.mjs';
 import { benchOtel } from './otel.mjs';
 import { benchRedis } from './redis.mjs';
@@ -31,7 +33,7 @@ import { rabbitmqVersion } from './lib/vhost.mjs';
 // A broker that drops every connection (other test suites share it) must fail a row, not the run.
 process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error instanceof Error ? error.message : String(error)}`));
 
-const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'redis', 'otel', 'validation', 'memory'];
+const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'redis', 'kafka', 'otel', 'validation', 'memory'];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick;
@@ -76,6 +78,7 @@ results.watch = await section('watch', () => benchWatch(CONFIG.watch));
 results.check = await section('check', () => benchCheck(CONFIG.check));
 results.runtime = await section('runtime', () => benchRuntime({ quick }));
 results.redis = await section('redis', () => benchRedis({ quick }));
+results.kafka = await section('kafka', () => benchKafka({ quick }));
 results.otel = await section('otel', () => benchOtel({ quick }));
 results.validation = await section('validation', () => benchValidation({ quick }));
 results.memory = await section('memory', () => benchMemory({ quick }));
@@ -131,6 +134,12 @@ if (rd?.available) {
   row('Redis publish, 1,000 in flight: eventsmith (validation on)', fmt.rate(rd.publish.eventsmith, ' msg/s'), `node-redis XADD ${fmt.rate(rd.publish.raw, ' msg/s')}`, fmt.ratio(rd.publish.ratio), '≥ 0.90×', rd.publish.ratio >= 0.9);
   row('Redis consume: eventsmith (validation, idempotency on)', fmt.rate(rd.consume.eventsmith, ' msg/s'), `node-redis XREADGROUP+XACK ${fmt.rate(rd.consume.raw, ' msg/s')}`, fmt.ratio(rd.consume.ratio), '≥ 0.90×', rd.consume.ratio >= 0.9);
 } else if (rd) na('Redis (publish, consume)', rd.reason, '≥ 0.90×');
+
+const kf = results.kafka;
+if (kf?.available) {
+  row('Kafka publish, 1,000 in flight, idempotent, acks=all: eventsmith (validation on)', fmt.rate(kf.publish.eventsmith, ' msg/s'), `@platformatic/kafka producer stream ${fmt.rate(kf.publish.raw, ' msg/s')}`, fmt.ratio(kf.publish.ratio), '≥ 0.90×', kf.publish.ratio >= 0.9);
+  row('Kafka consume: eventsmith (validation, idempotency on)', fmt.rate(kf.consume.eventsmith, ' msg/s'), `@platformatic/kafka consumer group ${fmt.rate(kf.consume.raw, ' msg/s')}`, fmt.ratio(kf.consume.ratio), '≥ 0.90×', kf.consume.ratio >= 0.9);
+} else if (kf) na('Kafka (publish, consume)', kf.reason, '≥ 0.90×');
 
 const ot = results.otel;
 if (ot?.available) {

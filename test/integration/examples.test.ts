@@ -1,7 +1,8 @@
 /**
  * The two example services, run as the README says (built, one process each), against the real
  * broker in a virtual host of their own: inventory publishes and asks, production consumes and
- * answers, and production shuts down gracefully on SIGTERM.
+ * answers, and production shuts down gracefully on SIGTERM. The Kafka order saga runs against the
+ * local Kafka broker (scripts/kafka-broker, or KAFKA_BOOTSTRAP) and removes its topics and groups.
  */
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -58,4 +59,19 @@ describe('examples', () => {
     expect(await exited).toBe(0);
     expect(parse(productionOut).at(-1)?.event).toBe('stopped');
   });
+
+  it('the Kafka order saga: one order reserved, one cancelled after its reservation failed, topics removed', async () => {
+    const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'dist/examples/kafka-order-saga.js')], { env: process.env, timeout: 90_000 });
+    const lines = parse(stdout);
+    const created = lines.filter((l) => l.service === 'order-service' && l.event === 'order.created').map((l) => l.order);
+    expect(created).toEqual(['ORD-20250312', 'ORD-20250313']);
+    expect(lines.find((l) => l.service === 'inventory-service' && l.event === 'reserved')?.order).toBe('ORD-20250312');
+    expect(lines.find((l) => l.service === 'inventory-service' && l.event === 'reservation.failed')?.order).toBe('ORD-20250313');
+    expect(lines.find((l) => l.service === 'order-service' && l.event === 'inventory.reserved')?.order).toBe('ORD-20250312');
+    expect(lines.find((l) => l.service === 'order-service' && l.event === 'order.cancelled')?.order).toBe('ORD-20250313');
+    expect(lines.find((l) => l.service === 'inventory-service' && l.event === 'order.cancelled')?.reason).toBe('reservation_failed');
+    expect(lines.find((l) => l.event === 'saga')?.orders).toEqual({ 'ORD-20250312': 'confirmed', 'ORD-20250313': 'cancelled' });
+    expect(lines.find((l) => l.event === 'cleaned')?.groups).toBe(2);
+    expect(lines.at(-1)?.event).toBe('done');
+  }, 120_000);
 });
