@@ -1,4 +1,4 @@
-/** fast-check generators of JSON Schemas covering the keyword families the checker compares. */
+/** fast-check generators of JSON Schemas covering the keyword families the checker compares, 2019-09 / 2020-12 keywords included. */
 import fc from 'fast-check';
 import type { JsonSchema, JsonSchemaObject } from '../../generator/model/catalog.js';
 
@@ -27,8 +27,8 @@ const leaf: fc.Arbitrary<JsonSchema> = fc.oneof(
   fc.constantFrom<JsonSchema>(true, {}, { const: 'fixed' }, { description: 'anything' }),
 );
 
-export const schemaArb: fc.Arbitrary<JsonSchema> = fc.letrec<{ schema: JsonSchema; object: JsonSchema; array: JsonSchema; union: JsonSchema }>((tie) => ({
-  schema: fc.oneof({ depthSize: 'small', maxDepth: 3 }, leaf, tie('object'), tie('array'), tie('union')),
+export const schemaArb: fc.Arbitrary<JsonSchema> = fc.letrec<{ schema: JsonSchema; object: JsonSchema; array: JsonSchema; prefixed: JsonSchema; union: JsonSchema }>((tie) => ({
+  schema: fc.oneof({ depthSize: 'small', maxDepth: 3 }, leaf, tie('object'), tie('array'), tie('prefixed'), tie('union')),
   object: fc
     .record({
       properties: fc.dictionary(fc.constantFrom(...NAMES), tie('schema'), { maxKeys: 4 }),
@@ -37,6 +37,11 @@ export const schemaArb: fc.Arbitrary<JsonSchema> = fc.letrec<{ schema: JsonSchem
       patternProperties: maybe(fc.record({ '^x_': tie('schema') })),
       maxProperties: maybe(fc.integer({ min: 1, max: 9 })),
       dependencies: maybe(fc.record({ id: fc.subarray(['name', 'qty']) })),
+      dependentRequired: maybe(fc.record({ name: fc.subarray(['id', 'qty']) })),
+      dependentSchemas: maybe(fc.record({ qty: tie('schema') })),
+      unevaluatedProperties: maybe(fc.oneof(fc.boolean(), tie('schema'))),
+      if: maybe(fc.constant<JsonSchema>({ required: ['id'] })),
+      then: maybe(tie('schema')),
     })
     .map((r) => clean({ type: 'object', ...r })),
   array: fc
@@ -45,6 +50,17 @@ export const schemaArb: fc.Arbitrary<JsonSchema> = fc.letrec<{ schema: JsonSchem
       additionalItems: maybe(fc.oneof(fc.boolean(), tie('schema'))),
       maxItems: maybe(fc.integer({ min: 1, max: 9 })),
       uniqueItems: maybe(fc.boolean()),
+      contains: maybe(tie('schema')),
+      minContains: maybe(fc.integer({ min: 0, max: 3 })),
+      maxContains: maybe(fc.integer({ min: 1, max: 5 })),
+      unevaluatedItems: maybe(fc.oneof(fc.boolean(), tie('schema'))),
+    })
+    .map((r) => clean({ type: 'array', ...r })),
+  prefixed: fc
+    .record({
+      prefixItems: fc.array(tie('schema'), { minLength: 1, maxLength: 3 }),
+      items: maybe(fc.oneof(fc.boolean(), tie('schema'))),
+      unevaluatedItems: maybe(fc.oneof(fc.boolean(), tie('schema'))),
     })
     .map((r) => clean({ type: 'array', ...r })),
   union: fc.tuple(fc.constantFrom('oneOf', 'anyOf', 'allOf'), fc.array(tie('schema'), { minLength: 1, maxLength: 3 })).map(([k, branches]) => ({ [k]: branches }) as JsonSchema),
