@@ -12,7 +12,7 @@ import { Dispatcher } from './dispatcher.js';
 import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
-import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
+import { consoleWarnings, emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
 import { EventRegistry, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
 import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 
@@ -23,7 +23,10 @@ export interface EventClientOptions {
   source: string;
   /** Default: an in-memory LRU of 100,000 ids. `false` turns deduplication off. */
   idempotencyStore?: IdempotencyStore | false;
-  /** Default silent. */
+  /**
+   * Receives one structured entry per thing that happens. Default {@link consoleWarnings}: warnings
+   * and errors (a failing handler, a dead letter) as JSON lines on the console; `silentLogger` for none.
+   */
   logger?: Logger;
   /** A known event with no handler: dead-letter it (default, so nothing vanishes unnoticed) or ack it. */
   unhandled?: 'dead-letter' | 'ack';
@@ -90,7 +93,7 @@ export class EventClient<M extends object = EventMap> {
   constructor(private readonly options: EventClientOptions) {
     this.transport = options.transport;
     this.registry = options.registry instanceof EventRegistry ? options.registry : new EventRegistry(options.registry);
-    this.log = safeLogger(options.logger);
+    this.log = safeLogger(options.logger, consoleWarnings);
     const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
     this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: this.log, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
     this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log);

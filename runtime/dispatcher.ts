@@ -103,7 +103,8 @@ export class Dispatcher {
         await store?.release(this.storeKey(id));
         const reason = errorMessage(error);
         if (error instanceof NonRetryableError) return this.reject(envelope, 'non-retryable', reason);
-        this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
+        // One warning per failed attempt: the last attempt's is the dead letter's, which the pipeline logs with this error.
+        if (delivery.attempt < delivery.maxAttempts) this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
         return { settle: 'retry', reason };
       }
       const recorded = store?.complete(this.storeKey(id));

@@ -49,7 +49,7 @@ export { MemoryIdempotencyStore } from './idempotency.js';
 export type { ClaimResult, IdempotencyStore } from './idempotency.js';
 
 export { currentCause } from './context.js';
-export { emptyMetrics, silentLogger } from './observability.js';
+export { consoleWarnings, emptyMetrics, silentLogger } from './observability.js';
 export type { ClientMetrics, LogEntry, LogLevel, Logger } from './observability.js';
 export type { BackoffOptions } from './backoff.js';
 
