@@ -1028,8 +1028,8 @@ export const EVENT_REGISTRY = {
 /**
  * Look-ups and validation over {@link EVENT_REGISTRY}, typed by this catalogue:
  * - `getEventDefinition(type, version?)`: the definition of one version (the latest when omitted), or undefined;
- * - `parseEvent(type, data)`: a payload of the latest version of `type`, or a thrown ZodError;
- * - `parseEventVersion(type, version, data)`: a payload of one version, or a thrown ZodError;
+ * - `parseEvent(type, data)`: a payload of the latest version of `type`, or a thrown EventValidationError (naming the event and each invalid field);
+ * - `parseEventVersion(type, version, data)`: a payload of one version, or a thrown EventValidationError;
  * - `isValidEvent(type, version, data)`: a type guard, the fastest check (stops at the first problem);
  * - `safeParseEvent(type, version, data)`: zod's result object with every problem, instead of throwing.
  *

@@ -11,6 +11,7 @@ import { createEnvelope, type CreateEnvelopeInput, type Envelope, type Urgency }
 import { Dispatcher } from './dispatcher.js';
 import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
+import { eventValidationError } from './validation-error.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { consoleWarnings, emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
 import { EventRegistry, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
@@ -99,7 +100,7 @@ export class EventClient<M extends object = EventMap> {
     this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log);
   }
 
-  /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with the validator's error (a ZodError for zod validators). */
+  /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with an {@link EventValidationError} naming each invalid field (the validator's error is its cause). */
   publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
     return this.publishFrom(currentCause(), type, version, data, options, (envelope, target) => this.transport.publish(envelope, target));
   }
@@ -114,7 +115,7 @@ export class EventClient<M extends object = EventMap> {
     const definition = this.registry.get(reply.type, reply.eventversion);
     if (definition !== undefined) {
       const validated = definition.validate(reply.data);
-      if (!validated.success) throw validated.error;
+      if (!validated.success) throw eventValidationError(reply.type, reply.eventversion, validated.error);
       return { ...reply, data: validated.data };
     }
     return reply;
@@ -169,8 +170,9 @@ export class EventClient<M extends object = EventMap> {
     const definition = this.definition(type, version);
     const validated = definition.validate(data);
     if (!validated.success) {
-      this.log({ level: 'warn', event: 'publish.invalid', type, version, error: validated.error.message });
-      throw validated.error;
+      const invalid = eventValidationError(type, version, validated.error);
+      this.log({ level: 'warn', event: 'publish.invalid', type, version, error: invalid.message });
+      throw invalid;
     }
     const envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
     const tenantProblem = tenantError(definition, envelope);

@@ -7,6 +7,7 @@ import { runWithCause } from './context.js';
 import type { Envelope } from './envelope.js';
 import { NonRetryableError, errorMessage } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
+import { eventValidationError } from './validation-error.js';
 import type { ClientMetrics, Logger } from './observability.js';
 import type { EventRegistry } from './registry.js';
 import type { Delivery, Settlement } from './consume/delivery.js';
@@ -66,7 +67,7 @@ export class Dispatcher {
       return this.reject(envelope, 'unhandled-type', `no handler registered for '${type}' version ${version}`);
     }
     const validated = definition.validate(envelope.data);
-    if (!validated.success) return this.reject(envelope, 'validation-failed', errorMessage(validated.error));
+    if (!validated.success) return this.reject(envelope, 'validation-failed', eventValidationError(type, version, validated.error).message);
     if (definition.tenantScoped === true) {
       const own = (validated.data as { tenant_id?: unknown } | null)?.tenant_id;
       if (envelope.tenantid === undefined || envelope.tenantid === '') return this.reject(envelope, 'missing-tenant', `'${type}' is tenant-scoped but the envelope names no tenant`);

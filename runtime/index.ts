@@ -68,6 +68,7 @@ export {
   UnknownEventError,
   UnroutableError,
 } from './errors.js';
+export { EventValidationError, type ValidationIssue } from './validation-error.js';
 
 export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';
