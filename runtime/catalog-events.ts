@@ -7,6 +7,7 @@
 import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type RequestOptions } from './client.js';
 import { alertDestination, domainOf } from './destinations.js';
 import type { Envelope } from './envelope.js';
+import type { ProducerInput } from './producer-input.js';
 import type { EventRegistryInput, EventTypeOf } from './registry.js';
 import { assertTenantId, serviceSubscriptionName, tenantSubscriptionName, type RetryPolicy, type SubscriptionSpec, type TopologySpec } from './topology.js';
 import { SEVERITY_URGENCY, type EventKind, type Severity, type Urgency } from './urgency.js';
@@ -89,36 +90,36 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
   }
 
   /** Publishes the latest version of `type`; resolves when the broker confirmed it. */
-  publish<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
+  publish<T extends EventTypeOf<M>>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
     return this.send(type, this.latestOf(type), data, options);
   }
 
   /** Publishes one explicit version of `type` (while consumers of an older version migrate). */
-  publishVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, data: M[T][V], options?: PublishOptions): Promise<Envelope<M[T][V]>> {
+  publishVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, data: ProducerInput<M[T][V]>, options?: PublishOptions): Promise<Envelope<M[T][V]>> {
     return this.send(type, version, data, options);
   }
 
   /** Like {@link publish}, after checking that the catalogue gives `type` the expected kind. */
-  protected publishKind<T extends EventTypeOf<M>>(kind: EventKind, type: T, data: LatestPayload<M, L, T>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
+  protected publishKind<T extends EventTypeOf<M>>(kind: EventKind, type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
     const actual = this.binding.kinds[type];
     if (actual !== kind) throw new WrongKindError(type, actual, kind);
     return this.publish(type, data, options);
   }
 
   /** Publishes an alert, optionally at another severity than the catalogue's. */
-  protected publishAlertEvent<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options: AlertOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
+  protected publishAlertEvent<T extends EventTypeOf<M>>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options: AlertOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
     const { severity, ...rest } = options;
     if (severity === undefined) return this.publishKind('alert', type, data, rest);
     return this.publishKind('alert', type, data, { destination: alertDestination(domainOf(type), severity), urgency: SEVERITY_URGENCY[severity], ...rest });
   }
 
   /** Sends an event straight to one service's subscription, with an urgency of its own. */
-  sendToService<T extends EventTypeOf<M>>(service: S, type: T, data: LatestPayload<M, L, T>, options: DirectOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
+  sendToService<T extends EventTypeOf<M>>(service: S, type: T, data: ProducerInput<LatestPayload<M, L, T>>, options: DirectOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
     return this.publish(type, data, { ...options, toService: service });
   }
 
   /** Sends a command and resolves with the validated reply envelope; rejects after `timeoutMs` (default 5000). */
-  protected requestReply<T extends EventTypeOf<M>, R>(type: T, data: LatestPayload<M, L, T>, options?: RequestOptions): Promise<Envelope<R>> {
+  protected requestReply<T extends EventTypeOf<M>, R>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: RequestOptions): Promise<Envelope<R>> {
     return this.client.request(type, this.latestOf(type) as never, data as never, options) as Promise<Envelope<R>>;
   }
 

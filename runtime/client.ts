@@ -14,6 +14,7 @@ import { ALL_TENANTS } from './topology.js';
 import { eventValidationError } from './validation-error.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { consoleWarnings, emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
+import type { ProducerInput } from './producer-input.js';
 import { EventRegistry, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
 import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 
@@ -64,7 +65,7 @@ export interface RequestOptions extends PublishOptions {
   timeoutMs?: number;
 }
 
-type PublishFn<M extends object> = <T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options?: PublishOptions) => Promise<Envelope<M[T][V]>>;
+type PublishFn<M extends object> = <T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options?: PublishOptions) => Promise<Envelope<M[T][V]>>;
 
 export interface HandlerContext<M extends object = EventMap> {
   envelope: Envelope;
@@ -101,12 +102,12 @@ export class EventClient<M extends object = EventMap> {
   }
 
   /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with an {@link EventValidationError} naming each invalid field (the validator's error is its cause). */
-  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
-    return this.publishFrom(currentCause(), type, version, data, options, (envelope, target) => this.transport.publish(envelope, target));
+  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
+    return this.publishFrom<M[T][V]>(currentCause(), type, version, data, options, (envelope, target) => this.transport.publish(envelope, target));
   }
 
   /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
-  async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: RequestOptions = {}): Promise<Envelope> {
+  async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options: RequestOptions = {}): Promise<Envelope> {
     let reply: Envelope | undefined;
     await this.publishFrom(currentCause(), type, version, data, options, async (envelope, target) => {
       reply = await this.transport.request(envelope, target, { timeoutMs: options.timeoutMs ?? 5000 });
@@ -159,11 +160,12 @@ export class EventClient<M extends object = EventMap> {
     if (this.options.ownsTransport ?? true) await this.transport.close({ timeoutMs });
   }
 
+  /** `data` is what the caller passed; the envelope carries what validation returned, typed `TData`. */
   private async publishFrom<TData>(
     cause: Envelope | undefined,
     type: string,
     version: number,
-    data: TData,
+    data: unknown,
     options: PublishOptions,
     send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<void>,
   ): Promise<Envelope<TData>> {

@@ -69,6 +69,7 @@ export {
   UnroutableError,
 } from './errors.js';
 export { EventValidationError, type ValidationIssue } from './validation-error.js';
+export type { ProducerInput } from './producer-input.js';
 
 export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'audit-service';
@@ -38,17 +38,17 @@ export class AuditServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Audit log entry created: An entry was written to a tenant's audit log. */
-  logCreated(data: EventPayload<'audit.log_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'audit.log_created'>>> {
+  logCreated(data: PublishPayload<'audit.log_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'audit.log_created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.AUDIT.LOG_CREATED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

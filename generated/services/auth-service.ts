@@ -3,7 +3,7 @@
 import type { AlertOptions, CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'auth-service';
@@ -38,57 +38,57 @@ export class AuthServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Email requested: A service asked for a templated email to be sent to a user. */
-  emailRequested(data: EventPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
+  emailRequested(data: PublishPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.EMAIL_REQUESTED, data, options);
   }
 
   /** SMS requested: A service asked for a text message to be sent to a user's phone. */
-  smsRequested(data: EventPayload<'notification.sms_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.sms_requested'>>> {
+  smsRequested(data: PublishPayload<'notification.sms_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.sms_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.SMS_REQUESTED, data, options);
   }
 
   /** Security violation: A request or session broke a security rule. */
-  violation(data: EventPayload<'security.violation'>, options?: AlertOptions): Promise<Envelope<EventPayload<'security.violation'>>> {
+  violation(data: PublishPayload<'security.violation'>, options?: AlertOptions): Promise<Envelope<EventPayload<'security.violation'>>> {
     return this.events.publishAlert(EVENT_TYPES.SECURITY.VIOLATION, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 
   /** User locked: A user account was locked and cannot sign in. */
-  locked(data: EventPayload<'user.locked'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.locked'>>> {
+  locked(data: PublishPayload<'user.locked'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.locked'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.LOCKED, data, options);
   }
 
   /** User logged in: A user signed in and a session started. */
-  loggedIn(data: EventPayload<'user.logged_in'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.logged_in'>>> {
+  loggedIn(data: PublishPayload<'user.logged_in'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.logged_in'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.LOGGED_IN, data, options);
   }
 
   /** User logged out: A user's session ended. */
-  loggedOut(data: EventPayload<'user.logged_out'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.logged_out'>>> {
+  loggedOut(data: PublishPayload<'user.logged_out'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.logged_out'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.LOGGED_OUT, data, options);
   }
 
   /** Token rejected: The token in a user.validate_token command is not valid. */
-  tokenRejected(data: EventPayload<'user.token_rejected'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.token_rejected'>>> {
+  tokenRejected(data: PublishPayload<'user.token_rejected'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.token_rejected'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.TOKEN_REJECTED, data, options);
   }
 
   /** Token validated: The token in a user.validate_token command is valid. */
-  tokenValidated(data: EventPayload<'user.token_validated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.token_validated'>>> {
+  tokenValidated(data: PublishPayload<'user.token_validated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.token_validated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.TOKEN_VALIDATED, data, options);
   }
 
   /** User unlocked: A locked user account can sign in again. */
-  unlocked(data: EventPayload<'user.unlocked'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.unlocked'>>> {
+  unlocked(data: PublishPayload<'user.unlocked'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.unlocked'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.UNLOCKED, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'currency-service';
@@ -24,17 +24,17 @@ export class CurrencyServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Exchange rate updated: A tenant's exchange rate for a currency pair changed. */
-  rateUpdated(data: EventPayload<'currency.rate_updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'currency.rate_updated'>>> {
+  rateUpdated(data: PublishPayload<'currency.rate_updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'currency.rate_updated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.CURRENCY.RATE_UPDATED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'forecasting-service';
@@ -31,17 +31,17 @@ export class ForecastingServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Demand surge predicted: The forecast expects demand for a product well above its baseline. */
-  demandSurgePredicted(data: EventPayload<'forecasting.demand_surge_predicted'>, options?: PublishOptions): Promise<Envelope<EventPayload<'forecasting.demand_surge_predicted'>>> {
+  demandSurgePredicted(data: PublishPayload<'forecasting.demand_surge_predicted'>, options?: PublishOptions): Promise<Envelope<EventPayload<'forecasting.demand_surge_predicted'>>> {
     return this.events.publishRecommendation(EVENT_TYPES.FORECASTING.DEMAND_SURGE_PREDICTED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

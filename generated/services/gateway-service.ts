@@ -3,7 +3,7 @@
 import type { AlertOptions, CatalogEventsOptions, Envelope, EventHandler, PublishOptions, RequestOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events, type ReplyPayload } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'gateway-service';
@@ -25,22 +25,22 @@ export class GatewayServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Security violation: A request or session broke a security rule. */
-  violation(data: EventPayload<'security.violation'>, options?: AlertOptions): Promise<Envelope<EventPayload<'security.violation'>>> {
+  violation(data: PublishPayload<'security.violation'>, options?: AlertOptions): Promise<Envelope<EventPayload<'security.violation'>>> {
     return this.events.publishAlert(EVENT_TYPES.SECURITY.VIOLATION, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 
   /** Validate token: Asks whether an access token is valid for the given audience and scopes. */
-  validateToken(data: EventPayload<'user.validate_token'>, options?: RequestOptions): Promise<Envelope<ReplyPayload<'user.validate_token'>>> {
+  validateToken(data: PublishPayload<'user.validate_token'>, options?: RequestOptions): Promise<Envelope<ReplyPayload<'user.validate_token'>>> {
     return this.events.request(EVENT_TYPES.USER.VALIDATE_TOKEN, data, options);
   }
 }

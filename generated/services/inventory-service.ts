@@ -3,7 +3,7 @@
 import type { AlertOptions, CatalogEventsOptions, Envelope, EventHandler, PublishOptions, RequestOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events, type ReplyPayload } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'inventory-service';
@@ -39,49 +39,49 @@ export class InventoryServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Ingredient created: A new ingredient was added to the ingredient master data. */
-  ingredientCreated(data: EventPayload<'inventory.ingredient_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.ingredient_created'>>> {
+  ingredientCreated(data: PublishPayload<'inventory.ingredient_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.ingredient_created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.INVENTORY.INGREDIENT_CREATED, data, options);
   }
 
   /** Low stock: An ingredient fell below its reorder point at a location. */
-  lowStockAlert(data: EventPayload<'inventory.low_stock_alert'>, options?: AlertOptions): Promise<Envelope<EventPayload<'inventory.low_stock_alert'>>> {
+  lowStockAlert(data: PublishPayload<'inventory.low_stock_alert'>, options?: AlertOptions): Promise<Envelope<EventPayload<'inventory.low_stock_alert'>>> {
     return this.events.publishAlert(EVENT_TYPES.INVENTORY.LOW_STOCK_ALERT, data, options);
   }
 
   /** Reservation failed: Stock could not be reserved for an order. */
-  reservationFailed(data: EventPayload<'inventory.reservation_failed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.reservation_failed'>>> {
+  reservationFailed(data: PublishPayload<'inventory.reservation_failed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.reservation_failed'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.INVENTORY.RESERVATION_FAILED, data, options);
   }
 
   /** Inventory reserved: Stock was reserved for an order. */
-  reserved(data: EventPayload<'inventory.reserved'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.reserved'>>> {
+  reserved(data: PublishPayload<'inventory.reserved'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.reserved'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.INVENTORY.RESERVED, data, options);
   }
 
   /** Stock added: Stock was received into a location. */
-  stockAdded(data: EventPayload<'inventory.stock_added'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.stock_added'>>> {
+  stockAdded(data: PublishPayload<'inventory.stock_added'>, options?: PublishOptions): Promise<Envelope<EventPayload<'inventory.stock_added'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.INVENTORY.STOCK_ADDED, data, options);
   }
 
   /**
    * Push notification requested: A service asked for a push notification to be sent to a user's device.
    */
-  pushRequested(data: EventPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
+  pushRequested(data: PublishPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.PUSH_REQUESTED, data, options);
   }
 
   /** Schedule batch: Ask production to schedule a batch of a product. */
-  scheduleBatch(data: EventPayload<'production.schedule_batch'>, options?: RequestOptions): Promise<Envelope<ReplyPayload<'production.schedule_batch'>>> {
+  scheduleBatch(data: PublishPayload<'production.schedule_batch'>, options?: RequestOptions): Promise<Envelope<ReplyPayload<'production.schedule_batch'>>> {
     return this.events.request(EVENT_TYPES.PRODUCTION.SCHEDULE_BATCH, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

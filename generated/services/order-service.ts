@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'order-service';
@@ -36,39 +36,39 @@ export class OrderServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Email requested: A service asked for a templated email to be sent to a user. */
-  emailRequested(data: EventPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
+  emailRequested(data: PublishPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.EMAIL_REQUESTED, data, options);
   }
 
   /**
    * Push notification requested: A service asked for a push notification to be sent to a user's device.
    */
-  pushRequested(data: EventPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
+  pushRequested(data: PublishPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.PUSH_REQUESTED, data, options);
   }
 
   /** SMS requested: A service asked for a text message to be sent to a user's phone. */
-  smsRequested(data: EventPayload<'notification.sms_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.sms_requested'>>> {
+  smsRequested(data: PublishPayload<'notification.sms_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.sms_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.SMS_REQUESTED, data, options);
   }
 
   /** Order cancelled: An order was cancelled. */
-  cancelled(data: EventPayload<'order.cancelled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'order.cancelled'>>> {
+  cancelled(data: PublishPayload<'order.cancelled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'order.cancelled'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.ORDER.CANCELLED, data, options);
   }
 
   /** Order created: A customer order was placed. */
-  created(data: EventPayload<'order.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'order.created'>>> {
+  created(data: PublishPayload<'order.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'order.created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.ORDER.CREATED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'partner-service';
@@ -26,32 +26,32 @@ export class PartnerServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Partner address added: An address was added to a partner. */
-  addressAdded(data: EventPayload<'partner.address_added'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.address_added'>>> {
+  addressAdded(data: PublishPayload<'partner.address_added'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.address_added'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PARTNER.ADDRESS_ADDED, data, options);
   }
 
   /** Partner contact added: A contact person was added to a partner. */
-  contactAdded(data: EventPayload<'partner.contact_added'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.contact_added'>>> {
+  contactAdded(data: PublishPayload<'partner.contact_added'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.contact_added'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PARTNER.CONTACT_ADDED, data, options);
   }
 
   /** Partner created: A supplier, customer or carrier was added. */
-  created(data: EventPayload<'partner.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.created'>>> {
+  created(data: PublishPayload<'partner.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PARTNER.CREATED, data, options);
   }
 
   /** Partner updated: A partner's master data changed. */
-  updated(data: EventPayload<'partner.updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.updated'>>> {
+  updated(data: PublishPayload<'partner.updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'partner.updated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PARTNER.UPDATED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

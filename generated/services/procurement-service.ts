@@ -3,7 +3,7 @@
 import type { AlertOptions, CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'procurement-service';
@@ -35,32 +35,32 @@ export class ProcurementServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Email requested: A service asked for a templated email to be sent to a user. */
-  emailRequested(data: EventPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
+  emailRequested(data: PublishPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.EMAIL_REQUESTED, data, options);
   }
 
   /** Delivery scheduled: A supplier confirmed a delivery window for a purchase order. */
-  deliveryScheduled(data: EventPayload<'procurement.delivery_scheduled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'procurement.delivery_scheduled'>>> {
+  deliveryScheduled(data: PublishPayload<'procurement.delivery_scheduled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'procurement.delivery_scheduled'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PROCUREMENT.DELIVERY_SCHEDULED, data, options);
   }
 
   /** Purchase order approval needed: A purchase order is waiting for a manager's approval. */
-  poApprovalNeeded(data: EventPayload<'procurement.po_approval_needed'>, options?: AlertOptions): Promise<Envelope<EventPayload<'procurement.po_approval_needed'>>> {
+  poApprovalNeeded(data: PublishPayload<'procurement.po_approval_needed'>, options?: AlertOptions): Promise<Envelope<EventPayload<'procurement.po_approval_needed'>>> {
     return this.events.publishAlert(EVENT_TYPES.PROCUREMENT.PO_APPROVAL_NEEDED, data, options);
   }
 
   /** Purchase order approved: A purchase order was approved and can be sent to the supplier. */
-  poApproved(data: EventPayload<'procurement.po_approved'>, options?: PublishOptions): Promise<Envelope<EventPayload<'procurement.po_approved'>>> {
+  poApproved(data: PublishPayload<'procurement.po_approved'>, options?: PublishOptions): Promise<Envelope<EventPayload<'procurement.po_approved'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PROCUREMENT.PO_APPROVED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

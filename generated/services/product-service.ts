@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'product-service';
@@ -26,27 +26,27 @@ export class ProductServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Product created: A product was added to the catalogue. */
-  created(data: EventPayload<'product.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'product.created'>>> {
+  created(data: PublishPayload<'product.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'product.created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCT.CREATED, data, options);
   }
 
   /** Product deleted: A product was removed from the catalogue. */
-  deleted(data: EventPayload<'product.deleted'>, options?: PublishOptions): Promise<Envelope<EventPayload<'product.deleted'>>> {
+  deleted(data: PublishPayload<'product.deleted'>, options?: PublishOptions): Promise<Envelope<EventPayload<'product.deleted'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCT.DELETED, data, options);
   }
 
   /** Product price changed: The list price of a product changed. */
-  priceChanged(data: EventPayload<'product.price_changed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'product.price_changed'>>> {
+  priceChanged(data: PublishPayload<'product.price_changed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'product.price_changed'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCT.PRICE_CHANGED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'production-service';
@@ -39,37 +39,37 @@ export class ProductionServicePublisher {
   /**
    * Push notification requested: A service asked for a push notification to be sent to a user's device.
    */
-  pushRequested(data: EventPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
+  pushRequested(data: PublishPayload<'notification.push_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.push_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.PUSH_REQUESTED, data, options);
   }
 
   /** Batch completed: A production batch finished and passed quality control or was held. */
-  batchCompleted(data: EventPayload<'production.batch_completed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_completed'>>> {
+  batchCompleted(data: PublishPayload<'production.batch_completed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_completed'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_COMPLETED, data, options);
   }
 
   /** Batch created: A production batch was planned. */
-  batchCreated(data: EventPayload<'production.batch_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_created'>>> {
+  batchCreated(data: PublishPayload<'production.batch_created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_CREATED, data, options);
   }
 
   /** Batch rejected: Production cannot schedule the requested batch. */
-  batchRejected(data: EventPayload<'production.batch_rejected'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_rejected'>>> {
+  batchRejected(data: PublishPayload<'production.batch_rejected'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_rejected'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_REJECTED, data, options);
   }
 
   /** Batch scheduled: Production accepted a schedule request. */
-  batchScheduled(data: EventPayload<'production.batch_scheduled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_scheduled'>>> {
+  batchScheduled(data: PublishPayload<'production.batch_scheduled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'production.batch_scheduled'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PRODUCTION.BATCH_SCHEDULED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'user-service';
@@ -35,37 +35,37 @@ export class UserServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Email requested: A service asked for a templated email to be sent to a user. */
-  emailRequested(data: EventPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
+  emailRequested(data: PublishPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.EMAIL_REQUESTED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 
   /** User created: A user account was created. */
-  created(data: EventPayload<'user.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.created'>>> {
+  created(data: PublishPayload<'user.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.CREATED, data, options);
   }
 
   /** User deleted: A user account was deleted. */
-  deleted(data: EventPayload<'user.deleted'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.deleted'>>> {
+  deleted(data: PublishPayload<'user.deleted'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.deleted'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.DELETED, data, options);
   }
 
   /** Password changed: A user's password was changed or reset. */
-  passwordChanged(data: EventPayload<'user.password_changed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.password_changed'>>> {
+  passwordChanged(data: PublishPayload<'user.password_changed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.password_changed'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.PASSWORD_CHANGED, data, options);
   }
 
   /** User updated: A user's profile or roles changed. */
-  updated(data: EventPayload<'user.updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.updated'>>> {
+  updated(data: PublishPayload<'user.updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'user.updated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.USER.UPDATED, data, options);
   }
 }

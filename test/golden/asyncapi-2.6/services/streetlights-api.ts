@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'streetlights-api';
@@ -21,7 +21,7 @@ export class StreetlightsApiPublisher {
   constructor(readonly events: Events) {}
 
   /** Light measured: Inform about environmental lighting conditions of a particular streetlight. */
-  lightMeasured(data: EventPayload<'lightMeasured'>, options?: PublishOptions): Promise<Envelope<EventPayload<'lightMeasured'>>> {
+  lightMeasured(data: PublishPayload<'lightMeasured'>, options?: PublishOptions): Promise<Envelope<EventPayload<'lightMeasured'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.STREETLIGHTS_API.LIGHT_MEASURED, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, Upcasters } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload, EventPayloads, LATEST_VERSIONS } from '../registry.js';
+import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'account-service';
@@ -21,7 +21,7 @@ export class AccountServicePublisher {
   constructor(readonly events: Events) {}
 
   /** UserSignedUp: */
-  userSignedUp(data: EventPayload<'UserSignedUp'>, options?: PublishOptions): Promise<Envelope<EventPayload<'UserSignedUp'>>> {
+  userSignedUp(data: PublishPayload<'UserSignedUp'>, options?: PublishOptions): Promise<Envelope<EventPayload<'UserSignedUp'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.ACCOUNT_SERVICE.USER_SIGNED_UP, data, options);
   }
 }
