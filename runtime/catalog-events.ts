@@ -19,10 +19,25 @@ export type LatestVersionMap<M extends object> = { readonly [T in keyof M]: keyo
 
 export type LatestPayload<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = M[T][L[T] & keyof M[T]];
 
-/** Converts a payload of an older version into the latest one, so one handler serves every version. */
+/** The versions of `T` older than its latest that the catalogue still holds: producers may still send them. */
+export type OlderVersions<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = Exclude<keyof M[T] & number, L[T]>;
+
+/**
+ * Converts each older version's payload into the latest one, so one handler serves every version.
+ * One for every older version: an event the catalogue still holds may still be sent.
+ */
 export type Upcasters<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = {
-  readonly [V in Exclude<keyof M[T] & number, L[T]>]?: (data: M[T][V]) => LatestPayload<M, L, T>;
+  readonly [V in OlderVersions<M, L, T>]: (data: M[T][V]) => LatestPayload<M, L, T>;
 };
+
+/**
+ * What `on()` takes after the handler: nothing for an event with one version; otherwise the
+ * upcasters, required, so that leaving out the argument (`Expected 3 arguments`) or one version
+ * (`Property '1' is missing`) is a compile error rather than dead letters at run time.
+ */
+export type UpcasterArgs<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = [OlderVersions<M, L, T>] extends [never]
+  ? []
+  : [upcastersForEveryOlderVersionStillInTheCatalogue: Upcasters<M, L, T>];
 
 /** What generated code knows about the catalogue and hands to {@link CatalogEvents}. */
 export interface CatalogBinding<M extends object, L extends LatestVersionMap<M>, S extends string> {
@@ -125,11 +140,14 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
 
   /**
    * Handles `type` at its latest version. Older versions reach the same handler through their
-   * upcaster; an older version without one is dead-lettered as unhandled, never silently dropped.
+   * upcaster, and every older version the catalogue holds needs one: leaving one out is a compile
+   * error (it would be dead-lettered as unhandled at run time). Remove a version from the catalogue
+   * once it is past its sunset, and its upcaster is no longer asked for.
    */
-  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M>, upcasters: NoInfer<Upcasters<M, L, T>> = {}): this {
+  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M>, ...upcasters: UpcasterArgs<M, L, T>): this {
     this.client.on(type, this.latestOf(type) as never, handler as never);
-    for (const [version, upcast] of Object.entries(upcasters) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
+    const [given = {}] = upcasters as readonly [Readonly<Record<number, (data: unknown) => LatestPayload<M, L, T>>>?];
+    for (const [version, upcast] of Object.entries(given) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
       if (upcast === undefined) continue;
       this.client.on(type, Number(version) as never, ((data: unknown, context: HandlerContext<M>) => handler(upcast(data), context)) as never);
     }

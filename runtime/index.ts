@@ -75,4 +75,4 @@ export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';
 
 export { CatalogEvents, WrongKindError } from './catalog-events.js';
-export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, SubscriptionOptions, Upcasters } from './catalog-events.js';
+export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, OlderVersions, SubscriptionOptions, UpcasterArgs, Upcasters } from './catalog-events.js';

@@ -155,7 +155,7 @@ export function serviceView(catalog: Catalog, service: string, header: string) {
     };
   });
   const usedOptions = [...new Set(publishes.map((p) => p.optionsType))].sort();
-  const runtimeTypes = ['CatalogEventsOptions', ...(publishes.length > 0 ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'Upcasters'] : []), ...usedOptions].sort();
+  const runtimeTypes = ['CatalogEventsOptions', ...(publishes.length > 0 ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'UpcasterArgs'] : []), ...usedOptions].sort();
   const readsPayloads = consumed.length > 0 || published.some((e) => e.kind !== 'command');
   const registryTypes = [...(readsPayloads ? ['EventPayload'] : []), ...(consumed.length > 0 ? ['EventPayloads', 'LATEST_VERSIONS'] : []), ...(publishes.length > 0 ? ['PublishPayload'] : [])];
   const needsReply = published.some((e) => e.kind === 'command');

@@ -22,6 +22,7 @@ import { analyticsService, inventoryService, type EventPayload } from '../../gen
 import snapshot from '../../generated/catalog.snapshot.json' with { type: 'json' };
 import { createVhost, type TestVhost } from '../helpers/vhost.js';
 import { sleep, waitFor } from '../integration/support/fixtures.js';
+import { stockAddedFromV1 } from '../../examples/shared.js';
 
 type StockAdded = EventPayload<'inventory.stock_added'>;
 const example = (type: string): Record<string, unknown> => structuredClone(snapshot.catalog.events.filter((e) => e.type === type).pop()!.examples[0]!.payload) as Record<string, unknown>;
@@ -45,7 +46,7 @@ async function analytics(tenant: string | undefined): Promise<{ events: CatalogE
   const created = analyticsService.createAnalyticsService({ transport: await transport(), ...(tenant === undefined ? {} : { tenant }) });
   const seen: Seen[] = [];
   const record = (_data: unknown, ctx: { envelope: Envelope }) => void seen.push({ tenant: ctx.envelope.tenantid, type: ctx.envelope.type, id: ctx.envelope.id });
-  created.consumer.on('inventory.stock_added', record).on('service.started', record);
+  created.consumer.on('inventory.stock_added', record, { 1: stockAddedFromV1 }).on('service.started', record);
   opened.push(created.events);
   return { events: created.events as unknown as CatalogEvents<object, never, string>, seen, start: () => created.consumer.start() };
 }
