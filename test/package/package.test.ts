@@ -78,12 +78,23 @@ const TSCONFIG = {
   include: ['src'],
 };
 
+/** v1 of inventory.stock_added is still in the catalogue: every consumer of it upcasts v1 (it would not compile otherwise). */
+const FROM_V1 = `const fromV1 = (v1: VersionedEventPayload<'inventory.stock_added', 1>): EventPayload<'inventory.stock_added'> => ({
+  tenant_id: v1.tenant_id,
+  ingredient_id: v1.ingredient_id,
+  location_id: '00000000-0000-4000-8000-000000000000',
+  quantity: { value: v1.quantity, unit: 'kg' },
+  source: 'purchase_order',
+  received_at: v1.received_at,
+});`;
+
 function mainSource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a user's program on the installed package.
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from 'eventsmith/runtime';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+${FROM_V1}
 
 const url = process.env.RABBITMQ_URL;
 if (url === undefined) throw new Error('RABBITMQ_URL is not set');
@@ -106,7 +117,7 @@ const delivered = new Promise<Envelope>((resolve) => {
 });
 procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (data, ctx) => {
   if (ctx.envelope.id === id && data.lot_number === stock.lot_number) deliver(ctx.envelope);
-});
+}, { 1: fromV1 });
 await procurement.consumer.start();
 await inventory.events.start();
 
@@ -123,14 +134,15 @@ console.log('OK');
 function memorySource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a program that needs no broker client.
 import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+${FROM_V1}
 
 const stock: EventPayload<'inventory.stock_added'> = ${JSON.stringify(payload, null, 2)};
 const transport = new MemoryTransport();
 const inventory = inventoryService.createInventoryService({ transport, ownsTransport: false });
 const procurement = procurementService.createProcurementService({ transport, ownsTransport: false });
 const delivered = new Promise<Envelope>((resolve) => {
-  procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope));
+  procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope), { 1: fromV1 });
 });
 await procurement.consumer.start();
 await inventory.events.start();
@@ -156,7 +168,8 @@ console.log('OK');
 function commonJsSource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a CommonJS program on the installed ESM package.
 import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+${FROM_V1}
 
 async function main(): Promise<void> {
   const stock: EventPayload<'inventory.stock_added'> = ${JSON.stringify(payload, null, 2)};
@@ -164,7 +177,7 @@ async function main(): Promise<void> {
   const inventory = inventoryService.createInventoryService({ transport, ownsTransport: false });
   const procurement = procurementService.createProcurementService({ transport, ownsTransport: false });
   const delivered = new Promise<Envelope>((resolve) => {
-    procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope));
+    procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope), { 1: fromV1 });
   });
   await procurement.consumer.start();
   await inventory.events.start();
