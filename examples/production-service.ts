@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { productionService } from '../generated/index.js';
-import { log, onShutdown, runtimeLogger } from './shared.js';
+import { log, onShutdown, runtimeLogger, stockAddedFromV1 } from './shared.js';
 
 const SERVICE = 'production-service';
 const transport = await AmqpTransport.connect({ connectionName: SERVICE, logger: runtimeLogger(SERVICE) });
@@ -18,7 +18,7 @@ let booked = 0;
 consumer
   .on('inventory.stock_added', (stock, ctx) => {
     log(SERVICE, 'stock_added', { id: ctx.envelope.id, ingredient: stock.ingredient_id, quantity: stock.quantity.value, unit: stock.quantity.unit });
-  })
+  }, { 1: stockAddedFromV1 })
   .on('inventory.low_stock_alert', (alert, ctx) => {
     log(SERVICE, 'low_stock_alert', { id: ctx.envelope.id, ingredient: alert.ingredient_id, urgency: ctx.envelope.urgency });
   })

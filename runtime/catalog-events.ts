@@ -7,6 +7,7 @@
 import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type RequestOptions } from './client.js';
 import { alertDestination, domainOf } from './destinations.js';
 import type { Envelope } from './envelope.js';
+import type { ProducerInput } from './producer-input.js';
 import type { EventRegistryInput, EventTypeOf } from './registry.js';
 import { assertTenantId, serviceSubscriptionName, tenantSubscriptionName, type RetryPolicy, type SubscriptionSpec, type TopologySpec } from './topology.js';
 import { SEVERITY_URGENCY, type EventKind, type Severity, type Urgency } from './urgency.js';
@@ -18,10 +19,25 @@ export type LatestVersionMap<M extends object> = { readonly [T in keyof M]: keyo
 
 export type LatestPayload<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = M[T][L[T] & keyof M[T]];
 
-/** Converts a payload of an older version into the latest one, so one handler serves every version. */
+/** The versions of `T` older than its latest that the catalogue still holds: producers may still send them. */
+export type OlderVersions<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = Exclude<keyof M[T] & number, L[T]>;
+
+/**
+ * Converts each older version's payload into the latest one, so one handler serves every version.
+ * One for every older version: an event the catalogue still holds may still be sent.
+ */
 export type Upcasters<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = {
-  readonly [V in Exclude<keyof M[T] & number, L[T]>]?: (data: M[T][V]) => LatestPayload<M, L, T>;
+  readonly [V in OlderVersions<M, L, T>]: (data: M[T][V]) => LatestPayload<M, L, T>;
 };
+
+/**
+ * What `on()` takes after the handler: nothing for an event with one version; otherwise the
+ * upcasters, required, so that leaving out the argument (`Expected 3 arguments`) or one version
+ * (`Property '1' is missing`) is a compile error rather than dead letters at run time.
+ */
+export type UpcasterArgs<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = [OlderVersions<M, L, T>] extends [never]
+  ? []
+  : [upcastersForEveryOlderVersionStillInTheCatalogue: Upcasters<M, L, T>];
 
 /** What generated code knows about the catalogue and hands to {@link CatalogEvents}. */
 export interface CatalogBinding<M extends object, L extends LatestVersionMap<M>, S extends string> {
@@ -89,46 +105,49 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
   }
 
   /** Publishes the latest version of `type`; resolves when the broker confirmed it. */
-  publish<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
+  publish<T extends EventTypeOf<M>>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
     return this.send(type, this.latestOf(type), data, options);
   }
 
   /** Publishes one explicit version of `type` (while consumers of an older version migrate). */
-  publishVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, data: M[T][V], options?: PublishOptions): Promise<Envelope<M[T][V]>> {
+  publishVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, data: ProducerInput<M[T][V]>, options?: PublishOptions): Promise<Envelope<M[T][V]>> {
     return this.send(type, version, data, options);
   }
 
   /** Like {@link publish}, after checking that the catalogue gives `type` the expected kind. */
-  protected publishKind<T extends EventTypeOf<M>>(kind: EventKind, type: T, data: LatestPayload<M, L, T>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
+  protected publishKind<T extends EventTypeOf<M>>(kind: EventKind, type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: PublishOptions): Promise<Envelope<LatestPayload<M, L, T>>> {
     const actual = this.binding.kinds[type];
     if (actual !== kind) throw new WrongKindError(type, actual, kind);
     return this.publish(type, data, options);
   }
 
   /** Publishes an alert, optionally at another severity than the catalogue's. */
-  protected publishAlertEvent<T extends EventTypeOf<M>>(type: T, data: LatestPayload<M, L, T>, options: AlertOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
+  protected publishAlertEvent<T extends EventTypeOf<M>>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options: AlertOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
     const { severity, ...rest } = options;
     if (severity === undefined) return this.publishKind('alert', type, data, rest);
     return this.publishKind('alert', type, data, { destination: alertDestination(domainOf(type), severity), urgency: SEVERITY_URGENCY[severity], ...rest });
   }
 
   /** Sends an event straight to one service's subscription, with an urgency of its own. */
-  sendToService<T extends EventTypeOf<M>>(service: S, type: T, data: LatestPayload<M, L, T>, options: DirectOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
+  sendToService<T extends EventTypeOf<M>>(service: S, type: T, data: ProducerInput<LatestPayload<M, L, T>>, options: DirectOptions = {}): Promise<Envelope<LatestPayload<M, L, T>>> {
     return this.publish(type, data, { ...options, toService: service });
   }
 
   /** Sends a command and resolves with the validated reply envelope; rejects after `timeoutMs` (default 5000). */
-  protected requestReply<T extends EventTypeOf<M>, R>(type: T, data: LatestPayload<M, L, T>, options?: RequestOptions): Promise<Envelope<R>> {
+  protected requestReply<T extends EventTypeOf<M>, R>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: RequestOptions): Promise<Envelope<R>> {
     return this.client.request(type, this.latestOf(type) as never, data as never, options) as Promise<Envelope<R>>;
   }
 
   /**
    * Handles `type` at its latest version. Older versions reach the same handler through their
-   * upcaster; an older version without one is dead-lettered as unhandled, never silently dropped.
+   * upcaster, and every older version the catalogue holds needs one: leaving one out is a compile
+   * error (it would be dead-lettered as unhandled at run time). Remove a version from the catalogue
+   * once it is past its sunset, and its upcaster is no longer asked for.
    */
-  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M>, upcasters: NoInfer<Upcasters<M, L, T>> = {}): this {
+  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M>, ...upcasters: UpcasterArgs<M, L, T>): this {
     this.client.on(type, this.latestOf(type) as never, handler as never);
-    for (const [version, upcast] of Object.entries(upcasters) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
+    const [given = {}] = upcasters as readonly [Readonly<Record<number, (data: unknown) => LatestPayload<M, L, T>>>?];
+    for (const [version, upcast] of Object.entries(given) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
       if (upcast === undefined) continue;
       this.client.on(type, Number(version) as never, ((data: unknown, context: HandlerContext<M>) => handler(upcast(data), context)) as never);
     }

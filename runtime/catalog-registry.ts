@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { EventDefinition } from './registry.js';
 import type { Severity } from './urgency.js';
+import { eventValidationError } from './validation-error.js';
 
 /**
  * Everything the catalogue says about one version of one event: what the runtime needs
@@ -68,9 +69,9 @@ export type CatalogRegistry<M extends object> = { readonly [T in keyof M]: { rea
 export interface RegistryFunctions<M extends object, L extends { readonly [T in keyof M]: number }> {
   /** The definition of one version (the latest when `version` is omitted), or undefined when the catalogue has none. */
   getEventDefinition(type: string, version?: number): CatalogDefinition<TypeOf<M>> | undefined;
-  /** Validates a payload of the latest version of `type`; throws a ZodError when it does not match. */
+  /** Validates a payload of the latest version of `type`; throws an EventValidationError naming each invalid field when it does not match. */
   parseEvent<T extends TypeOf<M>>(type: T, data: unknown): LatestOf<M, L, T>;
-  /** Validates a payload of one version of `type`; throws a ZodError when it does not match, a RangeError when the version does not exist. */
+  /** Validates a payload of one version of `type`; throws an EventValidationError when it does not match, a RangeError when the version does not exist. */
   parseEventVersion<T extends TypeOf<M>, V extends VersionOf<M, T>>(type: T, version: V, data: unknown): M[T][V];
   /**
    * Whether `data` is a valid payload of one version of `type`: the fastest check, as it stops at the
@@ -103,15 +104,20 @@ export function defineRegistry<M extends object, L extends { readonly [T in keyo
     return definition;
   };
 
+  const parse = (definition: CatalogDefinition<TypeOf<M>>, data: unknown): unknown => {
+    const result = validatorFor(definition.schema).safeParse(data);
+    if (!result.success) throw eventValidationError(definition.type, definition.version, result.error);
+    return result.data;
+  };
+
   return {
     getEventDefinition,
     parseEvent: <T extends TypeOf<M>>(type: T, data: unknown) => {
       const definition = getEventDefinition(type);
       if (!definition) throw new RangeError(`unknown event type: ${type}`);
-      return validatorFor(definition.schema).parse(data) as LatestOf<M, L, T>;
+      return parse(definition, data) as LatestOf<M, L, T>;
     },
-    parseEventVersion: <T extends TypeOf<M>, V extends VersionOf<M, T>>(type: T, version: V, data: unknown) =>
-      validatorFor(definitionOf(type, version).schema).parse(data) as M[T][V],
+    parseEventVersion: <T extends TypeOf<M>, V extends VersionOf<M, T>>(type: T, version: V, data: unknown) => parse(definitionOf(type, version), data) as M[T][V],
     isValidEvent: <T extends TypeOf<M>, V extends VersionOf<M, T>>(type: T, version: V, data: unknown): data is M[T][V] => {
       const definition = getEventDefinition(type, version);
       return definition !== undefined && z.validate(validatorFor(definition.schema), data);

@@ -11,8 +11,10 @@ import { createEnvelope, type CreateEnvelopeInput, type Envelope, type Urgency }
 import { Dispatcher } from './dispatcher.js';
 import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
+import { eventValidationError } from './validation-error.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
-import { emptyMetrics, safeLogger, type ClientMetrics, type LogEntry, type Logger } from './observability.js';
+import { consoleWarnings, emptyMetrics, safeLogger, type ClientMetrics, type LogEntry, type Logger } from './observability.js';
+import type { ProducerInput } from './producer-input.js';
 import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
 import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 import { loadOtelApi } from './telemetry/load.js';
@@ -26,7 +28,10 @@ export interface EventClientOptions {
   source: string;
   /** Default: an in-memory LRU of 100,000 ids. `false` turns deduplication off. */
   idempotencyStore?: IdempotencyStore | false;
-  /** Default silent. */
+  /**
+   * Receives one structured entry per thing that happens. Default {@link consoleWarnings}: warnings
+   * and errors (a failing handler, a dead letter) as JSON lines on the console; `silentLogger` for none.
+   */
   logger?: Logger;
   /** A known event with no handler: dead-letter it (default, so nothing vanishes unnoticed) or ack it. */
   unhandled?: 'dead-letter' | 'ack';
@@ -68,7 +73,7 @@ export interface RequestOptions extends PublishOptions {
   timeoutMs?: number;
 }
 
-type PublishFn<M extends object> = <T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options?: PublishOptions) => Promise<Envelope<M[T][V]>>;
+type PublishFn<M extends object> = <T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options?: PublishOptions) => Promise<Envelope<M[T][V]>>;
 
 export interface HandlerContext<M extends object = EventMap> {
   envelope: Envelope;
@@ -102,7 +107,7 @@ export class EventClient<M extends object = EventMap> {
   constructor(private readonly options: EventClientOptions) {
     this.transport = options.transport;
     this.registry = options.registry instanceof EventRegistry ? options.registry : new EventRegistry(options.registry);
-    this.log = safeLogger(options.logger);
+    this.log = safeLogger(options.logger, consoleWarnings);
     const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
     const log = this.log;
     // Handlers run inside their consumer span: the dispatcher's log lines name its trace.
@@ -127,13 +132,13 @@ export class EventClient<M extends object = EventMap> {
     }
   }
 
-  /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with the validator's error (a ZodError for zod validators). */
-  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
-    return this.publishFrom(currentCause(), type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target));
+  /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with an {@link EventValidationError} naming each invalid field (the validator's error is its cause). */
+  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
+    return this.publishFrom<M[T][V]>(currentCause(), type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target));
   }
 
   /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
-  async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: RequestOptions = {}): Promise<Envelope> {
+  async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options: RequestOptions = {}): Promise<Envelope> {
     let reply: Envelope | undefined;
     await this.publishFrom(currentCause(), type, version, data, options, REQUEST, async (envelope, target) => {
       reply = await this.transport.request(envelope, target, { timeoutMs: options.timeoutMs ?? 5000 });
@@ -143,7 +148,7 @@ export class EventClient<M extends object = EventMap> {
     const definition = this.registry.get(reply.type, reply.eventversion);
     if (definition !== undefined) {
       const validated = definition.validate(reply.data);
-      if (!validated.success) throw validated.error;
+      if (!validated.success) throw eventValidationError(reply.type, reply.eventversion, validated.error);
       return { ...reply, data: validated.data };
     }
     return reply;
@@ -191,11 +196,12 @@ export class EventClient<M extends object = EventMap> {
     if (this.options.ownsTransport ?? true) await this.transport.close({ timeoutMs });
   }
 
+  /** `data` is what the caller passed; the envelope carries what validation returned, typed `TData`. */
   private async publishFrom<TData>(
     cause: Envelope | undefined,
     type: string,
     version: number,
-    data: TData,
+    data: unknown,
     options: PublishOptions,
     how: SendHow,
     send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<Envelope | void>,
@@ -204,8 +210,9 @@ export class EventClient<M extends object = EventMap> {
     const definition = this.definition(type, version);
     const validated = definition.validate(data);
     if (!validated.success) {
-      this.log({ level: 'warn', event: 'publish.invalid', type, version, error: validated.error.message });
-      throw validated.error;
+      const invalid = eventValidationError(type, version, validated.error);
+      this.log({ level: 'warn', event: 'publish.invalid', type, version, error: invalid.message });
+      throw invalid;
     }
     const envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
     const tenantProblem = tenantError(definition, envelope);

@@ -7,6 +7,7 @@ import { runWithCause } from './context.js';
 import type { Envelope } from './envelope.js';
 import { NonRetryableError, errorMessage } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
+import { eventValidationError } from './validation-error.js';
 import type { ClientMetrics, Logger } from './observability.js';
 import { DEFAULT_TENANT_FIELD, payloadTenant, type EventRegistry } from './registry.js';
 import type { Delivery, Settlement } from './consume/delivery.js';
@@ -66,7 +67,7 @@ export class Dispatcher {
       return this.reject(envelope, 'unhandled-type', `no handler registered for '${type}' version ${version}`);
     }
     const validated = definition.validate(envelope.data);
-    if (!validated.success) return this.reject(envelope, 'validation-failed', errorMessage(validated.error));
+    if (!validated.success) return this.reject(envelope, 'validation-failed', eventValidationError(type, version, validated.error).message);
     if (definition.tenantScoped === true) {
       const own = payloadTenant(definition, validated.data);
       if (envelope.tenantid === undefined || envelope.tenantid === '') return this.reject(envelope, 'missing-tenant', `'${type}' is tenant-scoped but the envelope names no tenant`);
@@ -103,7 +104,8 @@ export class Dispatcher {
         await store?.release(this.storeKey(id));
         const reason = errorMessage(error);
         if (error instanceof NonRetryableError) return { settle: 'dead-letter', reason: 'non-retryable', error: reason, exception: error };
-        this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
+        // One warning per failed attempt: the last attempt's is the dead letter's, which the pipeline logs with this error.
+        if (delivery.attempt < delivery.maxAttempts) this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
         return { settle: 'retry', reason, exception: error };
       }
       const recorded = store?.complete(this.storeKey(id));

@@ -51,7 +51,7 @@ export { MemoryIdempotencyStore } from './idempotency.js';
 export type { ClaimResult, IdempotencyStore } from './idempotency.js';
 
 export { currentCause } from './context.js';
-export { emptyMetrics, silentLogger } from './observability.js';
+export { consoleWarnings, emptyMetrics, silentLogger } from './observability.js';
 export type { ClientMetrics, LogEntry, LogLevel, Logger } from './observability.js';
 export type { BackoffOptions } from './backoff.js';
 
@@ -70,9 +70,11 @@ export {
   UnknownEventError,
   UnroutableError,
 } from './errors.js';
+export { EventValidationError, type ValidationIssue } from './validation-error.js';
+export type { ProducerInput } from './producer-input.js';
 
 export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';
 
 export { CatalogEvents, WrongKindError } from './catalog-events.js';
-export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, SubscriptionOptions, Upcasters } from './catalog-events.js';
+export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, OlderVersions, SubscriptionOptions, UpcasterArgs, Upcasters } from './catalog-events.js';

@@ -15,14 +15,33 @@ export type Logger = (entry: LogEntry) => void;
 export const silentLogger: Logger = () => {};
 
 /**
- * Wraps a user logger so a throwing logger can never break a publish or a delivery, which would
- * turn a logging bug into message loss.
+ * The client's logger when none is given: warnings and errors (a failing handler, a dead letter, a
+ * refused publish) as one JSON line each on the console, so nothing goes wrong unseen in a new
+ * service; debug and info entries are left out. Pass `logger: silentLogger` for quiet, or a logger
+ * of your own to route entries elsewhere.
  */
-export function safeLogger(logger: Logger | undefined): Logger {
-  if (logger === undefined) return silentLogger;
+export const consoleWarnings: Logger = (entry) => {
+  if (entry.level === 'warn') console.warn(JSON.stringify(entry, jsonSafe));
+  else if (entry.level === 'error') console.error(JSON.stringify(entry, jsonSafe));
+};
+
+/** A log line must never fail to print: bigints become strings, errors their message. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Error) return value.message;
+  return value;
+}
+
+/**
+ * Wraps a user logger so a throwing logger can never break a publish or a delivery, which would
+ * turn a logging bug into message loss. `fallback` stands in when no logger was given.
+ */
+export function safeLogger(logger: Logger | undefined, fallback: Logger = silentLogger): Logger {
+  const chosen = logger ?? fallback;
+  if (chosen === silentLogger) return silentLogger;
   return (entry) => {
     try {
-      logger(entry);
+      chosen(entry);
     } catch {
       // Deliberately ignored: see above.
     }

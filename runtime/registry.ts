@@ -21,7 +21,8 @@ export type { EventKind, Severity, Urgency };
 
 /**
  * Shaped like zod's `safeParse` result, so a generated definition can pass
- * `(data) => Schema.safeParse(data)` straight through and publish rejects with the ZodError itself.
+ * `(data) => Schema.safeParse(data)` straight through; publish wraps the error in an EventValidationError
+ * naming the event and each field.
  */
 export type ValidationResult<T> = { success: true; data: T } | { success: false; error: Error };
 

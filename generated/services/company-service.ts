@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, PublishOptions } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload } from '../registry.js';
+import type { EventPayload, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'company-service';
@@ -26,37 +26,37 @@ export class CompanyServicePublisher {
   constructor(readonly events: Events) {}
 
   /** Company activated: A company's subscription became active. */
-  activated(data: EventPayload<'company.activated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.activated'>>> {
+  activated(data: PublishPayload<'company.activated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.activated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.COMPANY.ACTIVATED, data, options);
   }
 
   /** Company created: A company was registered under a tenant. */
-  created(data: EventPayload<'company.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.created'>>> {
+  created(data: PublishPayload<'company.created'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.created'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.COMPANY.CREATED, data, options);
   }
 
   /** Company deactivated: A company's subscription ended and its users lost access. */
-  deactivated(data: EventPayload<'company.deactivated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.deactivated'>>> {
+  deactivated(data: PublishPayload<'company.deactivated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.deactivated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.COMPANY.DEACTIVATED, data, options);
   }
 
   /** Company updated: A company's details changed. */
-  updated(data: EventPayload<'company.updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.updated'>>> {
+  updated(data: PublishPayload<'company.updated'>, options?: PublishOptions): Promise<Envelope<EventPayload<'company.updated'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.COMPANY.UPDATED, data, options);
   }
 
   /** Email requested: A service asked for a templated email to be sent to a user. */
-  emailRequested(data: EventPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
+  emailRequested(data: PublishPayload<'notification.email_requested'>, options?: PublishOptions): Promise<Envelope<EventPayload<'notification.email_requested'>>> {
     return this.events.publishNotification(EVENT_TYPES.NOTIFICATION.EMAIL_REQUESTED, data, options);
   }
 
   /** Service started: A service instance started and is ready to handle traffic. */
-  started(data: EventPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
+  started(data: PublishPayload<'service.started'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.started'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STARTED, data, options);
   }
 
   /** Service stopped: A service instance stopped. */
-  stopped(data: EventPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
+  stopped(data: PublishPayload<'service.stopped'>, options?: PublishOptions): Promise<Envelope<EventPayload<'service.stopped'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.SERVICE.STOPPED, data, options);
   }
 }

@@ -171,8 +171,9 @@ export function serviceView(catalog: Catalog, service: string, header: string) {
     };
   });
   const usedOptions = [...new Set(publishes.map((p) => p.optionsType))].sort();
-  const runtimeTypes = ['CatalogEventsOptions', ...(publishes.length > 0 ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'Upcasters'] : []), ...usedOptions].sort();
-  const registryTypes = [...(publishes.length > 0 || consumed.length > 0 ? ['EventPayload'] : []), ...(consumed.length > 0 ? ['EventPayloads', 'LATEST_VERSIONS'] : [])];
+  const runtimeTypes = ['CatalogEventsOptions', ...(publishes.length > 0 ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'UpcasterArgs'] : []), ...usedOptions].sort();
+  const readsPayloads = consumed.length > 0 || published.some((e) => e.kind !== 'command');
+  const registryTypes = [...(readsPayloads ? ['EventPayload'] : []), ...(consumed.length > 0 ? ['EventPayloads', 'LATEST_VERSIONS'] : []), ...(publishes.length > 0 ? ['PublishPayload'] : [])];
   const needsReply = published.some((e) => e.kind === 'command');
   const imports = [
     `type { ${runtimeTypes.join(', ')} } from 'eventsmith/runtime'`,

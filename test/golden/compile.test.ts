@@ -30,6 +30,8 @@ beforeAll(() => {
   });
   for (const { golden } of GOLDEN_CASES) project.addSourceFilesAtPaths(path.join(golden, '**/*.ts'));
   project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/catalog.types.ts'));
+  project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/producer-input.types.ts'));
+  project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/upcasters.types.ts'));
   project.resolveSourceFileDependencies();
 }, 120_000);
 
@@ -41,8 +43,8 @@ describe('generated code compiles under strict', () => {
     expect(format(diagnostics)).toBe('');
   });
 
-  it('type tests (with @ts-expect-error) hold', () => {
-    const file = project.getSourceFileOrThrow(path.join(REPO_ROOT, 'test/types/catalog.types.ts'));
+  it.each(['catalog.types.ts', 'producer-input.types.ts', 'upcasters.types.ts'])('type tests (with @ts-expect-error) hold: %s', (name) => {
+    const file = project.getSourceFileOrThrow(path.join(REPO_ROOT, 'test/types', name));
     expect(format(file.getPreEmitDiagnostics())).toBe('');
   });
 });

@@ -13,6 +13,7 @@ import { CHANNELS, Events, type EventPayload } from '../../generated/index.js';
 import { auditService, authService, gatewayService, inventoryService, notificationService, procurementService, productionService } from '../../generated/index.js';
 import snapshot from '../../generated/catalog.snapshot.json' with { type: 'json' };
 import { createVhost, type TestVhost } from '../helpers/vhost.js';
+import { stockAddedFromV1 } from '../../examples/shared.js';
 
 type Example = Record<string, unknown>;
 const example = (type: string, version?: number): Example => {
@@ -81,16 +82,14 @@ beforeAll(async () => {
 
   const procurement = await service(procurementService.createProcurementService);
   procurement.consumer
-    .on('inventory.stock_added', (data, ctx) => void received.push({ service: 'procurement-service', type: ctx.type, version: ctx.version, data, envelope: ctx.envelope }), {
-      // v1 carried a bare number and a unit; v2 a quantity object and a location.
-      1: (v1) => ({ ...v1, quantity: { value: v1.quantity, unit: v1.unit as EventPayload<'inventory.stock_added'>['quantity']['unit'] }, location_id: '00000000-0000-4000-8000-000000000000', source: 'purchase_order' }) as unknown as EventPayload<'inventory.stock_added'>,
-    })
+    .on('inventory.stock_added', (data, ctx) => void received.push({ service: 'procurement-service', type: ctx.type, version: ctx.version, data, envelope: ctx.envelope }), { 1: stockAddedFromV1 })
     .on('inventory.low_stock_alert', (data, ctx) => void received.push({ service: 'procurement-service', type: ctx.type, version: ctx.version, data, envelope: ctx.envelope }))
     .on('forecasting.demand_surge_predicted', (data, ctx) => void received.push({ service: 'procurement-service', type: ctx.type, version: ctx.version, data, envelope: ctx.envelope }));
   await procurement.consumer.start();
 
   const production = await service(productionService.createProductionService);
-  production.consumer.on('inventory.stock_added', (data, ctx) => void received.push({ service: 'production-service', type: ctx.type, version: ctx.version, data, envelope: ctx.envelope }));
+  // v1 is still in the catalogue: every consumer of stock_added upcasts it (without, it would not compile).
+  production.consumer.on('inventory.stock_added', (data, ctx) => void received.push({ service: 'production-service', type: ctx.type, version: ctx.version, data, envelope: ctx.envelope }), { 1: stockAddedFromV1 });
   await production.consumer.start();
 
   const notification = await service(notificationService.createNotificationService);

@@ -5,7 +5,12 @@
  * under strict NodeNext, compile it and run it against RabbitMQ (a private vhost): it publishes an
  * event and consumes it through the installed `eventsmith/runtime`. A second project installs no
  * broker client at all: its service runs on the in-memory transport, the CLI still generates, and
- * asking for the RabbitMQ transport names the package to install.
+ * asking for the RabbitMQ transport names the package to install. A third is CommonJS (no
+ * `"type": "module"`): its compiled `require` calls load the ESM-only package (Node.js 20.19+
+ * loads ES modules through `require`; TypeScript 5.8+ allows it under NodeNext).
+ *
+ * The tarball holds what a user needs and nothing else: no dist/generated (this repository's own
+ * generated code), no examples or tests, the docs; the README states its packed size, within 25%.
  *
  * Packs with --ignore-scripts: `prepare` would rebuild dist/ while the other test files import it.
  * `npm test` builds dist/ first (pretest); run `npm run build` before running this file alone.
@@ -73,12 +78,23 @@ const TSCONFIG = {
   include: ['src'],
 };
 
+/** v1 of inventory.stock_added is still in the catalogue: every consumer of it upcasts v1 (it would not compile otherwise). */
+const FROM_V1 = `const fromV1 = (v1: VersionedEventPayload<'inventory.stock_added', 1>): EventPayload<'inventory.stock_added'> => ({
+  tenant_id: v1.tenant_id,
+  ingredient_id: v1.ingredient_id,
+  location_id: '00000000-0000-4000-8000-000000000000',
+  quantity: { value: v1.quantity, unit: 'kg' },
+  source: 'purchase_order',
+  received_at: v1.received_at,
+});`;
+
 function mainSource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a user's program on the installed package.
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from 'eventsmith/runtime';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+${FROM_V1}
 
 const url = process.env.RABBITMQ_URL;
 if (url === undefined) throw new Error('RABBITMQ_URL is not set');
@@ -101,7 +117,7 @@ const delivered = new Promise<Envelope>((resolve) => {
 });
 procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (data, ctx) => {
   if (ctx.envelope.id === id && data.lot_number === stock.lot_number) deliver(ctx.envelope);
-});
+}, { 1: fromV1 });
 await procurement.consumer.start();
 await inventory.events.start();
 
@@ -118,14 +134,15 @@ console.log('OK');
 function memorySource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a program that needs no broker client.
 import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+${FROM_V1}
 
 const stock: EventPayload<'inventory.stock_added'> = ${JSON.stringify(payload, null, 2)};
 const transport = new MemoryTransport();
 const inventory = inventoryService.createInventoryService({ transport, ownsTransport: false });
 const procurement = procurementService.createProcurementService({ transport, ownsTransport: false });
 const delivered = new Promise<Envelope>((resolve) => {
-  procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope));
+  procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope), { 1: fromV1 });
 });
 await procurement.consumer.start();
 await inventory.events.start();
@@ -155,6 +172,38 @@ console.log('OK');
 `;
 }
 
+/** A CommonJS program (no top-level await) on the installed package and the in-memory transport. */
+function commonJsSource(payload: unknown): string {
+  return `// Written by test/package/package.test.ts: a CommonJS program on the installed ESM package.
+import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+${FROM_V1}
+
+async function main(): Promise<void> {
+  const stock: EventPayload<'inventory.stock_added'> = ${JSON.stringify(payload, null, 2)};
+  const transport = new MemoryTransport();
+  const inventory = inventoryService.createInventoryService({ transport, ownsTransport: false });
+  const procurement = procurementService.createProcurementService({ transport, ownsTransport: false });
+  const delivered = new Promise<Envelope>((resolve) => {
+    procurement.consumer.on(EVENT_TYPES.INVENTORY.STOCK_ADDED, (_data, ctx) => resolve(ctx.envelope), { 1: fromV1 });
+  });
+  await procurement.consumer.start();
+  await inventory.events.start();
+  const sent = await inventory.publisher.stockAdded(stock);
+  const received = await delivered;
+  if (received.id !== sent.id) throw new Error('unexpected envelope ' + JSON.stringify(received));
+  await Promise.all([inventory.events.close(), procurement.events.close()]);
+  await transport.close();
+  console.log('OK');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+}
+
 describe('npm package', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'eventsmith-package-'));
   let vhost: TestVhost | undefined;
@@ -169,14 +218,20 @@ describe('npm package', () => {
 
     // 1. Pack.
     const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
-    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
     expect(packed).toBeDefined();
     const files = packed!.files.map((file) => file.path);
     for (const needed of ['package.json', 'bin/eventsmith.js', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/runtime/zod.js', 'dist/generator/cli/main.js', 'dist/generator/index.d.ts']) {
       expect(files, `tarball lacks ${needed}`).toContain(needed);
     }
     expect(files.some((file) => file.startsWith('templates/'))).toBe(true);
-    expect(files.filter((file) => /^(test|runtime|generator|catalog|generated|node_modules)\//.test(file))).toEqual([]);
+    for (const doc of ['README.md', 'docs/catalog-format.md', 'docs/guarantees.md', 'docs/idempotency.md', 'docs/compatibility.md']) expect(files, `tarball lacks ${doc}`).toContain(doc);
+    expect(files.filter((file) => /^(test|runtime|generator|catalog|generated|node_modules|bench|examples|scripts)\//.test(file))).toEqual([]);
+    expect(files.filter((file) => /^dist\/(generated|examples|test|bench)\//.test(file))).toEqual([]);
+    const stated = /packed size[^\d]*(\d+) kB/i.exec(readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'))?.[1];
+    expect(stated, 'README states no packed size').toBeDefined();
+    const packedKb = packed!.size / 1000;
+    expect(Math.abs(packedKb - Number(stated)) / Number(stated), `packed ${packedKb.toFixed(0)} kB, README says ${stated} kB`).toBeLessThan(0.25);
     const tarball = path.join(work, packed!.filename);
     expect(existsSync(tarball)).toBe(true);
 
@@ -236,5 +291,30 @@ describe('npm package', () => {
       expect.stringMatching(/eventsmith\/runtime\/kafka needs the '@platformatic\/kafka' package.*npm install @platformatic\/kafka/),
       'OK',
     ]);
+  });
+  it('installs into a CommonJS project: generated code compiles to require calls that load the package', { timeout: 240_000 }, async () => {
+    const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
+    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string }>;
+    const app = path.join(work, 'cjs-app');
+    mkdirSync(app);
+    writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'eventsmith-package-cjs-app', version: '0.0.0', private: true }, null, 2)}\n`);
+    await sh('npm', ['install', path.join(work, packed!.filename), 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
+    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
+    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
+    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/events/catalog.snapshot.json'), 'utf8')) as Snapshot;
+    const versions = snapshot.catalog.events.filter((event) => event.type === 'inventory.stock_added').sort((a, b) => a.version - b.version);
+    writeFileSync(path.join(app, 'tsconfig.json'), `${JSON.stringify({ ...TSCONFIG, compilerOptions: { ...TSCONFIG.compilerOptions, skipLibCheck: true, verbatimModuleSyntax: false } }, null, 2)}\n`);
+    writeFileSync(path.join(app, 'src/main.ts'), commonJsSource(versions[versions.length - 1]?.examples[0]?.payload));
+    await sh('npx', ['--no-install', 'tsc', '-p', '.'], app, 120_000);
+    expect(readFileSync(path.join(app, 'dist/main.js'), 'utf8')).toContain('require("eventsmith/runtime")');
+    const output = await sh(process.execPath, ['dist/main.js'], app, 60_000);
+    expect(output.trim().split('\n')).toEqual(['OK']);
+  });
+
+  it('runs no script when installed: a git install asks nobody to allow one', () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    // npm runs `prepare` (and the install hooks) for git dependencies, and warns about each one not allowed; `prepack` builds dist/ for packed copies.
+    expect(Object.keys(manifest.scripts).filter((name) => ['prepare', 'preinstall', 'install', 'postinstall'].includes(name))).toEqual([]);
+    expect(manifest.scripts.prepack).toBe('npm run build');
   });
 });

@@ -113,10 +113,10 @@ describe('repository catalogue validators', () => {
     expect(safeParseEvent('inventory.stock_added', 1, firstExample(v2!)).success).toBe(false);
   });
 
-  it('throw a ZodError naming the field for a bad payload', () => {
+  it('throw an error naming the event and the field for a bad payload', () => {
     const event = catalog.events.find((e) => e.type === 'product.price_changed')!;
     const payload = { ...firstExample(event), tenant_id: 7 };
-    expect(() => parseEvent(EVENT_TYPES.PRODUCT.PRICE_CHANGED, payload)).toThrow(/tenant_id/);
+    expect(() => parseEvent(EVENT_TYPES.PRODUCT.PRICE_CHANGED, payload)).toThrow(/^invalid payload for 'product\.price_changed' version \d+: field 'tenant_id': Invalid input: expected string/);
   });
 
   it('answer an unknown type or version with a failed result, not an exception', () => {

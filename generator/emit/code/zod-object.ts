@@ -1,7 +1,11 @@
 /**
  * `type: object`. The object constructor follows `additionalProperties`:
- * - absent/true → `z.looseObject`: open models accept and KEEP unknown fields, so consumers built
- *   from an older catalogue still read (and forward) events from newer producers;
+ * - absent → `z.looseObject`: open models accept and KEEP unknown fields, so consumers built
+ *   from an older catalogue still read (and forward) events from newer producers. Producers see
+ *   the declared fields only (runtime/producer-input.ts): a misspelt field is a type error;
+ * - true (said explicitly), or `patternProperties`, on an object with properties →
+ *   `z.object({...}).catchall(z.json())`: open for producers too. The JSON-valued index signature
+ *   (rather than `unknown`) is what keeps `ProducerInput` from closing it; a payload is JSON anyway;
  * - false → `z.strictObject`;
  * - a schema → `z.object({...}).catchall(schema)` (`z.record` when there are no properties).
  * Keywords zod has no counterpart for (`patternProperties`, `propertyNames`, `dependencies`,
@@ -128,8 +132,10 @@ function dependencyChecks({ schema, path, indent, emitter }: ObjectInput, base: 
 /** The object constructor `additionalProperties` calls for (see the file comment). */
 function baseObject(input: ObjectInput, shape: string, additional: boolean | string): Built {
   const { schema, path, indent } = input;
-  if (schema.patternProperties !== undefined) return { code: patternChecks(input, `z.looseObject(${shape})`, additional) };
-  if (additional === true) return { code: `z.looseObject(${shape})` };
+  const openToProducers = shape !== '{}' && (schema.patternProperties !== undefined || (additional === true && schema.additionalProperties !== undefined));
+  const open = openToProducers ? `z.object(${shape}).catchall(z.json())` : `z.looseObject(${shape})`;
+  if (schema.patternProperties !== undefined) return { code: patternChecks(input, open, additional) };
+  if (additional === true) return { code: open };
   if (additional !== false) {
     if (shape === '{}') return { code: call('z.record', ['z.string()', additional], indent) };
     return { code: call(`z.object(${shape}).catchall`, [additional], indent) };

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, PublishOptions } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload } from '../registry.js';
+import type { EventPayload, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'payment-gateway';
@@ -20,7 +20,7 @@ export class PaymentGatewayPublisher {
   constructor(readonly events: Events) {}
 
   /** payments.payment_captured: A card payment was captured. */
-  paymentCaptured(data: EventPayload<'payments.payment_captured'>, options?: PublishOptions): Promise<Envelope<EventPayload<'payments.payment_captured'>>> {
+  paymentCaptured(data: PublishPayload<'payments.payment_captured'>, options?: PublishOptions): Promise<Envelope<EventPayload<'payments.payment_captured'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.PAYMENTS.PAYMENT_CAPTURED, data, options);
   }
 }

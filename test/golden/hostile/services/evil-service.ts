@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, PublishOptions } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload } from '../registry.js';
+import type { EventPayload, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'evil-service';
@@ -23,7 +23,7 @@ export class EvilServicePublisher {
    * Title *\/ globalThis.pwned = 1; /*: Summary `${globalThis.pwned = 1}` \' "
    *  globalThis.pwned = 1
    */
-  xGlobalThisPwned1(data: EventPayload<'evil.x\'); globalThis.pwned = 1; (\''>, options?: PublishOptions): Promise<Envelope<EventPayload<'evil.x\'); globalThis.pwned = 1; (\''>>> {
+  xGlobalThisPwned1(data: PublishPayload<'evil.x\'); globalThis.pwned = 1; (\''>, options?: PublishOptions): Promise<Envelope<EventPayload<'evil.x\'); globalThis.pwned = 1; (\''>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.EVIL.X_GLOBAL_THIS_PWNED_1, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, PublishOptions } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload } from '../registry.js';
+import type { EventPayload, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'modern-service';
@@ -22,17 +22,17 @@ export class ModernServicePublisher {
   constructor(readonly events: Events) {}
 
   /** modern.orders: */
-  orders(data: EventPayload<'modern.orders'>, options?: PublishOptions): Promise<Envelope<EventPayload<'modern.orders'>>> {
+  orders(data: PublishPayload<'modern.orders'>, options?: PublishOptions): Promise<Envelope<EventPayload<'modern.orders'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.MODERN.ORDERS, data, options);
   }
 
   /** modern.payments: */
-  payments(data: EventPayload<'modern.payments'>, options?: PublishOptions): Promise<Envelope<EventPayload<'modern.payments'>>> {
+  payments(data: PublishPayload<'modern.payments'>, options?: PublishOptions): Promise<Envelope<EventPayload<'modern.payments'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.MODERN.PAYMENTS, data, options);
   }
 
   /** modern.shapes: */
-  shapes(data: EventPayload<'modern.shapes'>, options?: PublishOptions): Promise<Envelope<EventPayload<'modern.shapes'>>> {
+  shapes(data: PublishPayload<'modern.shapes'>, options?: PublishOptions): Promise<Envelope<EventPayload<'modern.shapes'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.MODERN.SHAPES, data, options);
   }
 }

@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, PublishOptions } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload } from '../registry.js';
+import type { EventPayload, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'name-clash';
@@ -22,17 +22,17 @@ export class NameClashPublisher {
   constructor(readonly events: Events) {}
 
   /** 2fa.enabled: */
-  enabled(data: EventPayload<'2fa.enabled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'2fa.enabled'>>> {
+  enabled(data: PublishPayload<'2fa.enabled'>, options?: PublishOptions): Promise<Envelope<EventPayload<'2fa.enabled'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES._2FA.ENABLED, data, options);
   }
 
   /** class.default: */
-  default_(data: EventPayload<'class.default'>, options?: PublishOptions): Promise<Envelope<EventPayload<'class.default'>>> {
+  default_(data: PublishPayload<'class.default'>, options?: PublishOptions): Promise<Envelope<EventPayload<'class.default'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.CLASS.DEFAULT, data, options);
   }
 
   /** class.new: */
-  new_(data: EventPayload<'class.new'>, options?: PublishOptions): Promise<Envelope<EventPayload<'class.new'>>> {
+  new_(data: PublishPayload<'class.new'>, options?: PublishOptions): Promise<Envelope<EventPayload<'class.new'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.CLASS.NEW, data, options);
   }
 }

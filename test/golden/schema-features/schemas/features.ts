@@ -239,6 +239,10 @@ export const FeaturesObjectsV1Schema = z.looseObject({
     a: z.string().optional(),
   }),
   typed: z.record(z.string(), z.number().int()),
+  declared: z.object({
+    a: z.string().optional(),
+  }).catchall(z.json()).optional(),
+  free: z.looseObject({}).optional(),
   price: MoneySchema.optional(),
 });
 export type FeaturesObjectsV1 = z.infer<typeof FeaturesObjectsV1Schema>;
@@ -274,6 +278,18 @@ export const FeaturesObjectsV1JsonSchema = {
       additionalProperties: {
         type: 'integer',
       },
+    },
+    declared: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        a: {
+          type: 'string',
+        },
+      },
+    },
+    free: {
+      type: 'object',
     },
     price: {
       $ref: '#/definitions/Money',

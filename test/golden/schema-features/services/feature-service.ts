@@ -3,7 +3,7 @@
 import type { CatalogEventsOptions, Envelope, PublishOptions } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
 import { Events } from '../events.js';
-import type { EventPayload } from '../registry.js';
+import type { EventPayload, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
 export const SERVICE = 'feature-service';
@@ -26,37 +26,37 @@ export class FeatureServicePublisher {
   constructor(readonly events: Events) {}
 
   /** features.arrays: */
-  arrays(data: EventPayload<'features.arrays'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.arrays'>>> {
+  arrays(data: PublishPayload<'features.arrays'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.arrays'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.ARRAYS, data, options);
   }
 
   /** features.combinators: */
-  combinators(data: EventPayload<'features.combinators'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.combinators'>>> {
+  combinators(data: PublishPayload<'features.combinators'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.combinators'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.COMBINATORS, data, options);
   }
 
   /** features.enums: */
-  enums(data: EventPayload<'features.enums'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.enums'>>> {
+  enums(data: PublishPayload<'features.enums'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.enums'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.ENUMS, data, options);
   }
 
   /** features.numbers: */
-  numbers(data: EventPayload<'features.numbers'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.numbers'>>> {
+  numbers(data: PublishPayload<'features.numbers'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.numbers'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.NUMBERS, data, options);
   }
 
   /** features.objects: */
-  objects(data: EventPayload<'features.objects'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.objects'>>> {
+  objects(data: PublishPayload<'features.objects'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.objects'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.OBJECTS, data, options);
   }
 
   /** features.recursion: */
-  recursion(data: EventPayload<'features.recursion'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.recursion'>>> {
+  recursion(data: PublishPayload<'features.recursion'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.recursion'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.RECURSION, data, options);
   }
 
   /** features.strings: */
-  strings(data: EventPayload<'features.strings'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.strings'>>> {
+  strings(data: PublishPayload<'features.strings'>, options?: PublishOptions): Promise<Envelope<EventPayload<'features.strings'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.FEATURES.STRINGS, data, options);
   }
 }
