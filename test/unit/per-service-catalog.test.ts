@@ -114,6 +114,16 @@ it('documents that put one message on different addresses fail, naming both chan
   );
 });
 
+it('a document whose channel has no address follows the documents that give one', async () => {
+  const dir = tempDir();
+  writeTree(dir, {
+    'common/messages.yaml': SHARED,
+    'shop/asyncapi.yaml': serviceDocument('Shop', 'send', 'orders/placed'),
+    'billing/asyncapi.yaml': serviceDocument('Billing', 'receive', 'orders/placed').replace('    address: orders/placed\n', ''),
+  });
+  expect(flows(await load(dir))).toEqual({ orderPlaced: { producers: ['shop'], consumers: ['billing'], destination: 'orders/placed' } });
+});
+
 it('a 2.6 message with no name and no key to take one from is refused, never called <anonymous-…>', async () => {
   const dir = tempDir();
   writeTree(dir, {
