@@ -6,6 +6,7 @@
  *   npm run bench                 # everything, under 10 minutes on a 2-core machine
  *   npm run bench -- --quick      # a small subset in under a minute (CI runs it so the code cannot rot)
  *   npm run bench -- --only generation,runtime
+ *   npm run bench -- --only otel  # OpenTelemetry overhead: off, API without SDK, SDK (no-op exporter)
  *
  * Needs a build (`npm run bench` builds first) and, for the runtime and memory sections, RabbitMQ
  * on RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672) with rabbitmqctl on the PATH; without
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { benchCheck } from './check.mjs';
 import { benchGeneration } from './generation.mjs';
 import { benchMemory } from './memory.mjs';
+import { benchOtel } from './otel.mjs';
 import { benchRedis } from './redis.mjs';
 import { benchRuntime } from './runtime.mjs';
 import { benchValidation } from './validation.mjs';
@@ -29,7 +31,7 @@ import { rabbitmqVersion } from './lib/vhost.mjs';
 // A broker that drops every connection (other test suites share it) must fail a row, not the run.
 process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error instanceof Error ? error.message : String(error)}`));
 
-const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'redis', 'validation', 'memory'];
+const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'redis', 'otel', 'validation', 'memory'];
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick;
@@ -74,6 +76,7 @@ results.watch = await section('watch', () => benchWatch(CONFIG.watch));
 results.check = await section('check', () => benchCheck(CONFIG.check));
 results.runtime = await section('runtime', () => benchRuntime({ quick }));
 results.redis = await section('redis', () => benchRedis({ quick }));
+results.otel = await section('otel', () => benchOtel({ quick }));
 results.validation = await section('validation', () => benchValidation({ quick }));
 results.memory = await section('memory', () => benchMemory({ quick }));
 results.seconds = (performance.now() - started) / 1000;
@@ -128,6 +131,21 @@ if (rd?.available) {
   row('Redis publish, 1,000 in flight: eventsmith (validation on)', fmt.rate(rd.publish.eventsmith, ' msg/s'), `node-redis XADD ${fmt.rate(rd.publish.raw, ' msg/s')}`, fmt.ratio(rd.publish.ratio), '≥ 0.90×', rd.publish.ratio >= 0.9);
   row('Redis consume: eventsmith (validation, idempotency on)', fmt.rate(rd.consume.eventsmith, ' msg/s'), `node-redis XREADGROUP+XACK ${fmt.rate(rd.consume.raw, ' msg/s')}`, fmt.ratio(rd.consume.ratio), '≥ 0.90×', rd.consume.ratio >= 0.9);
 } else if (rd) na('Redis (publish, consume)', rd.reason, '≥ 0.90×');
+
+const ot = results.otel;
+if (ot?.available) {
+  const ours = (v) => `${fmt.rate(v.rate, ' msg/s')} (${v.cpuMicros.toFixed(1)} µs CPU/msg)`;
+  const ratio = (v) => `${fmt.ratio(v.vsOff)} (CPU ${fmt.ratio(v.cpuVsOff)})`;
+  for (const [label, t] of [['in memory', ot.memory], ['RabbitMQ', ot.rabbitmq]]) {
+    if (t.available === false) {
+      na(`OpenTelemetry overhead, ${label}`, t.reason, '≥ 0.97× / ≥ 0.85×');
+      continue;
+    }
+    const off = `telemetry off ${ours(t.off)}`;
+    row(`OpenTelemetry, publish + consume ${label}, ${t.messages.toLocaleString('en')} events: API installed, no SDK`, ours(t.noSdk), off, ratio(t.noSdk), '≥ 0.97×', t.noSdk.vsOff >= 0.97);
+    row(`OpenTelemetry, publish + consume ${label}: SDK recording every span and metric, no-op exporter`, ours(t.sdk), off, ratio(t.sdk), '≥ 0.85×', t.sdk.vsOff >= 0.85);
+  }
+} else if (ot) na('OpenTelemetry overhead', ot.reason, '≥ 0.97× / ≥ 0.85×');
 
 if (Array.isArray(results.validation)) {
   for (const v of results.validation) {

@@ -18,7 +18,8 @@ import { RedisTransport, type RedisTransportOptions } from 'eventsmith/runtime/r
 import { authService, gatewayService, notificationService, userService, type EventPayload } from '../generated/index.js';
 import { log, runtimeLogger } from './shared.js';
 
-const TENANT = 'acme-bakery';
+/** The M-ERP tenant is a company: its events name it in company_id (the catalogue's x-tenant-field). */
+const COMPANY = '2bb6fb99-6792-44fa-8c38-aff21c792b5f';
 const USER = randomUUID();
 
 /** Every service's transport: notifications go by Pub/Sub, the rest by streams; a day of retention. */
@@ -41,12 +42,12 @@ const auth = authService.createAuthService({ transport: await transport('auth-se
 auth.consumer.on('user.validate_token', async (request, ctx) => {
   if (!request.token.startsWith('good.')) {
     log('auth-service', 'token.rejected', { requestId: request.request_id });
-    await ctx.reply('user.token_rejected', 1, { tenant_id: request.tenant_id, request_id: request.request_id, reason: 'invalid_signature', detail: 'The token signature does not verify.' });
+    await ctx.reply('user.token_rejected', 1, { company_id: request.company_id, request_id: request.request_id, reason: 'invalid_signature', detail: 'The token signature does not verify.' });
     return;
   }
   const session = randomUUID();
-  await ctx.reply('user.token_validated', 1, { tenant_id: request.tenant_id, request_id: request.request_id, user_id: USER, session_id: session, scopes: request.required_scopes ?? [], expires_at: new Date(Date.now() + 3_600_000).toISOString() });
-  await auth.publisher.loggedIn({ tenant_id: request.tenant_id, user_id: USER, session_id: session, method: 'password', mfa: false, ip_address: '203.0.113.24', user_agent: 'example', logged_in_at: new Date().toISOString() });
+  await ctx.reply('user.token_validated', 1, { company_id: request.company_id, request_id: request.request_id, user_id: USER, session_id: session, scopes: request.required_scopes ?? [], expires_at: new Date(Date.now() + 3_600_000).toISOString() });
+  await auth.publisher.loggedIn({ company_id: request.company_id, user_id: USER, session_id: session, method: 'password', mfa: false, ip_address: '203.0.113.24', user_agent: 'example', logged_in_at: new Date().toISOString() });
   log('auth-service', 'token.validated', { requestId: request.request_id });
 });
 await auth.consumer.start();
@@ -65,7 +66,8 @@ await user.consumer.start();
 const notification = notificationService.createNotificationService({ transport: await transport('notification-service'), logger: runtimeLogger('notification-service'), unhandled: 'ack' });
 notification.consumer.on('user.created', async (created) => {
   const push: EventPayload<'notification.push_requested'> = {
-    tenant_id: created.tenant_id,
+    // Notifications name their tenant tenant_id; in M-ERP the tenant is the user's company.
+    tenant_id: created.company_id,
     request_id: randomUUID(),
     user_id: created.user_id,
     template_id: 'user.welcome',
@@ -91,13 +93,13 @@ const welcomed = new Promise<Envelope>((resolve) => {
 });
 await new Promise((resolve) => setTimeout(resolve, 100)); // the listener is subscribed
 
-await user.publisher.created({ tenant_id: TENANT, user_id: USER, company_id: randomUUID(), email: 'lucas.bernard@acme-bakery.example', display_name: 'Lucas Bernard', roles: ['buyer'], locale: 'fr-FR', created_at: new Date().toISOString() });
+await user.publisher.created({ company_id: COMPANY, user_id: USER, email: 'lucas.bernard@acme-bakery.example', display_name: 'Lucas Bernard', roles: ['buyer'], locale: 'fr-FR', created_at: new Date().toISOString() });
 log('user-service', 'user.created', { user: USER });
 await welcomed;
 
-const good = await gateway.publisher.validateToken({ tenant_id: TENANT, request_id: randomUUID(), token: 'good.eyJzdWIiOiI3OTEzODFiYSJ9.c2ln', audience: 'orders-api', required_scopes: ['orders:read'] });
+const good = await gateway.publisher.validateToken({ company_id: COMPANY, request_id: randomUUID(), token: 'good.eyJzdWIiOiI3OTEzODFiYSJ9.c2ln', audience: 'orders-api', required_scopes: ['orders:read'] });
 log('gateway-service', 'reply', { type: good.type });
-const bad = await gateway.publisher.validateToken({ tenant_id: TENANT, request_id: randomUUID(), token: 'forged.eyJzdWIiOiJ4In0.c2ln', audience: 'orders-api' });
+const bad = await gateway.publisher.validateToken({ company_id: COMPANY, request_id: randomUUID(), token: 'forged.eyJzdWIiOiJ4In0.c2ln', audience: 'orders-api' });
 log('gateway-service', 'reply', { type: bad.type });
 await loggedIn;
 

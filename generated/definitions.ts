@@ -84,6 +84,10 @@ export const CompanyDetailsSchema = z.looseObject({
 });
 export type CompanyDetails = z.infer<typeof CompanyDetailsSchema>;
 
+/** The company that owns the data; in the M-ERP domains the company is the tenant. */
+export const CompanyIdSchema = z.string().regex(new RegExp('^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$', 'i'), 'Invalid uuid');
+export type CompanyId = z.infer<typeof CompanyIdSchema>;
+
 /** An inclusive range of calendar dates. */
 export const DateRangeSchema = z.looseObject({
   start: CalendarDateSchema,

@@ -12,9 +12,12 @@ import { Dispatcher } from './dispatcher.js';
 import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
-import { emptyMetrics, safeLogger, type ClientMetrics, type Logger } from './observability.js';
-import { EventRegistry, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
+import { emptyMetrics, safeLogger, type ClientMetrics, type LogEntry, type Logger } from './observability.js';
+import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
 import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
+import { loadOtelApi } from './telemetry/load.js';
+import type { TelemetryOptions } from './telemetry/options.js';
+import { Telemetry, type SendMode } from './telemetry/telemetry.js';
 
 export interface EventClientOptions {
   transport: Transport;
@@ -29,6 +32,11 @@ export interface EventClientOptions {
   unhandled?: 'dead-letter' | 'ack';
   /** Whether `close()` also closes the transport. Default true. */
   ownsTransport?: boolean;
+  /**
+   * OpenTelemetry spans and metrics, when `@opentelemetry/api` is installed: by default through the
+   * globally registered providers (what the Node SDK registers); `false` turns them off.
+   */
+  telemetry?: TelemetryOptions | false;
 }
 
 export interface PublishOptions {
@@ -86,26 +94,50 @@ export class EventClient<M extends object = EventMap> {
   private readonly dispatcher: Dispatcher;
   private readonly pipeline: MessageHandler;
   private readonly subscriptions = new Set<Subscription>();
+  /** Set once `@opentelemetry/api` is loaded (never, when it is not installed or turned off). */
+  private telemetry: Telemetry | undefined;
+  /** Pending while the API loads; the first publishes and `consume()` wait for it, later ones do not. */
+  private telemetryLoading: Promise<void> | undefined;
 
   constructor(private readonly options: EventClientOptions) {
     this.transport = options.transport;
     this.registry = options.registry instanceof EventRegistry ? options.registry : new EventRegistry(options.registry);
     this.log = safeLogger(options.logger);
     const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
-    this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: this.log, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
-    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log);
+    const log = this.log;
+    // Handlers run inside their consumer span: the dispatcher's log lines name its trace.
+    const dispatchLog: Logger = (entry) => {
+      const traceId = this.telemetry?.activeTraceId();
+      log(traceId === undefined ? entry : { ...entry, traceId });
+    };
+    this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: dispatchLog, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
+    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log, () => (this.telemetry?.recording === true ? this.telemetry : undefined));
+    const telemetry = options.telemetry;
+    if (telemetry !== false) {
+      this.telemetryLoading = loadOtelApi()
+        .then(
+          (api) => {
+            if (api !== undefined) this.telemetry = new Telemetry(api, telemetry ?? {}, this.transport.name);
+          },
+          (error: unknown) => this.log({ level: 'warn', event: 'telemetry.unavailable', error: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => {
+          this.telemetryLoading = undefined;
+        });
+    }
   }
 
   /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with the validator's error (a ZodError for zod validators). */
   publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
-    return this.publishFrom(currentCause(), type, version, data, options, (envelope, target) => this.transport.publish(envelope, target));
+    return this.publishFrom(currentCause(), type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target));
   }
 
   /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
   async request<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: M[T][V], options: RequestOptions = {}): Promise<Envelope> {
     let reply: Envelope | undefined;
-    await this.publishFrom(currentCause(), type, version, data, options, async (envelope, target) => {
+    await this.publishFrom(currentCause(), type, version, data, options, REQUEST, async (envelope, target) => {
       reply = await this.transport.request(envelope, target, { timeoutMs: options.timeoutMs ?? 5000 });
+      return reply;
     });
     if (reply === undefined) throw new Error('request settled without a reply');
     const definition = this.registry.get(reply.type, reply.eventversion);
@@ -132,6 +164,9 @@ export class EventClient<M extends object = EventMap> {
   /** Starts delivering `subscription` (declared on the transport) to the handlers registered with {@link on}. */
   async consume(subscription: string, options: { prefetch?: number } = {}): Promise<Subscription> {
     const spec = { subscription, onOutcome: (outcome: SettlementOutcome) => this.countOutcome(outcome), ...(options.prefetch === undefined ? {} : { prefetch: options.prefetch }) };
+    // The first messages may arrive at once: their spans need the API loaded.
+    if (this.telemetryLoading !== undefined) await this.telemetryLoading;
+    this.telemetry?.observeConsumers(() => this.transport.health().consumers);
     const consuming = await this.transport.subscribe(spec, this.pipeline);
     this.subscriptions.add(consuming);
     return consuming;
@@ -152,6 +187,7 @@ export class EventClient<M extends object = EventMap> {
     const subscriptions = [...this.subscriptions];
     this.subscriptions.clear();
     await Promise.all(subscriptions.map((subscription) => subscription.cancel({ timeoutMs })));
+    this.telemetry?.close();
     if (this.options.ownsTransport ?? true) await this.transport.close({ timeoutMs });
   }
 
@@ -161,8 +197,10 @@ export class EventClient<M extends object = EventMap> {
     version: number,
     data: TData,
     options: PublishOptions,
-    send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<void>,
+    how: SendHow,
+    send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<Envelope | void>,
   ): Promise<Envelope<TData>> {
+    if (this.telemetryLoading !== undefined) await this.telemetryLoading;
     const definition = this.definition(type, version);
     const validated = definition.validate(data);
     if (!validated.success) {
@@ -176,23 +214,30 @@ export class EventClient<M extends object = EventMap> {
       throw tenantProblem;
     }
     const target = targetFor(definition, envelope, options);
+    const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
+    // Before the transport serializes the envelope: the span writes its trace context into it.
+    const telemetry = this.telemetry;
+    const sending = telemetry?.recording === true ? telemetry.sending(envelope, target, how.mode, cause, how.replyTo, template) : undefined;
     this.counters.published++;
+    let reply: Envelope | void;
     try {
-      await send(envelope, target);
+      reply = await send(envelope, target);
     } catch (error) {
+      sending?.failed(error);
       if (error instanceof UnroutableError) this.counters.returned++;
       else this.counters.publishFailed++;
-      this.log({ level: 'error', event: 'publish.failed', id: envelope.id, type, version, destination: target.destination, error: error instanceof Error ? error.message : String(error) });
+      this.log(traced({ level: 'error', event: 'publish.failed', id: envelope.id, type, version, destination: target.destination, error: error instanceof Error ? error.message : String(error) }, sending?.traceId));
       throw error;
     }
+    sending?.done(reply === undefined ? undefined : reply);
     this.counters.confirmed++;
-    this.log({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination });
+    this.log(traced({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination }, sending?.traceId));
     return envelope;
   }
 
   private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
-    // The payload's own tenant_id wins over the consumed event's: a handler may publish for another tenant only by saying so.
-    const tenant = options.tenantId ?? payloadTenant(data) ?? cause?.tenantid;
+    // The payload's own tenant wins over the consumed event's: a handler may publish for another tenant only by saying so.
+    const tenant = options.tenantId ?? payloadTenant(definition, data) ?? cause?.tenantid;
     // Built field by field rather than from spreads: this runs for every message published.
     const input: CreateEnvelopeInput<TData> = { type: definition.type, version: definition.version, source: this.options.source, data, urgency: options.urgency ?? definition.urgency };
     if (options.id !== undefined) input.id = options.id;
@@ -214,8 +259,8 @@ export class EventClient<M extends object = EventMap> {
       attempt: delivery.attempt,
       maxAttempts: delivery.maxAttempts,
       redelivered: delivery.redelivered,
-      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope, target) => this.transport.publish(envelope, target)),
-      reply: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, (envelope) => delivery.reply(envelope)),
+      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target)),
+      reply: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, { mode: 'reply', replyTo: delivery.replyTo }, (envelope) => delivery.reply(envelope)),
     };
   }
 
@@ -229,6 +274,21 @@ export class EventClient<M extends object = EventMap> {
     if (outcome.outcome === 'retried') this.counters.retried++;
     else if (outcome.outcome === 'dead-lettered') this.counters.deadLettered++;
   }
+}
+
+/** How a publish leaves, for its span: a reply names the requester's address. */
+interface SendHow {
+  mode: SendMode;
+  replyTo?: string | undefined;
+}
+
+const PUBLISH: SendHow = { mode: 'publish' };
+const REQUEST: SendHow = { mode: 'request' };
+
+/** `entry` with the trace it belongs to, when there is one. */
+function traced(entry: LogEntry, traceId: string | undefined): LogEntry {
+  if (traceId !== undefined) entry.traceId = traceId;
+  return entry;
 }
 
 /** Where `envelope` goes: built field by field, since this runs for every message published. */
@@ -255,17 +315,13 @@ function orderingKeyOf(definition: ResolvedDefinition, data: unknown): string | 
 }
 
 /** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants, or the reserved tenant '*'. */
-export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped'>, envelope: Envelope): Error | undefined {
+export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped' | 'tenantField'>, envelope: Envelope): Error | undefined {
   const tenant = envelope.tenantid;
   if (tenant === ALL_TENANTS) return new TypeError(`tenant id '${ALL_TENANTS}' is reserved for events of every tenant`);
-  const own = payloadTenant(envelope.data);
-  if (tenant !== undefined && own !== undefined && own !== tenant) return new TenantMismatchError(definition.type, tenant, own);
-  if (definition.tenantScoped === true && (tenant === undefined || tenant === '')) return new MissingTenantError(definition.type);
+  const own = payloadTenant(definition, envelope.data);
+  const field = definition.tenantField ?? DEFAULT_TENANT_FIELD;
+  if (tenant !== undefined && own !== undefined && own !== tenant) return new TenantMismatchError(definition.type, tenant, own, field);
+  if (definition.tenantScoped === true && (tenant === undefined || tenant === '')) return new MissingTenantError(definition.type, field);
   return undefined;
 }
 
-function payloadTenant(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const tenant = (data as { tenant_id?: unknown }).tenant_id;
-  return typeof tenant === 'string' && tenant.length > 0 ? tenant : undefined;
-}

@@ -25,6 +25,15 @@ export class Deque<T> {
     return item;
   }
 
+  /** The oldest item, left in place. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let index = this.head; index < this.items.length; index++) yield this.items[index]!;
+  }
+
   /** Puts `items` back at the front, keeping their order (messages to re-send come first). */
   unshiftAll(items: readonly T[]): void {
     if (items.length === 0) return;

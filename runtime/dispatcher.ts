@@ -8,7 +8,7 @@ import type { Envelope } from './envelope.js';
 import { NonRetryableError, errorMessage } from './errors.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { ClientMetrics, Logger } from './observability.js';
-import type { EventRegistry } from './registry.js';
+import { DEFAULT_TENANT_FIELD, payloadTenant, type EventRegistry } from './registry.js';
 import type { Delivery, Settlement } from './consume/delivery.js';
 
 /** Called with the validated payload; `context` is built per delivery by the client. */
@@ -68,9 +68,9 @@ export class Dispatcher {
     const validated = definition.validate(envelope.data);
     if (!validated.success) return this.reject(envelope, 'validation-failed', errorMessage(validated.error));
     if (definition.tenantScoped === true) {
-      const own = (validated.data as { tenant_id?: unknown } | null)?.tenant_id;
+      const own = payloadTenant(definition, validated.data);
       if (envelope.tenantid === undefined || envelope.tenantid === '') return this.reject(envelope, 'missing-tenant', `'${type}' is tenant-scoped but the envelope names no tenant`);
-      if (typeof own === 'string' && own !== envelope.tenantid) return this.reject(envelope, 'tenant-mismatch', `envelope tenant '${envelope.tenantid}' differs from the payload's tenant_id '${own}'`);
+      if (own !== undefined && own !== envelope.tenantid) return this.reject(envelope, 'tenant-mismatch', `envelope tenant '${envelope.tenantid}' differs from the payload's ${definition.tenantField ?? DEFAULT_TENANT_FIELD} '${own}'`);
     }
 
     const store = this.options.idempotency;
@@ -102,9 +102,9 @@ export class Dispatcher {
       } catch (error) {
         await store?.release(this.storeKey(id));
         const reason = errorMessage(error);
-        if (error instanceof NonRetryableError) return this.reject(envelope, 'non-retryable', reason);
+        if (error instanceof NonRetryableError) return { settle: 'dead-letter', reason: 'non-retryable', error: reason, exception: error };
         this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
-        return { settle: 'retry', reason };
+        return { settle: 'retry', reason, exception: error };
       }
       const recorded = store?.complete(this.storeKey(id));
       if (recorded !== undefined) await recorded;
@@ -143,7 +143,7 @@ export class Dispatcher {
   private duplicate(id: string, type: string): Settlement {
     this.options.metrics.duplicates++;
     this.options.log({ level: 'debug', event: 'consume.duplicate', id, type });
-    return { settle: 'ack' };
+    return { settle: 'ack', duplicate: true };
   }
 
   private storeKey(id: string): string {

@@ -26,6 +26,12 @@ export interface Envelope<TData = unknown> {
   causationid?: string;
   tenantid?: string;
   urgency?: Urgency;
+  /**
+   * W3C trace context of the span that sent the event (the CloudEvents distributed-tracing
+   * extension), so a consumer's span joins its producer's trace on any transport.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface CreateEnvelopeInput<TData> {
@@ -96,7 +102,7 @@ const FORBIDDEN_OBJECT_KEYS: ReadonlySet<string> = new Set(['constructor', 'prot
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 // RFC 3339 as CloudEvents requires; Date.parse alone accepts far looser forms.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-const OPTIONAL_STRINGS = ['dataschema', 'correlationid', 'causationid', 'tenantid'] as const;
+const OPTIONAL_STRINGS = ['dataschema', 'correlationid', 'causationid', 'tenantid', 'traceparent', 'tracestate'] as const;
 
 export function parseEnvelope(input: Buffer | Uint8Array | string, limits: ParseLimits = {}): ParseEnvelopeResult {
   let text: string;

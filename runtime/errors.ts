@@ -55,17 +55,17 @@ export class MessageTooLargeError extends EventsmithError {
   }
 }
 
-/** A tenant-scoped event published without a tenant (no `tenant_id` in the payload, no `tenantId` option, no consumed event's tenant). */
+/** A tenant-scoped event published without a tenant (none in the payload's tenant field, no `tenantId` option, no consumed event's tenant). */
 export class MissingTenantError extends EventsmithError {
-  constructor(type: string) {
-    super('MISSING_TENANT', `'${type}' is tenant-scoped: give the payload a tenant_id or pass { tenantId }`);
+  constructor(type: string, field = 'tenant_id') {
+    super('MISSING_TENANT', `'${type}' is tenant-scoped: give the payload a ${field} or pass { tenantId }`);
   }
 }
 
-/** Two tenants for one event: the `tenantId` option (or the consumed event's) and the payload's `tenant_id`. */
+/** Two tenants for one event: the `tenantId` option (or the consumed event's) and the payload's tenant field. */
 export class TenantMismatchError extends EventsmithError {
-  constructor(type: string, envelopeTenant: string, payloadTenant: string) {
-    super('TENANT_MISMATCH', `'${type}' names two tenants: '${envelopeTenant}' for the envelope and '${payloadTenant}' in the payload's tenant_id`);
+  constructor(type: string, envelopeTenant: string, payloadTenant: string, field = 'tenant_id') {
+    super('TENANT_MISMATCH', `'${type}' names two tenants: '${envelopeTenant}' for the envelope and '${payloadTenant}' in the payload's ${field}`);
   }
 }
 

@@ -40,6 +40,8 @@ export type {
   TransportStatus,
 } from './transport.js';
 export { consumePipeline } from './consume/pipeline.js';
+export type { ConsumeObserver, ConsumeOutcome, MessageObservation } from './consume/observer.js';
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/options.js';
 export type { Delivery, Settlement } from './consume/delivery.js';
 
 export { ALL_TENANTS, assertTenantId, resolveRetryPolicy, retryDelays, serviceSubscriptionName, tenantSubscriptionName } from './topology.js';

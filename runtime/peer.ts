@@ -16,7 +16,8 @@ export async function loadPeer<T>(name: string, entry: string, load: () => Promi
   }
 }
 
-function isMissing(error: unknown, name: string): boolean {
+/** Whether `error` says the package `name` is not installed (rather than broken). */
+export function isMissing(error: unknown, name: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message } = error as { code?: unknown; message?: unknown };
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && typeof message === 'string' && message.includes(`'${name}'`);

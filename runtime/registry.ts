@@ -7,6 +7,16 @@ import { z } from 'zod';
 import type { TransportBindings } from './bindings.js';
 import type { EventKind, Severity, Urgency } from './urgency.js';
 
+/** The payload property that names an event's tenant unless the catalogue says otherwise (`x-tenant-field`). */
+export const DEFAULT_TENANT_FIELD = 'tenant_id';
+
+/** The tenant the payload names in its tenant field (`tenant_id`, or the catalogue's `x-tenant-field`). */
+export function payloadTenant(definition: { tenantField?: string | undefined }, data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const tenant = (data as Record<string, unknown>)[definition.tenantField ?? DEFAULT_TENANT_FIELD];
+  return typeof tenant === 'string' && tenant.length > 0 ? tenant : undefined;
+}
+
 export type { EventKind, Severity, Urgency };
 
 /**
@@ -54,6 +64,8 @@ export interface EventDefinition<TData = unknown> {
    * consumer dead-letters one whose envelope has no tenant or disagrees with the payload's `tenant_id`.
    */
   tenantScoped?: boolean;
+  /** The payload property that names the tenant (`x-tenant-field`). Default {@link DEFAULT_TENANT_FIELD}. */
+  tenantField?: string;
   /** Commands only: the events that may answer it. */
   replies?: readonly EventRef[];
   dataschema?: string;

@@ -80,6 +80,13 @@ export interface InboundMessage {
   readonly redelivered: boolean;
   /** Set when the sender awaits a reply (request/reply). */
   readonly replyTo?: string;
+  /**
+   * What only this transport knows about the message, for its consumer span, under OpenTelemetry
+   * semantic-convention names: `messaging.rabbitmq.destination.routing_key`,
+   * `messaging.destination.partition.id` and `messaging.kafka.offset`, … Read-only; the core never
+   * judges a message by them. `messaging.destination.name`, when given, names the span.
+   */
+  readonly attributes?: Readonly<Record<string, string | number>>;
   /** Sends `envelope` to the requester; rejects when the message carries no reply address. */
   reply(envelope: Envelope): Promise<void>;
 }

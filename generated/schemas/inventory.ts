@@ -343,6 +343,7 @@ export const InventoryLowStockAlertV1JsonSchema = {
  *
  * Event `inventory.reservation_failed` version 1: business, urgency high.
  * Published to `business.inventory.reservation_failed`.
+ * Ordered by `order_id`: events with one value are handled in publish order (the Kafka record key).
  * Produced by inventory-service.
  * Consumed by notification-service, order-service, procurement-service.
  */
@@ -456,6 +457,7 @@ export const InventoryReservationFailedV1JsonSchema = {
  *
  * Event `inventory.reserved` version 1: business, urgency high.
  * Published to `business.inventory.reserved`.
+ * Ordered by `order_id`: events with one value are handled in publish order (the Kafka record key).
  * Produced by inventory-service.
  * Consumed by order-service, production-service.
  */

@@ -10,6 +10,7 @@ import { ActorSchema, AddressSchema, CalendarDateSchema, MoneySchema, OrderLineS
  *
  * Event `order.cancelled` version 1: business, urgency high.
  * Published to `business.order.cancelled`.
+ * Ordered by `order_id`: events with one value are handled in publish order (the Kafka record key).
  * Produced by order-service.
  * Consumed by analytics-service, inventory-service, notification-service, production-service.
  */
@@ -156,6 +157,7 @@ export const OrderCancelledV1JsonSchema = {
  *
  * Event `order.created` version 1: business, urgency high.
  * Published to `business.order.created`.
+ * Ordered by `order_id`: events with one value are handled in publish order (the Kafka record key).
  * Produced by order-service.
  * Consumed by analytics-service, forecasting-service, inventory-service, notification-service, production-service.
  */

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Catalog, CatalogEvent, JsonSchemaObject, JsonValue } from '../model/catalog.js';
-import { eventSchemaId, standaloneSchema } from '../model/json-schema.js';
+import { DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema } from '../model/json-schema.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION } from '../model/snapshot.js';
 import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
 import { zodExpression } from './code/zod.js';
@@ -150,6 +150,7 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       doc: docComment(eventDoc(event)),
       zod: fragments.get(`zod\0${defsKey}\0${JSON.stringify(event.payload)}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
       jsonSchema: fragments.get(`json\0${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
+      draft: draftLabel(eventJsonSchema(catalog, event).$schema),
     })),
     latest: latestOnly(events).map((event) => ({
       ...names.event(event),
@@ -189,9 +190,11 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
     `destination: ${stringLiteral(event.destination)},`,
     ...(bindingsLiteral(event) === undefined ? [] : [`bindings: ${bindingsLiteral(event)},`]),
+    ...(event.orderingKey === undefined ? [] : [`orderingKey: ${stringLiteral(event.orderingKey)},`]),
     `producers: ${list(event.producers)},`,
     `consumers: ${list(event.consumers)},`,
     `tenantScoped: ${event.tenantScoped},`,
+    ...(event.tenantField === undefined ? [] : [`tenantField: ${stringLiteral(event.tenantField)},`]),
     `deprecated: ${event.deprecated},`,
     ...(event.sunset ? [`sunset: ${stringLiteral(event.sunset)},`] : []),
     `replies: [${replies}],`,
@@ -218,10 +221,18 @@ function buildEventJsonSchema(catalog: Catalog, event: CatalogEvent): JsonSchema
   return standaloneSchema(event.payload, catalog.definitions, header);
 }
 
+/** `draft-07`, `2019-09` or `2020-12`: the draft a standalone event schema declares. */
+function draftLabel(declared: JsonValue | undefined): string {
+  if (declared === DRAFT_2020_12) return '2020-12';
+  if (declared === DRAFT_2019_09) return '2019-09';
+  return 'draft-07';
+}
+
 function eventDoc(event: CatalogEvent): string {
   const lines = [event.title ?? event.type, '', event.description || event.summary || ''];
   lines.push('', `Event \`${event.type}\` version ${event.version}: ${event.kind}, urgency ${event.urgency}.`);
   lines.push(`Published to \`${event.destination}\`${event.amqpExchange === undefined ? '' : ` (AMQP exchange \`${event.amqpExchange}\`)`}.`);
+  if (event.orderingKey !== undefined) lines.push(`Ordered by \`${event.orderingKey}\`: events with one value are handled in publish order (the Kafka record key).`);
   if (event.producers.length > 0) lines.push(`Produced by ${event.producers.join(', ')}.`);
   if (event.consumers.length > 0) lines.push(`Consumed by ${event.consumers.join(', ')}.`);
   if (event.deprecated) lines.push('', `@deprecated${event.sunset ? ` Sunset ${event.sunset}.` : ''}`);

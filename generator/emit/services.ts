@@ -4,7 +4,7 @@
  * publishes) and a consumer (handlers for what it consumes).
  */
 import { subscriptionPattern } from '../../runtime/destinations.js';
-import type { Catalog, CatalogEvent, EventKind } from '../model/catalog.js';
+import type { Catalog, CatalogEvent, EventKind, KafkaTopicBinding } from '../model/catalog.js';
 import { camelName, kebabName, pascalName } from '../model/identifiers.js';
 import { docComment, stringLiteral } from './code/literals.js';
 import { domainKey, eventKey } from './names.js';
@@ -42,6 +42,7 @@ interface Channel {
   destination: string;
   amqpExchange?: string;
   redisStream?: string;
+  kafkaTopic?: KafkaTopicBinding;
 }
 
 /** Where `event` is published; placeholders become `*`, the pattern of every destination they fill in. */
@@ -59,11 +60,12 @@ function withBindings(channel: Channel, event: CatalogEvent): Channel {
     ...channel,
     ...(event.amqpExchange === undefined ? {} : { amqpExchange: event.amqpExchange }),
     ...(event.redisStream === undefined ? {} : { redisStream: event.redisStream }),
+    ...(event.kafkaTopic === undefined ? {} : { kafkaTopic: event.kafkaTopic }),
   };
 }
 
 function channelKey(channel: Channel): string {
-  return JSON.stringify([channel.kind, channel.destination, channel.amqpExchange ?? null, channel.redisStream ?? null]);
+  return JSON.stringify([channel.kind, channel.destination, channel.amqpExchange ?? null, channel.redisStream ?? null, channel.kafkaTopic ?? null]);
 }
 
 /** Distinct channels, first occurrence kept, in the order given. */
@@ -79,11 +81,25 @@ function compare(a: string, b: string): number {
 }
 
 /** The `TransportBindings` literal of an event or channel whose catalogue names an AMQP exchange or a Redis stream. */
-export function bindingsLiteral(named: Pick<Channel, 'amqpExchange' | 'redisStream'>): string | undefined {
+export function bindingsLiteral(named: Pick<Channel, 'amqpExchange' | 'redisStream' | 'kafkaTopic'>): string | undefined {
   const parts: string[] = [];
   if (named.amqpExchange !== undefined) parts.push(`amqp: { exchange: ${stringLiteral(named.amqpExchange)} }`);
   if (named.redisStream !== undefined) parts.push(`redis: { stream: ${stringLiteral(named.redisStream)} }`);
+  if (named.kafkaTopic !== undefined) parts.push(`kafka: ${kafkaLiteral(named.kafkaTopic)}`);
   return parts.length === 0 ? undefined : `{ ${parts.join(', ')} }`;
+}
+
+/** The Kafka binding as an object literal, fields in a fixed order so the output is deterministic. */
+function kafkaLiteral(binding: KafkaTopicBinding): string {
+  const fields: string[] = [];
+  if (binding.topic !== undefined) fields.push(`topic: ${stringLiteral(binding.topic)}`);
+  if (binding.partitions !== undefined) fields.push(`partitions: ${binding.partitions}`);
+  if (binding.replicas !== undefined) fields.push(`replicas: ${binding.replicas}`);
+  if (binding.topicConfiguration !== undefined) {
+    const config = Object.entries(binding.topicConfiguration).map(([name, value]) => `${stringLiteral(name)}: ${Array.isArray(value) ? `[${value.map((item: string) => stringLiteral(item)).join(', ')}]` : typeof value === 'string' ? stringLiteral(value) : String(value)}`);
+    fields.push(`topicConfiguration: { ${config.join(', ')} }`);
+  }
+  return `{ ${fields.join(', ')} }`;
 }
 
 function channelLiteral(channel: Channel): string {
@@ -100,7 +116,7 @@ export function topologyView(catalog: Catalog, header: string) {
   const latest = latestEvents(catalog);
   const services = serviceNames(catalog);
   const channels = distinct(catalog.events.map(channelOf)).sort(
-    (a, b) => compare(a.kind, b.kind) || compare(a.destination, b.destination) || compare(a.amqpExchange ?? '', b.amqpExchange ?? '') || compare(a.redisStream ?? '', b.redisStream ?? ''),
+    (a, b) => compare(a.kind, b.kind) || compare(a.destination, b.destination) || compare(a.amqpExchange ?? '', b.amqpExchange ?? '') || compare(a.redisStream ?? '', b.redisStream ?? '') || compare(a.kafkaTopic?.topic ?? '', b.kafkaTopic?.topic ?? ''),
   );
   return {
     header,

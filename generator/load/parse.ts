@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AsyncAPIDocumentInterface, Diagnostic as ParserDiagnostic, Parser } from '@asyncapi/parser';
+import { AVRO_SCHEMA_FORMAT } from '../model/avro.js';
 import type { ParsedInput } from '../model/inputs.js';
 import type { RefTarget, SourceFile, SourceSet } from './sources.js';
 
@@ -21,12 +22,12 @@ export async function parseDocuments(sources: SourceSet, files: readonly string[
     const file = sources.load(abs);
     if (!file) continue;
     if (!isObject(file.value) || typeof file.value.asyncapi !== 'string') {
-      sources.report(file, ['asyncapi'], 'not-asyncapi', "the 'asyncapi' field must be a version string such as '3.0.0'", "Start the document with `asyncapi: 3.0.0` (2.6.0 is read too).");
+      sources.report(file, ['asyncapi'], 'not-asyncapi', "the 'asyncapi' field must be a version string such as '3.0.0'", "Start the document with `asyncapi: 3.1.0` (3.0.0 and 2.6.0 are read too).");
       continue;
     }
     const version = file.value.asyncapi;
-    if (!/^(3\.0\.\d+|2\.6\.\d+)$/.test(version)) {
-      sources.report(file, ['asyncapi'], 'unsupported-asyncapi-version', `AsyncAPI ${version} is not supported`, 'Use AsyncAPI 3.0.0 (or 2.6.0).');
+    if (!/^(3\.[01]\.\d+|2\.6\.\d+)$/.test(version)) {
+      sources.report(file, ['asyncapi'], 'unsupported-asyncapi-version', `AsyncAPI ${version} is not supported`, 'Use AsyncAPI 3.1.0 or 3.0.0 (2.6.0 is read too).');
       continue;
     }
     // Our own pass first: it pins broken references and unsupported formats to the exact file and
@@ -62,8 +63,8 @@ function precheck(sources: SourceSet, document: SourceFile): boolean {
       if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
         sources.report(file, [...pointer, '__proto__'], 'forbidden-key', "the key '__proto__' is not supported", "JavaScript tools (the AsyncAPI parser among them) read '__proto__' as an object's prototype, not as a property: rename it.");
       }
-      if (typeof node.schemaFormat === 'string' && !JSON_SCHEMA_FORMAT.test(node.schemaFormat)) {
-        sources.report(file, [...pointer, 'schemaFormat'], 'unsupported-schema-format', `schema format '${node.schemaFormat}' is not supported`, 'Write the schema as JSON Schema / AsyncAPI Schema (the default format); Avro, RAML and Protobuf schemas cannot be turned into validators.');
+      if (typeof node.schemaFormat === 'string' && !JSON_SCHEMA_FORMAT.test(node.schemaFormat) && !AVRO_SCHEMA_FORMAT.test(node.schemaFormat)) {
+        sources.report(file, [...pointer, 'schemaFormat'], 'unsupported-schema-format', `schema format '${node.schemaFormat}' is not supported`, 'Write the schema as JSON Schema / AsyncAPI Schema (the default format) or Avro (application/vnd.apache.avro;version=1.9.0); RAML and Protobuf schemas cannot be turned into validators.');
       }
     });
   }
@@ -180,7 +181,7 @@ function hintFor(d: ParserDiagnostic): string {
     return 'Remove the field or fix its spelling; only fields of the AsyncAPI specification and x- extensions are allowed here.';
   }
   if (code.includes('ref') || /\$ref|resolve/i.test(d.message)) return 'Check that the $ref path and the JSON pointer after # exist.';
-  return 'See the AsyncAPI 3.0 specification for the shape of this object.';
+  return 'See the AsyncAPI specification (of the version the document declares) for the shape of this object.';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -8,14 +8,19 @@ import path from 'node:path';
 import type { JsonSchema, JsonSchemaObject, JsonValue } from '../model/catalog.js';
 import { pascalName } from '../model/identifiers.js';
 import type { Claim, ClaimedDefinition, SchemaReader } from '../model/inputs.js';
+import type { AvroNamed } from '../model/avro.js';
+import { avroToJsonSchema } from './avro.js';
 import { isRefObject, type SourceFile, type SourceSet } from './sources.js';
 
 /** Keywords whose value is one schema. */
-const SCHEMA_KEYWORDS = new Set(['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'items']);
+const SCHEMA_KEYWORDS = new Set([
+  'additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'items',
+  'unevaluatedProperties', 'unevaluatedItems',
+]);
 /** Keywords whose value is a list of schemas. */
-const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'items']);
-/** Keywords whose value maps names to schemas. */
-const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependencies']);
+const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'items', 'prefixItems']);
+/** Keywords whose value maps names to schemas (`dependencies` also holds name lists, kept as they are). */
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'dependencies', 'dependentSchemas']);
 /** Local definition containers: reached through `$ref`, so they are dropped once references are rewritten. */
 const DEFINITION_CONTAINERS = new Set(['definitions', '$defs']);
 
@@ -39,6 +44,34 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
     const found = this.sources.resolve(file, pointer, true);
     if (!found) return undefined;
     return this.convert(found.target.file, found.target.pointer, found.value);
+  }
+
+  /**
+   * The Avro schema at `pointer` (a `$ref` at the root is followed, e.g. to a `.avsc` file) as
+   * written, and its JSON Schema. Named types other than the root record become definitions,
+   * shared by every event whose schema is in the same place.
+   */
+  avro(file: SourceFile, pointer: readonly string[]): { schema: JsonSchema; avro: JsonValue } | undefined {
+    const found = this.sources.resolve(file, pointer, true);
+    if (!found) return undefined;
+    const at = found.target;
+    const schema = avroToJsonSchema(found.value, {
+      report: (inner, code, message, hint) => this.sources.report(at.file, [...at.pointer, ...inner], code, message, hint),
+      define: (node: AvroNamed, build) => {
+        const key = `${at.file.abs}#/${[...at.pointer, ...node.pointer].join('/')}`;
+        let name = this.names.get(key);
+        if (name === undefined) {
+          name = this.claimBaseName(pascalName(node.name));
+          this.names.set(key, name);
+          this.claims.push({ key, name });
+          // Named before it is built, so that a recursive type refers to itself.
+          this.definitions.set(name, true);
+          this.definitions.set(name, build());
+        }
+        return `${DEFS_PREFIX}${name}`;
+      },
+    });
+    return schema === undefined ? undefined : { schema, avro: found.value as JsonValue };
   }
 
   /** Every definition met so far, sorted by name. */
@@ -114,7 +147,10 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
 
   private claimName(pointer: readonly string[], file: SourceFile): string {
     const last = [...pointer].reverse().find((s) => !/^\d+$/.test(s)) ?? path.basename(file.abs, path.extname(file.abs));
-    const base = pascalName(last);
+    return this.claimBaseName(pascalName(last));
+  }
+
+  private claimBaseName(base: string): string {
     let name = base;
     for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
     this.taken.add(name);

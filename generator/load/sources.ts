@@ -88,7 +88,12 @@ export class SourceSet implements CatalogSources<SourceFile> {
       return undefined;
     };
     if (/^[a-z][a-z0-9+.-]*:/i.test(filePart)) {
-      return report(`$ref '${ref}' points outside the catalogue`, 'Remote references are not supported: copy the schema into a file of the catalogue and reference it by relative path.');
+      // Never fetched: generating code must not depend on the network or on what a server says today.
+      const remote = /^https?:/i.test(filePart);
+      return report(
+        remote ? `$ref '${ref}' is a remote reference; eventsmith does not fetch schemas` : `$ref '${ref}' points outside the catalogue`,
+        'Remote references are not supported: copy the schema (a JSON Schema, or an Avro .avsc) into a file of the catalogue and reference it by relative path.',
+      );
     }
     if (fragment !== '' && !fragment.startsWith('/')) {
       return report(`$ref '${ref}' has a fragment that is not a JSON pointer`, "Write the fragment as a JSON pointer, e.g. '#/components/schemas/Money'.");

@@ -9,11 +9,12 @@ import type { TransportBindings } from '../../runtime/bindings.js';
 import type { CatalogEvent } from './catalog.js';
 
 /** The event's transport bindings as the runtime reads them, or undefined when the catalogue gives none. */
-export function eventBindings(event: Pick<CatalogEvent, 'amqpExchange' | 'redisStream'>): TransportBindings | undefined {
-  if (event.amqpExchange === undefined && event.redisStream === undefined) return undefined;
+export function eventBindings(event: Pick<CatalogEvent, 'amqpExchange' | 'redisStream' | 'kafkaTopic'>): TransportBindings | undefined {
+  if (event.amqpExchange === undefined && event.redisStream === undefined && event.kafkaTopic === undefined) return undefined;
   return {
     ...(event.amqpExchange === undefined ? {} : { amqp: { exchange: event.amqpExchange } }),
     ...(event.redisStream === undefined ? {} : { redis: { stream: event.redisStream } }),
+    ...(event.kafkaTopic === undefined ? {} : { kafka: { ...event.kafkaTopic } }),
   };
 }
 

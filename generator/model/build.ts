@@ -1,13 +1,14 @@
 /**
  * Builds the Catalog model from parsed AsyncAPI documents. This is the only module that reads
- * parser objects; the parser's intent API makes AsyncAPI 2.6 and 3.0 look alike here. Schemas are
+ * parser objects; the parser's intent API makes AsyncAPI 2.6, 3.0 and 3.1 look alike here. Schemas are
  * read from our own YAML trees (through a SchemaReader) so they keep names and positions. What it
  * reads comes in through the interfaces of inputs.ts; the loader provides them.
  */
 import type { AsyncAPIDocumentInterface, ChannelInterface, MessageInterface } from '@asyncapi/parser';
 import { exchangeFor } from '../../runtime/amqp/names.js';
 import { defaultDestination, domainOf } from '../../runtime/destinations.js';
-import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue } from './catalog.js';
+import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue, KafkaTopicBinding } from './catalog.js';
+import { AVRO_SCHEMA_FORMAT } from './avro.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { declaredEventType, documentService, messageDefinition, ownerGroup } from './message-names.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
@@ -134,13 +135,17 @@ function buildDocumentEvents<F extends SourceFileRef>(
     const domain = dot > 0 ? domainOf(type) : ownerGroup(sources, definition);
     const name = dot > 0 ? type.slice(dot + 1) : type;
     const address = use.channel.address() ?? null;
-    const payload = readSchema(sources, schemas, file, json, pointer, 'payload') ?? true;
+    const read = readSchema(sources, schemas, file, json, pointer, 'payload');
+    const payload = read?.schema ?? true;
     const headers = readHeaders(sources, schemas, file, json, pointer);
     const description = use.message.description() ?? use.message.summary() ?? use.message.title() ?? '';
     // An exchange named by the binding that is the one of the event's kind anyway says nothing more.
     const named = exchangeOf(use.channel);
     const exchange = named === exchangeFor(meta.kind) ? undefined : named;
     const stream = redisStreamOf(use.channel);
+    const channelPointer = pointerOfChannel(use.channel);
+    const kafkaTopic = kafkaTopicOf(use.channel, (field, code, message, hint) => sources.report(file, [...channelPointer, 'bindings', 'kafka', field], code, message, hint));
+    const orderingKey = readOrderingKey(json, payload, report);
     const event: CatalogEvent = {
       type,
       domain,
@@ -155,13 +160,17 @@ function buildDocumentEvents<F extends SourceFileRef>(
       producers: meta.producers ?? (use.sentBy ? [service] : []),
       consumers: meta.consumers ?? (use.receivedBy ? [service] : []),
       tenantScoped: meta.tenantScoped,
+      ...(meta.tenantField === undefined ? {} : { tenantField: meta.tenantField }),
       deprecated: meta.deprecated,
       ...(meta.sunset ? { sunset: meta.sunset } : {}),
       channel: { id: use.channel.id(), address },
       destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
       ...(exchange === undefined ? {} : { amqpExchange: exchange }),
       ...(stream === undefined ? {} : { redisStream: stream }),
+      ...(kafkaTopic === undefined ? {} : { kafkaTopic }),
+      ...(orderingKey === undefined ? {} : { orderingKey }),
       payload,
+      ...(read?.avro === undefined ? {} : { payloadAvro: read.avro }),
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
       replies: uniqueRefs(use.replies.flatMap((m) => {
@@ -206,29 +215,41 @@ function pointerOf(message: MessageInterface): string[] {
   return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function readSchema<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[], field: string): JsonSchema | undefined {
+interface ReadSchema {
+  schema: JsonSchema;
+  /** The Avro schema as written, when the schema is Avro. */
+  avro?: JsonValue;
+}
+
+function readSchema<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[], field: string): ReadSchema | undefined {
   const value = json[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && !Array.isArray(value) && 'schemaFormat' in value && 'schema' in value) {
-    const format = String((value as { schemaFormat: unknown }).schemaFormat);
-    if (!JSON_SCHEMA_FORMATS.test(format)) {
-      sources.report(file, [...pointer, field, 'schemaFormat'], 'unsupported-schema-format', `schema format '${format}' is not supported`, 'Write the schema in JSON Schema / AsyncAPI Schema (the default format), or convert it.');
-      return undefined;
+  const read = (at: string[], format: string | undefined, formatAt: string[]): ReadSchema | undefined => {
+    if (format === undefined || JSON_SCHEMA_FORMATS.test(format)) {
+      const schema = schemas.root(file, at);
+      return schema === undefined ? undefined : { schema };
     }
-    return schemas.root(file, [...pointer, field, 'schema']);
-  }
-  const format = json.schemaFormat;
-  if (field === 'payload' && typeof format === 'string' && !JSON_SCHEMA_FORMATS.test(format)) {
-    sources.report(file, [...pointer, 'schemaFormat'], 'unsupported-schema-format', `schema format '${format}' is not supported`, 'Write the payload in JSON Schema / AsyncAPI Schema (the default format), or convert it.');
+    if (field === 'payload' && AVRO_SCHEMA_FORMAT.test(format)) {
+      const avro = schemas.avro(file, at);
+      return avro === undefined ? undefined : { schema: avro.schema, avro: avro.avro };
+    }
+    sources.report(file, formatAt, 'unsupported-schema-format', `schema format '${format}' is not supported${field === 'payload' ? '' : ` for ${field}`}`, UNSUPPORTED_FORMAT_HINT);
     return undefined;
+  };
+  if (typeof value === 'object' && !Array.isArray(value) && 'schemaFormat' in value && 'schema' in value) {
+    return read([...pointer, field, 'schema'], String((value as { schemaFormat: unknown }).schemaFormat), [...pointer, field, 'schemaFormat']);
   }
-  return schemas.root(file, [...pointer, field]);
+  // AsyncAPI 2.x: the message's schemaFormat is the payload's.
+  const format = json.schemaFormat;
+  return read([...pointer, field], field === 'payload' && typeof format === 'string' ? format : undefined, [...pointer, 'schemaFormat']);
 }
+
+const UNSUPPORTED_FORMAT_HINT = 'Write the schema in JSON Schema / AsyncAPI Schema (the default format) or, for payloads, in Avro (application/vnd.apache.avro;version=1.9.0); RAML and Protobuf schemas cannot be turned into validators.';
 
 /** Headers may come from the message or from one of its traits; the message wins, then the last trait. */
 function readHeaders<F extends SourceFileRef>(sources: CatalogSources<F>, schemas: SchemaReader<F>, file: F, json: Record<string, unknown>, pointer: string[]): JsonSchema | undefined {
   const raw = sources.resolve(file, pointer)?.value as Record<string, unknown> | undefined;
-  if (raw && raw.headers !== undefined) return readSchema(sources, schemas, file, json, pointer, 'headers');
+  if (raw && raw.headers !== undefined) return readSchema(sources, schemas, file, json, pointer, 'headers')?.schema;
   const traits = Array.isArray(raw?.traits) ? raw.traits : [];
   for (let i = traits.length - 1; i >= 0; i--) {
     const trait = sources.resolve(file, [...pointer, 'traits', String(i)])?.value as Record<string, unknown> | undefined;
@@ -277,6 +298,59 @@ function redisStreamOf(channel: ChannelInterface): string | undefined {
   const bindings = (channel.json() as { bindings?: { redis?: { stream?: unknown } } }).bindings;
   const stream = bindings?.redis?.stream;
   return typeof stream === 'string' && stream.length > 0 ? stream : undefined;
+}
+
+const KAFKA_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/**
+ * The channel's Kafka binding (AsyncAPI's `bindings.kafka`): the fields the runtime reads, checked
+ * here so that a wrong one is reported at its line instead of failing at the broker.
+ */
+function kafkaTopicOf(channel: ChannelInterface, report: (field: string, code: string, message: string, hint: string) => void): KafkaTopicBinding | undefined {
+  const binding = (channel.json() as { bindings?: { kafka?: Record<string, unknown> } }).bindings?.kafka;
+  if (binding === undefined || binding === null || typeof binding !== 'object') return undefined;
+  const result: { -readonly [K in keyof KafkaTopicBinding]: KafkaTopicBinding[K] } = {};
+  const { topic, partitions, replicas, topicConfiguration } = binding;
+  if (topic !== undefined) {
+    if (typeof topic === 'string' && KAFKA_TOPIC_NAME.test(topic)) result.topic = topic;
+    else report('topic', 'invalid-kafka-topic', `Kafka topic ${JSON.stringify(topic)} is not a legal topic name`, 'A topic name holds letters, digits, `.`, `_` and `-` only, at most 249 characters.');
+  }
+  for (const [field, value] of [['partitions', partitions], ['replicas', replicas]] as const) {
+    if (value === undefined) continue;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) result[field] = value;
+    else report(field, 'invalid-kafka-binding', `Kafka binding ${field} must be a whole number from 1, not ${JSON.stringify(value)}`, `Write e.g. \`${field}: 3\`, or leave it out for the transport's default.`);
+  }
+  if (topicConfiguration !== undefined && topicConfiguration !== null && typeof topicConfiguration === 'object' && !Array.isArray(topicConfiguration)) {
+    const config: Record<string, string | number | boolean | readonly string[]> = {};
+    for (const [name, value] of Object.entries(topicConfiguration as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') config[name] = value;
+      else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) config[name] = value as string[];
+      else report('topicConfiguration', 'invalid-kafka-binding', `topicConfiguration.${name} must be a string, number, boolean or list of strings`, 'Give Kafka topic settings as AsyncAPI writes them, e.g. `retention.ms: 86400000`, `cleanup.policy: [delete]`.');
+    }
+    if (Object.keys(config).length > 0) result.topicConfiguration = config;
+  }
+  return Object.keys(result).length === 0 ? undefined : result;
+}
+
+/** The payload property named by `x-ordering-key`, which must be a top-level property of the payload. */
+function readOrderingKey(message: Record<string, unknown>, payload: JsonSchema, report: (field: string, code: string, message: string, hint: string) => void): string | undefined {
+  const key = message['x-ordering-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || key.length === 0) {
+    report('x-ordering-key', 'invalid-ordering-key', `x-ordering-key must name a payload property, not ${JSON.stringify(key)}`, 'Write e.g. `x-ordering-key: order_id`: events with the same value keep their order.');
+    return undefined;
+  }
+  const properties = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as { properties?: unknown }).properties : undefined;
+  if (typeof properties === 'object' && properties !== null && !(key in properties)) {
+    report('x-ordering-key', 'unknown-ordering-key', `x-ordering-key '${key}' is not a property of the payload`, `Name one of the payload's properties: ${Object.keys(properties).join(', ')}.`);
+    return undefined;
+  }
+  return key;
+}
+
+function pointerOfChannel(channel: ChannelInterface): string[] {
+  const pointer = channel.meta()?.pointer ?? '';
+  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function relPosition<F extends SourceFileRef>(sources: CatalogSources<F>, file: F, pointer: string[]): CatalogEvent['source'] {

@@ -46,6 +46,15 @@ export interface EventRef {
   version: number;
 }
 
+/** A channel's Kafka binding as the catalogue gives it; only the fields it sets. */
+export interface KafkaTopicBinding {
+  topic?: string;
+  partitions?: number;
+  replicas?: number;
+  /** Topic-level configuration, e.g. `retention.ms`, `cleanup.policy`. */
+  topicConfiguration?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
 export interface CatalogEvent {
   /** Dot-separated event type, e.g. `inventory.stock_added`. Stable across versions. */
   type: string;
@@ -66,8 +75,10 @@ export interface CatalogEvent {
   producers: string[];
   /** Services that consume this event, sorted. */
   consumers: string[];
-  /** When true the payload carries a required `tenant_id`. */
+  /** When true the payload carries a required tenant property (`tenant_id`, or {@link tenantField}). */
   tenantScoped: boolean;
+  /** The payload property naming the tenant when it is not `tenant_id` (`x-tenant-field`, e.g. `company_id`). */
+  tenantField?: string;
   deprecated: boolean;
   /** ISO date after which a deprecated version may be removed. */
   sunset?: string;
@@ -90,12 +101,27 @@ export interface CatalogEvent {
   amqpExchange?: string;
   /** The Redis stream a channel binding of the catalogue names (`bindings.redis.stream`); default: the stream of the event's kind. */
   redisStream?: string;
+  /**
+   * What the channel's Kafka binding says (AsyncAPI `bindings.kafka`: `topic`, `partitions`,
+   * `replicas`, `topicConfiguration`); default topic: `<domain>-events` (runtime/kafka/names.ts).
+   */
+  kafkaTopic?: KafkaTopicBinding;
+  /**
+   * The payload field whose value orders the event (`x-ordering-key`): events with one value are
+   * handled in publish order where the broker partitions (Kafka: the record key).
+   */
+  orderingKey?: string;
   payload: JsonSchema;
+  /**
+   * The payload's Avro schema as written, when the catalogue describes the payload in Avro;
+   * `payload` is then its JSON Schema, and `check` judges changes by Avro's resolution rules.
+   */
+  payloadAvro?: JsonValue;
   headers?: JsonSchema;
   examples: EventExample[];
   /** Commands only: the messages that may answer it. */
   replies: EventRef[];
-  /** Key of the message in its document (components or channel messages). */
+  /** Key the message is defined under (components or channel messages), after following `$ref`s; one per definition, whichever documents reach it. */
   messageId: string;
   /** Where the message is declared. */
   source: SourceLocation;

@@ -2,14 +2,17 @@
  * Checks that need the whole catalogue: duplicate event versions, names that clash once they are
  * identifiers, tenant scoping, replies, and examples that must validate against their payload.
  */
+import { DEFAULT_TENANT_FIELD } from '../../runtime/registry.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { BuiltCatalog, EventOrigin } from './build.js';
 import type { CatalogEvent, JsonSchema, JsonSchemaObject } from './catalog.js';
 import { surelyValid } from './example-check.js';
 import { constantName, pascalName } from './identifiers.js';
 import type { CatalogSources, SourceFileRef } from './inputs.js';
-import { eventSchemaId, standaloneSchema } from './json-schema.js';
+import { DRAFT_07, DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema } from './json-schema.js';
 
 // ajv-formats ships CommonJS with a default export that TypeScript sees as the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -20,9 +23,10 @@ export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>
   checkDuplicates(sources, catalog.events, at);
   checkIdentifierClashes(sources, catalog.events, at);
   for (const event of catalog.events) {
-    if (event.tenantScoped && !requiresTenant(event.payload, catalog.definitions)) {
+    const field = event.tenantField ?? DEFAULT_TENANT_FIELD;
+    if (event.tenantScoped && !requiresTenant(event.payload, catalog.definitions, field)) {
       const { file, pointer } = at(event);
-      sources.report(file, [...pointer, 'payload'], 'tenant-id-missing', `event '${event.type}' v${event.version} is tenant-scoped but its payload does not require 'tenant_id'`, "Add `tenant_id` to the payload's properties and to its `required` list, or set `x-tenant-scoped: false`.");
+      sources.report(file, [...pointer, 'payload'], 'tenant-id-missing', `event '${event.type}' v${event.version} is tenant-scoped but its payload does not require '${field}'`, `Add \`${field}\` to the payload's properties and to its \`required\` list${field === DEFAULT_TENANT_FIELD ? ', name the property that holds the tenant with `x-tenant-field`,' : ''} or set \`x-tenant-scoped: false\`.`);
     }
   }
   checkExamples(sources, built, at);
@@ -74,14 +78,14 @@ function checkIdentifierClashes<F extends SourceFileRef>(sources: CatalogSources
   }
 }
 
-function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSchema>): boolean {
+function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSchema>, field: string): boolean {
   if (typeof schema !== 'object') return false;
   if (typeof schema.$ref === 'string') {
     const target = definitions[schema.$ref.replace('#/$defs/', '')];
-    return target !== undefined && requiresTenant(target, definitions);
+    return target !== undefined && requiresTenant(target, definitions, field);
   }
-  if (Array.isArray(schema.required) && schema.required.includes('tenant_id')) return true;
-  return Array.isArray(schema.allOf) && schema.allOf.some((branch) => requiresTenant(branch as JsonSchema, definitions));
+  if (Array.isArray(schema.required) && schema.required.includes(field)) return true;
+  return Array.isArray(schema.allOf) && schema.allOf.some((branch) => requiresTenant(branch as JsonSchema, definitions, field));
 }
 
 /**
@@ -89,14 +93,22 @@ function requiresTenant(schema: JsonSchema, definitions: Record<string, JsonSche
  * checks; a process that loads the catalogue again (`generate --watch`) compiles only the schemas
  * that changed. Validators of schemas no longer in the catalogue are dropped on each load.
  */
-let cachedAjv: Ajv | undefined;
+let cachedAjv: Map<string, Ajv> | undefined;
 let cachedValidators = new Map<string, ValidateFunction>();
 
-function exampleAjv(): Ajv {
+/** The ajv for the draft a standalone schema declares (see draftOf): each reads its keywords. */
+function exampleAjv(draft: unknown): Ajv {
   // Each validator runs on a handful of examples, so ajv's code optimisation passes (which cost as
   // much as generating the code) would not pay for themselves. Validation results are the same.
-  cachedAjv ??= addFormats(new Ajv({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } }));
-  return cachedAjv;
+  const options = { strict: false, allErrors: true, validateSchema: false, code: { optimize: false } } as const;
+  const key = draft === DRAFT_2020_12 || draft === DRAFT_2019_09 ? draft : DRAFT_07;
+  cachedAjv ??= new Map();
+  let ajv = cachedAjv.get(key);
+  if (ajv === undefined) {
+    ajv = addFormats(key === DRAFT_2020_12 ? new Ajv2020(options) : key === DRAFT_2019_09 ? new Ajv2019(options) : new Ajv(options));
+    cachedAjv.set(key, ajv);
+  }
+  return ajv;
 }
 
 /**
@@ -124,13 +136,12 @@ function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, buil
   const wanted = new Set(keys);
   for (const [key, validate] of cachedValidators) {
     if (!wanted.has(key)) {
-      cachedAjv?.removeSchema(validate.schema as object);
+      for (const ajv of cachedAjv?.values() ?? []) ajv.removeSchema(validate.schema as object);
       cachedValidators.delete(key);
     }
   }
   if (withExamples.length === 0) return;
   // Created only when an example needs it: setting ajv up costs as much as a hundred compiles.
-  const ajv = exampleAjv();
   let compileFailed = false;
   withExamples.forEach((event, index) => {
     const { file, pointer } = at(event);
@@ -138,7 +149,7 @@ function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, buil
     let validate = cachedValidators.get(key);
     if (validate === undefined) {
       try {
-        validate = ajv.compile(schemas[index]!);
+        validate = exampleAjv(schemas[index]!.$schema).compile(schemas[index]!);
       } catch (error) {
         compileFailed = true;
         sources.report(file, [...pointer, 'payload'], 'invalid-schema', `the payload schema of '${event.type}' cannot be compiled: ${(error as Error).message}`, 'Fix the JSON Schema (a pattern that is not a valid regular expression is the usual cause).');

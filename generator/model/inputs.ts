@@ -7,7 +7,7 @@
  * hands a file back to the {@link CatalogSources} it came from, so the file type is a parameter.
  */
 import type { AsyncAPIDocumentInterface } from '@asyncapi/parser';
-import type { JsonSchema } from './catalog.js';
+import type { JsonSchema, JsonValue } from './catalog.js';
 
 /** A catalogue file, as far as the model looks into it. */
 export interface SourceFileRef {
@@ -62,6 +62,8 @@ export interface ClaimedDefinition extends Claim {
 export interface SchemaReader<F extends SourceFileRef = SourceFileRef> {
   /** The schema at `pointer`; a `$ref` at the root is inlined. */
   root(file: F, pointer: readonly string[]): JsonSchema | undefined;
+  /** The Avro schema at `pointer` as written (a `$ref` at the root followed) and its JSON Schema; undefined when invalid (reported). */
+  avro(file: F, pointer: readonly string[]): { schema: JsonSchema; avro: JsonValue } | undefined;
   /** Every definition met so far, sorted by name. */
   collected(): Record<string, JsonSchema>;
   /** The claims made so far (a copy). */

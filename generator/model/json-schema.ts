@@ -1,11 +1,40 @@
 /**
- * Standalone JSON Schema (draft-07) for one event: the model's `#/$defs/<Name>` references become
+ * Standalone JSON Schema for one event: the model's `#/$defs/<Name>` references become
  * `#/definitions/<Name>` and only the definitions the schema reaches are carried along. Used for the
- * emitted `.json` files and for validating examples, so both see exactly the same schema.
+ * emitted `.json` files and for validating examples, so both see exactly the same schema. It
+ * declares draft-07, unless it uses keywords of a later draft (see {@link draftOf}).
  */
 import type { Catalog, CatalogEvent, JsonSchema, JsonSchemaObject, JsonValue } from './catalog.js';
 
 export const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
+export const DRAFT_2019_09 = 'https://json-schema.org/draft/2019-09/schema';
+export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+
+/** Keywords that draft-07 validators ignore and 2019-09 validators apply. */
+const KEYWORDS_2019 = new Set(['unevaluatedProperties', 'unevaluatedItems', 'dependentRequired', 'dependentSchemas', 'minContains', 'maxContains']);
+
+/**
+ * The draft a schema needs: 2020-12 when it uses `prefixItems`, 2019-09 when it uses another
+ * keyword draft-07 does not have, draft-07 otherwise (so that `items` as a list and
+ * `additionalItems`, which 2020-12 no longer reads, keep their meaning).
+ */
+export function draftOf(schema: JsonValue): string {
+  let found = DRAFT_07;
+  const visit = (value: JsonValue): void => {
+    if (found === DRAFT_2020_12) return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      // Keys of `properties` and similar maps are names, not keywords; looking at them too only
+      // ever errs towards a later draft, which reads every draft-07 keyword the same way.
+      if (key === 'prefixItems') found = DRAFT_2020_12;
+      else if (KEYWORDS_2019.has(key) && found === DRAFT_07) found = DRAFT_2019_09;
+      visit(child);
+    }
+  };
+  visit(schema);
+  return found;
+}
 const MODEL_REF = /^#\/\$defs\/(.+)$/;
 
 /** Names of the definitions a schema reaches, directly or through other definitions, sorted. */
@@ -37,6 +66,8 @@ export function standaloneSchema(schema: JsonSchema, definitions: Catalog['defin
   if (names.length > 0) {
     out.definitions = Object.fromEntries(names.map((name) => [name, rewriteRefs(definitions[name]!)]));
   }
+  const draft = draftOf(out);
+  if (draft !== DRAFT_07) out.$schema = draft;
   return out;
 }
 

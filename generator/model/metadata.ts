@@ -18,6 +18,8 @@ export interface EventMetadata {
   producers?: string[];
   consumers?: string[];
   tenantScoped: boolean;
+  /** The payload property naming the tenant when it is not `tenant_id` (`x-tenant-field`). */
+  tenantField?: string;
   deprecated: boolean;
   sunset?: string;
 }
@@ -53,6 +55,7 @@ export function readMetadata(message: Record<string, unknown>, report: FieldRepo
     ...optionalList('producers', readServices(message['x-producers'], 'x-producers', report)),
     ...optionalList('consumers', readServices(message['x-consumers'], 'x-consumers', report)),
     tenantScoped: readBoolean(message['x-tenant-scoped'], 'x-tenant-scoped', report),
+    ...optionalText('tenantField', readTenantField(message['x-tenant-field'], report)),
     deprecated: readBoolean(message['x-deprecated'], 'x-deprecated', report),
     ...(sunset ? { sunset } : {}),
   };
@@ -75,6 +78,18 @@ function readEnum<T extends string>(value: unknown, allowed: readonly T[], fallb
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   report(field, `unknown-${field.slice(2)}`, `unknown ${field.slice(2)} ${JSON.stringify(value)}`, `Use one of: ${allowed.join(', ')}.`);
   return fallback;
+}
+
+/** A payload property name; `tenant_id`, the default, is left out so the generated code stays as it was. */
+function readTenantField(value: unknown, report: FieldReporter): string | undefined {
+  if (value === undefined || value === 'tenant_id') return undefined;
+  if (typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return value;
+  report('x-tenant-field', 'invalid-tenant-field', `x-tenant-field must name a payload property, not ${JSON.stringify(value)}`, 'Write e.g. `x-tenant-field: company_id`: the property that names the tenant (default `tenant_id`).');
+  return undefined;
+}
+
+function optionalText<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
 function readBoolean(value: unknown, field: string, report: FieldReporter): boolean {

@@ -175,6 +175,7 @@ export class AmqpConsumer {
       typeLabel: properties.type,
       attempt,
       redelivered: message.fields.redelivered,
+      attributes: { 'messaging.rabbitmq.destination.routing_key': origin(message).routingKey, 'messaging.rabbitmq.message.delivery_tag': message.fields.deliveryTag },
       reply: (reply) => this.reply(message, reply),
       ...(typeof replyTo === 'string' && replyTo.length > 0 ? { replyTo } : {}),
     };

@@ -17,7 +17,7 @@ export function routeOf(target: PublishTarget): AmqpRoute {
   return { exchange: exchangeFor(target.kind, target.bindings), routingKey: target.destination };
 }
 
-/** The AMQP properties of an event: CloudEvents' AMQP binding (structured mode) plus our tenant header. */
+/** The AMQP properties of an event: CloudEvents' AMQP binding (structured mode) plus our tenant and trace-context headers. */
 export function publishOptions(envelope: Envelope, target: PublishTarget): Options.Publish {
   const options: Options.Publish = {
     messageId: envelope.id,
@@ -30,5 +30,8 @@ export function publishOptions(envelope: Envelope, target: PublishTarget): Optio
     headers: { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS },
   };
   if (envelope.correlationid !== undefined) options.correlationId = envelope.correlationid;
+  // The trace context as headers too (W3C names), for tools that read the broker's headers only.
+  if (envelope.traceparent !== undefined) options.headers.traceparent = envelope.traceparent;
+  if (envelope.tracestate !== undefined) options.headers.tracestate = envelope.tracestate;
   return options;
 }

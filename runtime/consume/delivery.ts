@@ -20,6 +20,8 @@ export interface Delivery {
 
 /** The dispatcher's verdict on a delivery, before attempts and delays are taken into account. */
 export type Settlement =
-  | { settle: 'ack' }
-  | { settle: 'retry'; reason: string }
-  | { settle: 'dead-letter'; reason: DeadLetterReason | (string & {}); error?: string };
+  /** `duplicate`: acked because a handler for its id already completed. */
+  | { settle: 'ack'; duplicate?: boolean }
+  /** `exception`: what the handler threw, for telemetry. */
+  | { settle: 'retry'; reason: string; exception?: unknown }
+  | { settle: 'dead-letter'; reason: DeadLetterReason | (string & {}); error?: string; exception?: unknown };

@@ -3,21 +3,23 @@
  * decode (size, content type, JSON, envelope) → subscription checks (tenant, type label) →
  * dispatch (registry, validation, idempotency, handler) → decision (ack, retry after a delay, or
  * dead-letter with a reason). Transports only carry the decision out, so a message is judged the
- * same on RabbitMQ, Redis, Kafka and in memory.
+ * same on RabbitMQ, Redis, Kafka and in memory. An optional observer (the client's telemetry)
+ * follows each message from arrival to decision.
  */
 import { parseEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
-import type { Logger } from '../observability.js';
+import type { LogEntry, Logger } from '../observability.js';
 import { retryDelays } from '../topology.js';
 import type { Decision, InboundMessage, MessageHandler, SubscriptionInfo } from '../transport.js';
 import type { Delivery, Settlement } from './delivery.js';
+import type { ConsumeObserver, MessageObservation } from './observer.js';
 
 /** Error texts travel with every retry and dead letter; a stack trace there would bloat each copy. */
 const MAX_ERROR_LENGTH = 1000;
 
 export type Dispatch = (delivery: Delivery) => Promise<Settlement>;
 
-export function consumePipeline(dispatch: Dispatch, log: Logger): MessageHandler {
+export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () => ConsumeObserver | undefined): MessageHandler {
   const delaysBySubscription = new WeakMap<SubscriptionInfo, number[]>();
   const delaysOf = (subscription: SubscriptionInfo): number[] => {
     let delays = delaysBySubscription.get(subscription);
@@ -26,21 +28,23 @@ export function consumePipeline(dispatch: Dispatch, log: Logger): MessageHandler
   };
 
   return async (message) => {
+    const observation = observer?.()?.received(message);
     const { subscription, attempt } = message;
     const refused = refusal(message);
-    if (refused !== undefined) return deadLetter(log, message, refused.reason, refused.detail, undefined);
+    if (refused !== undefined) return deadLetter(log, message, refused.reason, refused.detail, undefined, observation, undefined);
     const parsed = parseEnvelope(message.body, { maxDepth: subscription.maxJsonDepth });
-    if (!parsed.ok) return deadLetter(log, message, parsed.reason, parsed.detail, undefined);
+    if (!parsed.ok) return deadLetter(log, message, parsed.reason, parsed.detail, undefined, observation, undefined);
     const envelope = parsed.envelope;
+    observation?.decoded(envelope);
     const tenant = subscription.tenant;
     if (tenant !== undefined && envelope.tenantid !== undefined && envelope.tenantid !== tenant) {
       // The broker's tenant filter let through an event whose envelope names another tenant: forged.
-      return deadLetter(log, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope);
+      return deadLetter(log, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope, observation, undefined);
     }
     const label = message.typeLabel;
     if (typeof label === 'string' && label !== envelope.type) {
       // A producer that labels the message one thing and ships another is not to be trusted with either.
-      return deadLetter(log, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope);
+      return deadLetter(log, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope, observation, undefined);
     }
     const delivery: Delivery = {
       envelope,
@@ -54,23 +58,33 @@ export function consumePipeline(dispatch: Dispatch, log: Logger): MessageHandler
 
     let settlement: Settlement;
     try {
-      settlement = await dispatch(delivery);
+      settlement = await (observation === undefined ? dispatch(delivery) : observation.run(() => dispatch(delivery)));
     } catch (error) {
-      settlement = { settle: 'retry', reason: errorMessage(error) };
+      settlement = { settle: 'retry', reason: errorMessage(error), exception: error };
     }
-    if (settlement.settle === 'ack') return { settle: 'ack', envelopeId: envelope.id };
-    if (settlement.settle === 'dead-letter') return deadLetter(log, message, settlement.reason, settlement.error ?? settlement.reason, envelope);
-    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, message, 'max-attempts-exceeded', settlement.reason, envelope);
+    if (settlement.settle === 'ack') {
+      const decision: Decision = { settle: 'ack', envelopeId: envelope.id };
+      observation?.settled(settlement.duplicate === true ? 'duplicate' : 'acked', decision, undefined);
+      return decision;
+    }
+    if (settlement.settle === 'dead-letter') return deadLetter(log, message, settlement.reason, settlement.error ?? settlement.reason, envelope, observation, settlement.exception);
+    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, message, 'max-attempts-exceeded', settlement.reason, envelope, observation, settlement.exception);
     const delays = delaysOf(subscription);
     const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
-    return { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
+    const decision: Decision = { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
+    observation?.settled('retried', decision, settlement.exception);
+    return decision;
   };
 }
 
-function deadLetter(log: Logger, message: InboundMessage, reason: string, error: string, envelope: Envelope | undefined): Decision {
-  log({ level: 'warn', event: 'consume.dead_lettered', subscription: message.subscription.name, reason, error, id: envelope?.id, type: envelope?.type, version: envelope?.eventversion, attempt: message.attempt });
+function deadLetter(log: Logger, message: InboundMessage, reason: string, error: string, envelope: Envelope | undefined, observation: MessageObservation | undefined, exception: unknown): Decision {
   const decision: Decision = { settle: 'dead-letter', reason, error: truncate(error) };
   if (envelope !== undefined) decision.envelopeId = envelope.id;
+  observation?.settled('dead-lettered', decision, exception);
+  const entry: LogEntry = { level: 'warn', event: 'consume.dead_lettered', subscription: message.subscription.name, reason, error, id: envelope?.id, type: envelope?.type, version: envelope?.eventversion, attempt: message.attempt };
+  const traceId = observation?.traceId;
+  if (traceId !== undefined) entry.traceId = traceId;
+  log(entry);
   return decision;
 }
 

@@ -49,6 +49,31 @@ components:
 /** A second, valid document, used by cases that need two. */
 const OTHER = BASE.replace(/thingCreated/g, 'otherCreated').replace(/ThingCreated/g, 'OtherCreated').replace(/thing_created/g, 'other_created');
 
+/** BASE with its payload written in Avro; `extra` adds fields (YAML lines) to the record. */
+function avro(extra: string): string {
+  const start = BASE.indexOf('      payload:\n');
+  const end = BASE.indexOf('      examples:');
+  const payload = `      payload:
+        schemaFormat: application/vnd.apache.avro;version=1.9.0
+        schema:
+          type: record
+          name: ThingCreated
+          namespace: com.example.things
+          fields:
+            - {name: tenant_id, type: string}
+            - {name: thing_id, type: {type: string, logicalType: uuid}}
+            - {name: count, type: int, default: 0}
+${extra}`;
+  return BASE.slice(0, start) + payload + BASE.slice(end);
+}
+
+/** BASE with an Avro payload schema behind `$ref`. */
+function avroRef(ref: string): string {
+  const start = BASE.indexOf('      payload:\n');
+  const end = BASE.indexOf('      examples:');
+  return `${BASE.slice(0, start)}      payload:\n        schemaFormat: application/vnd.apache.avro+json;version=1.9.0\n        schema:\n          $ref: '${ref}'\n${BASE.slice(end)}`;
+}
+
 interface Case {
   name: string;
   files: Record<string, string>;
@@ -92,7 +117,12 @@ const CASES: Case[] = [
   { name: 'strict: missing description', files: { 'test.yaml': edit('      description: Emitted when a thing is created.\n', '') }, file: 'test.yaml', at: '    ThingCreated:', message: /does not declare description/ },
   { name: 'strict: no example', files: { 'test.yaml': BASE.slice(0, BASE.indexOf('      examples:')) }, file: 'test.yaml', at: 'name: test.thing_created', message: /no example/ },
   { name: 'strict: event type not dot-separated', files: { 'test.yaml': edit('name: test.thing_created', 'name: ThingCreated') }, file: 'test.yaml', at: 'name: ThingCreated', message: /lowercase and dot-separated/ },
-  { name: 'unsupported schema format', files: { 'test.yaml': edit('      payload:\n        type: object', "      payload:\n        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        schema:\n          type: record") }, file: 'test.yaml', at: 'schemaFormat', message: /not supported|avro/i },
+  { name: 'unsupported schema format', files: { 'test.yaml': edit('      payload:\n        type: object', "      payload:\n        schemaFormat: application/vnd.google.protobuf;version=3\n        schema:\n          type: record") }, file: 'test.yaml', at: 'schemaFormat', message: /not supported/ },
+  { name: 'AsyncAPI version after the ones read', files: { 'test.yaml': edit('asyncapi: 3.0.0', 'asyncapi: 3.2.0') }, file: 'test.yaml', at: 'asyncapi: 3.2.0', message: /AsyncAPI 3\.2\.0 is not supported/ },
+  { name: 'Avro type that is not defined', files: { 'test.yaml': avro('            - {name: owner, type: Ownr}\n') }, file: 'test.yaml', at: 'type: Ownr', message: /Avro type 'Ownr' is not defined/ },
+  { name: 'Avro default that is not a value of its type', files: { 'test.yaml': avro('            - {name: size, type: int, default: big}\n') }, file: 'test.yaml', at: 'default: big', message: /default of field 'size' is not a value of its type int/ },
+  { name: 'Avro schema behind a remote reference', files: { 'test.yaml': avroRef('https://registry.example.com/thing.avsc') }, file: 'test.yaml', at: 'registry.example.com', message: /'https:\/\/registry\.example\.com\/thing\.avsc' is a remote reference; eventsmith does not fetch schemas/ },
+  { name: 'Avro .avsc file with a syntax error', files: { 'test.yaml': avroRef('./thing.avsc'), 'thing.avsc': '{"type": "record", "name": "Thing", "fields": [\n  {"name": "tenant_id", "type": "string"},,\n]}\n' }, file: 'thing.avsc', at: '"tenant_id"', message: /./ },
   { name: 'YAML alias bomb', files: { 'test.yaml': `${BASE}x-bomb:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n` }, file: 'test.yaml', at: 'asyncapi: 3.0.0', message: /alias/i },
   { name: 'JSON document with a syntax error', files: { 'test.json': '{\n  "asyncapi": "3.0.0",\n  "info": { "title": "x", "version": "1" },,\n  "channels": {}\n}\n' }, file: 'test.json', at: '"info"', message: /./ },
   { name: 'a __proto__ key', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', '          __proto__: {type: object, properties: {polluted: {type: boolean}}}') }, file: 'test.yaml', at: '__proto__', message: /__proto__/ },

@@ -8,7 +8,8 @@ import type { RuleArea, RuleDefinition } from '../../generator/compat/rules/regi
 import { ALL_RULES } from '../../generator/compat/rules/registry.js';
 import type { Direction, Policy } from '../../generator/compat/types.js';
 import type { Side } from '../../generator/compat/inputs/side.js';
-import { CATALOG_CASES, SCHEMA_CASES } from './fixtures/index.js';
+import { avroSides } from './avro-sides.js';
+import { AVRO_CASES, CATALOG_CASES, SCHEMA_CASES } from './fixtures/index.js';
 import { schemaSides, side, TODAY } from './helpers.js';
 
 const AREAS: [RuleArea, string][] = [
@@ -19,6 +20,7 @@ const AREAS: [RuleArea, string][] = [
   ['object', 'Objects'],
   ['array', 'Arrays'],
   ['combined', 'oneOf, anyOf, allOf, not, if'],
+  ['avro', 'Avro payloads'],
   ['catalogue', 'Catalogue'],
 ];
 
@@ -31,6 +33,10 @@ function exampleFor(rule: RuleDefinition): Example | undefined {
   if (rule.area === 'catalogue') {
     const c = CATALOG_CASES.find((x) => x.rules.length === 1 && x.rules[0] === rule.id) ?? CATALOG_CASES.find((x) => x.rules.includes(rule.id));
     return c && { text: c.name, sides: { base: side('BASE', c.base), head: side('HEAD', c.head) } };
+  }
+  if (rule.area === 'avro') {
+    const c = AVRO_CASES.find((x) => x.rules.length === 1 && x.rules[0] === rule.id) ?? AVRO_CASES.find((x) => x.rules.includes(rule.id));
+    return c && { text: c.name.replace(/^Avro: /, ''), sides: avroSides(c) };
   }
   const reports = (x: (typeof SCHEMA_CASES)[number]): string[] => [...x.rules, ...(x.lenientRules ?? [])];
   const c = SCHEMA_CASES.find((x) => x.rules.length === 1 && x.rules[0] === rule.id) ?? SCHEMA_CASES.find((x) => reports(x).includes(rule.id));
@@ -68,6 +74,6 @@ export function renderRules(): string {
     }
     out.push('');
   }
-  out.push('¹ eventsmith rule; every other id is a change type of Confluent Schema Registry\'s JSON Schema checker.');
+  out.push('¹ eventsmith rule; every other id is a change type of Confluent Schema Registry\'s JSON Schema checker. The Avro rules judge by Avro\'s schema resolution, the same under both policies; their examples are the fixture pairs of test/compat/fixtures/avro.ts, where each is also read back with avsc.');
   return out.join('\n');
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compatibleChanges } from '../../generator/compat/policy.js';
 import { ALL_RULES, isRuleId, ruleById, similarRuleIds } from '../../generator/compat/rules/registry.js';
-import { CATALOG_CASES, SCHEMA_CASES } from './fixtures/index.js';
+import { AVRO_CASES, CATALOG_CASES, SCHEMA_CASES } from './fixtures/index.js';
 
 describe('rule registry', () => {
   it('has unique UPPER_SNAKE ids with a purpose and a hint', () => {
@@ -30,7 +30,7 @@ describe('rule registry', () => {
   });
 
   it('has a fixture pair reporting every rule', () => {
-    const reported = new Set([...SCHEMA_CASES.flatMap((c) => [...c.rules, ...(c.lenientRules ?? [])]), ...CATALOG_CASES.flatMap((c) => c.rules)]);
+    const reported = new Set([...SCHEMA_CASES.flatMap((c) => [...c.rules, ...(c.lenientRules ?? [])]), ...CATALOG_CASES.flatMap((c) => c.rules), ...AVRO_CASES.flatMap((c) => c.rules)]);
     expect(ALL_RULES.map((r) => r.id).filter((id) => !reported.has(id))).toEqual([]);
   });
 

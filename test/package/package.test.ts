@@ -143,6 +143,14 @@ try {
 } catch (error) {
   console.log(error instanceof Error ? error.message : String(error));
 }
+// So does the Kafka transport without @platformatic/kafka.
+const { KafkaTransport } = await import('eventsmith/runtime/kafka');
+try {
+  await KafkaTransport.connect();
+  throw new Error('connected without @platformatic/kafka');
+} catch (error) {
+  console.log(error instanceof Error ? error.message : String(error));
+}
 console.log('OK');
 `;
 }
@@ -213,6 +221,7 @@ describe('npm package', () => {
     writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'eventsmith-package-memory-app', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`);
     await sh('npm', ['install', tarball, 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
     expect(existsSync(path.join(app, 'node_modules/amqplib')), 'amqplib was installed although nothing asked for it').toBe(false);
+    expect(existsSync(path.join(app, 'node_modules/@platformatic/kafka')), '@platformatic/kafka was installed although nothing asked for it').toBe(false);
 
     cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
     await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
@@ -222,6 +231,10 @@ describe('npm package', () => {
     writeFileSync(path.join(app, 'src/main.ts'), memorySource(versions[versions.length - 1]?.examples[0]?.payload));
     await sh('npx', ['--no-install', 'tsc', '-p', '.'], app, 120_000);
     const output = await sh(process.execPath, ['dist/main.js'], app, 60_000);
-    expect(output.trim().split('\n')).toEqual([expect.stringMatching(/eventsmith\/runtime\/amqp needs the 'amqplib' package.*npm install amqplib/), 'OK']);
+    expect(output.trim().split('\n')).toEqual([
+      expect.stringMatching(/eventsmith\/runtime\/amqp needs the 'amqplib' package.*npm install amqplib/),
+      expect.stringMatching(/eventsmith\/runtime\/kafka needs the '@platformatic\/kafka' package.*npm install @platformatic\/kafka/),
+      'OK',
+    ]);
   });
 });

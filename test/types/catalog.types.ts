@@ -58,7 +58,10 @@ export function wrongPayload(p: EventPayload<'product.price_changed'>): Versione
 }
 
 // @ts-expect-error — tenant_id is a string, not a number
-export const badTenant: Pick<EventPayload<'user.created'>, 'tenant_id'> = { tenant_id: 42 };
+export const badTenant: Pick<EventPayload<'order.created'>, 'tenant_id'> = { tenant_id: 42 };
+
+// @ts-expect-error — the M-ERP tenant is company_id (x-tenant-field), a string, not a number
+export const badCompany: Pick<EventPayload<'user.created'>, 'company_id'> = { company_id: 42 };
 
 export const urgency: 'high' = EVENT_REGISTRY['product.price_changed'][1].urgency;
 export const destination: 'business.product.deleted' = EVENT_REGISTRY['product.deleted'][1].destination;

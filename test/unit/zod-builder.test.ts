@@ -496,7 +496,7 @@ describe('reporting and errors', () => {
     const { unsupported } = buildZod(
       {
         type: 'object',
-        unevaluatedProperties: false,
+        $dynamicRef: '#meta',
         'x-internal': true,
         properties: {
           re: { type: 'string', format: 'regex' },
@@ -507,7 +507,7 @@ describe('reporting and errors', () => {
       { refName: (name) => name, lazyRefs: new Set() },
     );
     expect(unsupported).toEqual([
-      '#: keyword "unevaluatedProperties" is not supported (ignored)',
+      '#: keyword "$dynamicRef" is not supported (ignored)',
       '#/properties/both/allOf/0: additionalProperties: false of "Closed" is not enforced next to other allOf members (definition not in ZodContext.definitions)',
       '#/properties/odd: format "made-up" is not validated',
       '#/properties/re: format "regex" is not validated',

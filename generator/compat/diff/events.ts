@@ -5,13 +5,50 @@ import { escapePointerSegment } from '../../load/sources.js';
 import type { Side } from '../inputs/side.js';
 import { compatibleChanges } from '../policy.js';
 import { DiffContext, type Definitions } from '../schema/context.js';
+import { readAvroSchema } from '../../model/avro.js';
+import { compareAvro, placeKey, type AvroPlaces } from '../schema/avro.js';
 import { compareSchemas } from '../schema/compare.js';
 import { asObject, deref } from '../schema/shape.js';
 import type { Policy, RawChange } from '../types.js';
 import { mergeDirections } from './merge.js';
 
 export function compareEventSchemas(base: Side, head: Side, b: CatalogEvent, h: CatalogEvent, policy: Policy): RawChange[] {
-  return [...comparePart(base, head, b, h, 'payload', policy), ...comparePart(base, head, b, h, 'headers', policy)];
+  // Avro on both sides: Avro's resolution rules judge the payload (a payload that changed format is compared as JSON Schema).
+  const avro = b.payloadAvro !== undefined && h.payloadAvro !== undefined ? compareAvroPayloads(base, head, b, h) : undefined;
+  return [...(avro ?? comparePart(base, head, b, h, 'payload', policy)), ...comparePart(base, head, b, h, 'headers', policy)];
+}
+
+function compareAvroPayloads(base: Side, head: Side, b: CatalogEvent, h: CatalogEvent): RawChange[] | undefined {
+  const before = readAvroSchema(b.payloadAvro);
+  const after = readAvroSchema(h.payloadAvro);
+  if ('problem' in before || 'problem' in after) return undefined;
+  const backwardPlaces: AvroPlaces = new Map();
+  const forwardPlaces: AvroPlaces = new Map();
+  // Backward: HEAD reads what BASE wrote; forward: BASE reads what HEAD wrote.
+  const backward = compareAvro(before.graph.root, after.graph.root, backwardPlaces);
+  const forward = compareAvro(after.graph.root, before.graph.root, forwardPlaces);
+  return mergeDirections(backward, forward).map((m) => {
+    const back = m.seen.backward === undefined ? undefined : backwardPlaces.get(placeKey(m.path, m.seen.backward));
+    const fwd = m.seen.forward === undefined ? undefined : forwardPlaces.get(placeKey(m.path, m.seen.forward));
+    const headAt = back?.update ?? fwd?.original;
+    const baseAt = back?.original ?? fwd?.update;
+    const inHead = headAt !== undefined || baseAt === undefined;
+    const [side, event, at] = inHead ? ([head, h, headAt] as const) : ([base, b, baseAt] as const);
+    const pos = side.locate && at ? side.locate(event, 'payload', at) : event.payloadSource;
+    const change: RawChange = {
+      rule: m.rule,
+      event: h.type,
+      version: h.version,
+      pointer: ['payload', ...m.path].map((s) => `/${escapePointerSegment(s)}`).join(''),
+      seen: m.seen,
+      side: inHead ? 'head' : 'base',
+      file: side.display(pos.file),
+      line: pos.line,
+    };
+    if (m.before !== undefined) change.before = m.before;
+    if (m.after !== undefined) change.after = m.after;
+    return change;
+  });
 }
 
 function comparePart(base: Side, head: Side, b: CatalogEvent, h: CatalogEvent, part: SchemaPart, policy: Policy): RawChange[] {

@@ -1,4 +1,8 @@
-/** Rules for array keywords: items, tuple items under open / closed / partially open models, limits. */
+/**
+ * Rules for array keywords: items, tuple items (`prefixItems`, or `items` as a list) under open /
+ * closed / partially open models, the rest of a tuple (`additionalItems`, or `items` next to
+ * `prefixItems`), `unevaluatedItems`, limits and `contains` counts.
+ */
 import { limitRules, narrowingHint, NEW_VERSION, rule, wideningHint, type RuleDefinition } from './definition.js';
 
 const SAFE = 'Safe in every mode.';
@@ -8,18 +12,40 @@ export const ARRAY_RULES: RuleDefinition[] = [
   ...limitRules('array', 'MIN_ITEMS', 'minItems', 'lower'),
   rule('array', 'UNIQUE_ITEMS', 'UNIQUE_ITEMS_REMOVED', { id: 'UNIQUE_ITEMS_ADDED', purpose: 'uniqueItems added', hint: narrowingHint('Requiring unique items') }),
   rule('array', 'UNIQUE_ITEMS', 'UNIQUE_ITEMS_ADDED', { id: 'UNIQUE_ITEMS_REMOVED', purpose: 'uniqueItems removed', hint: wideningHint('Consumers built from BASE still reject repeated items') }),
+  ...limitRules('array', 'MAX_CONTAINS', 'maxContains', 'upper'),
+  ...limitRules('array', 'MIN_CONTAINS', 'minContains', 'lower'),
   rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_REMOVED', {
     id: 'ADDITIONAL_ITEMS_ADDED',
-    purpose: 'tuple opened (additionalItems no longer false)',
+    purpose: 'tuple opened (additionalItems, or items next to prefixItems, no longer false)',
     hint: wideningHint('Consumers built from the closed BASE reject longer tuples'),
   }),
-  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_ADDED', { id: 'ADDITIONAL_ITEMS_REMOVED', purpose: 'tuple closed (additionalItems: false)', hint: narrowingHint('Closing a tuple') }),
-  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_EXTENDED', { id: 'ADDITIONAL_ITEMS_NARROWED', purpose: 'additionalItems given a schema where any item was allowed', hint: narrowingHint('A schema for extra tuple items') }),
-  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_NARROWED', { id: 'ADDITIONAL_ITEMS_EXTENDED', purpose: 'additionalItems schema removed (any extra item allowed)', hint: wideningHint('Consumers built from BASE still check extra items') }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_ADDED', { id: 'ADDITIONAL_ITEMS_REMOVED', purpose: 'tuple closed (additionalItems: false, or items: false next to prefixItems)', hint: narrowingHint('Closing a tuple') }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_EXTENDED', { id: 'ADDITIONAL_ITEMS_NARROWED', purpose: 'extra tuple items (additionalItems, or items next to prefixItems) given a schema where any item was allowed', hint: narrowingHint('A schema for extra tuple items') }),
+  rule('array', 'ADDITIONAL_ITEMS', 'ADDITIONAL_ITEMS_NARROWED', { id: 'ADDITIONAL_ITEMS_EXTENDED', purpose: 'schema of extra tuple items removed (any extra item allowed)', hint: wideningHint('Consumers built from BASE still check extra items') }),
+  rule('array', 'UNEVALUATED_ITEMS', 'UNEVALUATED_ITEMS_REMOVED', {
+    id: 'UNEVALUATED_ITEMS_ADDED',
+    purpose: 'unevaluatedItems no longer false (items no other keyword evaluated are allowed again)',
+    hint: wideningHint('Consumers built from BASE still reject items no keyword evaluated'),
+  }),
+  rule('array', 'UNEVALUATED_ITEMS', 'UNEVALUATED_ITEMS_ADDED', {
+    id: 'UNEVALUATED_ITEMS_REMOVED',
+    purpose: 'unevaluatedItems: false added (items no other keyword evaluates are rejected)',
+    hint: narrowingHint('Closing an array with unevaluatedItems'),
+  }),
+  rule('array', 'UNEVALUATED_ITEMS', 'UNEVALUATED_ITEMS_EXTENDED', {
+    id: 'UNEVALUATED_ITEMS_NARROWED',
+    purpose: 'unevaluatedItems given a schema where any item was allowed',
+    hint: narrowingHint('A schema for unevaluated items'),
+  }),
+  rule('array', 'UNEVALUATED_ITEMS', 'UNEVALUATED_ITEMS_NARROWED', {
+    id: 'UNEVALUATED_ITEMS_EXTENDED',
+    purpose: 'unevaluatedItems schema removed (any unevaluated item allowed)',
+    hint: wideningHint('Consumers built from BASE still check unevaluated items against the old schema'),
+  }),
   rule('array', 'ITEM', 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', {
     id: 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
     purpose: 'tuple item added to an open tuple',
-    hint: `An open tuple let producers built from BASE send any value at this position: close the tuple first (additionalItems: false) or ${NEW_VERSION}.`,
+    hint: `An open tuple let producers built from BASE send any value at this position: close the tuple first (additionalItems: false, or items: false next to prefixItems) or ${NEW_VERSION}.`,
   }),
   rule('array', 'ITEM', 'ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', { id: 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', purpose: 'tuple item that accepts anything added to an open tuple', hint: SAFE }),
   rule('array', 'ITEM', 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', {

@@ -1,6 +1,6 @@
 /** The shape of a rule and small builders shared by the rule tables. */
 
-export type RuleArea = 'schema' | 'string' | 'number' | 'enum' | 'object' | 'array' | 'combined' | 'catalogue';
+export type RuleArea = 'schema' | 'string' | 'number' | 'enum' | 'object' | 'array' | 'combined' | 'avro' | 'catalogue';
 
 export interface RuleDefinition {
   /** Stable UPPER_SNAKE id; a Confluent Schema Registry change type where one exists. */

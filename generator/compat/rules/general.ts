@@ -14,7 +14,7 @@ export const GENERAL_RULES: RuleDefinition[] = [
   rule('schema', 'TYPE', 'TYPE_EXTENDED', { id: 'TYPE_NARROWED', purpose: 'type narrowed (number → integer, or type constraint added)', hint: narrowingHint('A narrower type') }),
   rule('schema', 'TYPE', 'TYPE_CHANGED', {
     id: 'TYPE_CHANGED',
-    purpose: 'type changed',
+    purpose: 'type changed (also, as a registry reads schemas: enum, const, not or allOf / anyOf / oneOf added next to other keywords or removed from them, const ↔ enum, an allOf collapsed to one branch)',
     hint: `Consumers on either side cannot read the other's values: add a new property with the new type and keep the old one, or ${NEW_VERSION}.`,
   }),
   rule('combined', 'TYPE', 'SUM_TYPE_NARROWED', {
@@ -34,6 +34,18 @@ export const GENERAL_RULES: RuleDefinition[] = [
   }),
   rule('combined', 'NOT', 'NOT_TYPE_NARROWED', { id: 'NOT_TYPE_EXTENDED', purpose: 'not-schema widened (more values excluded)', hint: narrowingHint('Excluding more values') }),
   rule('combined', 'NOT', 'NOT_TYPE_EXTENDED', { id: 'NOT_TYPE_NARROWED', purpose: 'not-schema narrowed (fewer values excluded)', hint: wideningHint('Consumers built from BASE still exclude those values') }),
+  rule('combined', 'CONDITIONAL', 'CONDITIONAL_REMOVED', {
+    id: 'CONDITIONAL_ADDED',
+    purpose: 'if with then / else added (events matching the condition must now match its branch)',
+    hint: narrowingHint('A new conditional'),
+    confluent: false,
+  }),
+  rule('combined', 'CONDITIONAL', 'CONDITIONAL_ADDED', {
+    id: 'CONDITIONAL_REMOVED',
+    purpose: 'if with then / else removed',
+    hint: wideningHint('Consumers built from BASE still apply the removed branch'),
+    confluent: false,
+  }),
   rule('combined', 'CONDITIONAL', 'CONDITIONAL_CHANGED', {
     id: 'CONDITIONAL_CHANGED',
     purpose: 'if condition changed',

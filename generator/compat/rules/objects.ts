@@ -1,4 +1,8 @@
-/** Rules for object keywords: properties under open / closed / partially open content models, required, dependencies. */
+/**
+ * Rules for object keywords: properties under open / closed / partially open content models,
+ * required, dependencies (`dependencies`, `dependentRequired`, `dependentSchemas`), patternProperties,
+ * additionalProperties and unevaluatedProperties.
+ */
 import { limitRules, narrowingHint, NEW_VERSION, rule, wideningHint, type RuleDefinition } from './definition.js';
 
 const SAFE = 'Safe in every mode.';
@@ -107,12 +111,32 @@ export const OBJECT_RULES: RuleDefinition[] = [
     purpose: 'additionalProperties schema removed (any value allowed)',
     hint: wideningHint('Consumers built from BASE still check undeclared properties against the old schema'),
   }),
-  rule('object', 'DEPENDENCY_ARRAY', 'DEPENDENCY_ARRAY_REMOVED', { id: 'DEPENDENCY_ARRAY_ADDED', purpose: 'property dependency added', hint: narrowingHint('A new dependency') }),
+  rule('object', 'UNEVALUATED_PROPERTIES', 'UNEVALUATED_PROPERTIES_REMOVED', {
+    id: 'UNEVALUATED_PROPERTIES_ADDED',
+    purpose: 'unevaluatedProperties no longer false (properties no other keyword evaluated are allowed again)',
+    hint: wideningHint('Consumers built from BASE still reject properties no keyword evaluated'),
+  }),
+  rule('object', 'UNEVALUATED_PROPERTIES', 'UNEVALUATED_PROPERTIES_ADDED', {
+    id: 'UNEVALUATED_PROPERTIES_REMOVED',
+    purpose: 'unevaluatedProperties: false added (properties no other keyword evaluates are rejected)',
+    hint: `Under strict, events published from BASE may carry properties HEAD does not evaluate (lenient readers ignore them); close it in a new event version, or ${NEW_VERSION}.`,
+  }),
+  rule('object', 'UNEVALUATED_PROPERTIES', 'UNEVALUATED_PROPERTIES_EXTENDED', {
+    id: 'UNEVALUATED_PROPERTIES_NARROWED',
+    purpose: 'unevaluatedProperties given a schema where any value was allowed',
+    hint: `Under strict, unevaluated properties of events published from BASE may not match the new schema (lenient accepts it); ${NEW_VERSION}.`,
+  }),
+  rule('object', 'UNEVALUATED_PROPERTIES', 'UNEVALUATED_PROPERTIES_NARROWED', {
+    id: 'UNEVALUATED_PROPERTIES_EXTENDED',
+    purpose: 'unevaluatedProperties schema removed (any value allowed)',
+    hint: wideningHint('Consumers built from BASE still check unevaluated properties against the old schema'),
+  }),
+  rule('object', 'DEPENDENCY_ARRAY', 'DEPENDENCY_ARRAY_REMOVED', { id: 'DEPENDENCY_ARRAY_ADDED', purpose: 'property dependency added (dependencies or dependentRequired)', hint: narrowingHint('A new dependency') }),
   rule('object', 'DEPENDENCY_ARRAY', 'DEPENDENCY_ARRAY_ADDED', { id: 'DEPENDENCY_ARRAY_REMOVED', purpose: 'property dependency removed', hint: wideningHint('Consumers built from BASE still expect the dependent properties') }),
   rule('object', 'DEPENDENCY_ARRAY', 'DEPENDENCY_ARRAY_NARROWED', { id: 'DEPENDENCY_ARRAY_EXTENDED', purpose: 'property dependency requires more properties', hint: narrowingHint('A longer dependency list') }),
   rule('object', 'DEPENDENCY_ARRAY', 'DEPENDENCY_ARRAY_EXTENDED', { id: 'DEPENDENCY_ARRAY_NARROWED', purpose: 'property dependency requires fewer properties', hint: wideningHint('Consumers built from BASE still expect the dropped properties') }),
   rule('object', 'DEPENDENCY_ARRAY', 'DEPENDENCY_ARRAY_CHANGED', { id: 'DEPENDENCY_ARRAY_CHANGED', purpose: 'property dependency changed', hint: narrowingHint('A different dependency list') }),
-  rule('object', 'DEPENDENCY_SCHEMA', 'DEPENDENCY_SCHEMA_REMOVED', { id: 'DEPENDENCY_SCHEMA_ADDED', purpose: 'schema dependency added', hint: narrowingHint('A new schema dependency') }),
+  rule('object', 'DEPENDENCY_SCHEMA', 'DEPENDENCY_SCHEMA_REMOVED', { id: 'DEPENDENCY_SCHEMA_ADDED', purpose: 'schema dependency added (dependencies or dependentSchemas)', hint: narrowingHint('A new schema dependency') }),
   rule('object', 'DEPENDENCY_SCHEMA', 'DEPENDENCY_SCHEMA_ADDED', { id: 'DEPENDENCY_SCHEMA_REMOVED', purpose: 'schema dependency removed', hint: wideningHint('Consumers built from BASE still apply the schema dependency') }),
   rule('object', 'PATTERN_PROPERTY', 'PATTERN_PROPERTY_REMOVED', {
     id: 'PATTERN_PROPERTY_ADDED',

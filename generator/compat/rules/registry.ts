@@ -1,5 +1,6 @@
 /** Every rule the checker can report, by id. Rule ids are stable: configs and CI logs name them. */
 import { ARRAY_RULES } from './arrays.js';
+import { AVRO_RULES } from './avro.js';
 import { CATALOG_RULES } from './catalog.js';
 import type { RuleDefinition } from './definition.js';
 import { GENERAL_RULES } from './general.js';
@@ -16,6 +17,7 @@ export const ALL_RULES: readonly RuleDefinition[] = [
   ...PROPERTY_RULES,
   ...OBJECT_RULES,
   ...ARRAY_RULES,
+  ...AVRO_RULES,
   ...CATALOG_RULES,
 ];
 

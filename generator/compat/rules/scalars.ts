@@ -39,12 +39,12 @@ export const NUMBER_RULES: RuleDefinition[] = [
 export const ENUM_RULES: RuleDefinition[] = [
   rule('enum', 'ENUM', 'ENUM_ARRAY_NARROWED', {
     id: 'ENUM_ARRAY_EXTENDED',
-    purpose: 'allowed values extended (enum values added, or enum / const removed)',
+    purpose: 'allowed values extended (enum values added)',
     hint: wideningHint('New enum values reach consumers that do not know them; make those consumers tolerate unknown values'),
   }),
   rule('enum', 'ENUM', 'ENUM_ARRAY_EXTENDED', {
     id: 'ENUM_ARRAY_NARROWED',
-    purpose: 'allowed values narrowed (enum values removed, or enum / const added)',
+    purpose: 'allowed values narrowed (enum values removed)',
     hint: narrowingHint('Dropping an allowed value'),
   }),
   rule('enum', 'ENUM', 'ENUM_ARRAY_CHANGED', { id: 'ENUM_ARRAY_CHANGED', purpose: 'allowed values changed (enum values both added and removed, or const changed)', hint: narrowingHint('Replacing an allowed value') }),

@@ -14,8 +14,8 @@ import { canonical, COMBINATORS, pureCombinator, schemaList, asSchema, type Comb
 /**
  * A schema that is only a combinator compared with one that is not. Returns true when it decided
  * the comparison: a singleton combinator reads as its branch; a plain schema compatible with one
- * branch of a new anyOf / oneOf is SUM_TYPE_EXTENDED; one branch of an old allOf compatible with the
- * plain update is PRODUCT_TYPE_NARROWED; anything else is TYPE_CHANGED.
+ * branch of a new anyOf / oneOf is SUM_TYPE_EXTENDED; anything else is TYPE_CHANGED, as for a
+ * registry (an allOf of several branches collapsed to one of them included).
  */
 export function comparePureCombinators(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaObject): boolean {
   const oc = pureCombinator(o);
@@ -35,10 +35,6 @@ export function comparePureCombinators(ctx: DiffContext, o: JsonSchemaObject, u:
     const branches = schemaList(o[oc]);
     if (branches.length === 1) {
       compareSchemas(ctx, branches[0], u);
-      return true;
-    }
-    if (oc === 'allOf' && firstCompatible(ctx, branches, (sub, b) => compareSchemas(sub, b, u))) {
-      ctx.add('PRODUCT_TYPE_NARROWED');
       return true;
     }
   }
@@ -72,7 +68,10 @@ export function compareCombinators(ctx: DiffContext, o: JsonSchemaObject, u: Jso
 }
 
 function compareCombined(ctx: DiffContext, oc: Combinator, oBranches: JsonSchema[], uc: Combinator, uBranches: JsonSchema[]): void {
-  ctx.within([oc], () => {
+  // A changed combinator is reported at the same keyword whichever way the comparison reads, so
+  // that its backward and forward readings meet as one change.
+  const at = oc === uc ? oc : [oc, uc].sort()[0]!;
+  ctx.within([at], () => {
     if (oc !== uc) {
       const type = criterionChange(oc, uc, oBranches.length, uBranches.length);
       ctx.add(type, { before: oc, after: uc });
@@ -132,10 +131,18 @@ export function compareNot(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaO
   });
 }
 
-/** if / then / else: a changed condition cannot be judged; with the same condition, then and else compare as constraints. */
+/**
+ * if / then / else: a conditional added narrows and one removed widens (an `if` without then /
+ * else constrains nothing); a changed condition cannot be judged; with the same condition, then and
+ * else compare as constraints.
+ */
 export function compareConditionals(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaObject): void {
-  if (o.if === undefined && u.if === undefined) return;
-  if (canonical(o.if) !== canonical(u.if)) return ctx.addAt('if', 'CONDITIONAL_CHANGED');
+  const applies = (s: JsonSchemaObject): boolean => s.if !== undefined && (s.then !== undefined || s.else !== undefined);
+  const sameCondition = o.if !== undefined && u.if !== undefined && canonical(o.if) === canonical(u.if);
+  if (!sameCondition) {
+    if (!applies(o) && !applies(u)) return;
+    return ctx.addAt('if', !applies(o) ? 'CONDITIONAL_ADDED' : !applies(u) ? 'CONDITIONAL_REMOVED' : 'CONDITIONAL_CHANGED');
+  }
   compareSubschema(ctx, 'then', o, u);
   compareSubschema(ctx, 'else', o, u);
 }

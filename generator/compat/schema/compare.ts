@@ -13,7 +13,7 @@ import { compareCombinators, compareConditionals, compareNot, comparePureCombina
 import type { DiffContext } from './context.js';
 import { compareObjects } from './objects.js';
 import { compareEnums, compareNumbers, compareStrings } from './scalars.js';
-import { asObject, canonical, deref, isUnconstrained } from './shape.js';
+import { asObject, canonical, COMBINATORS, deref, isUnconstrained, registryParts } from './shape.js';
 
 /** Compares `original` with `update` at the context's path; `undefined` is an absent schema. */
 export function compareSchemas(ctx: DiffContext, original: JsonSchema | undefined, update: JsonSchema | undefined): void {
@@ -48,6 +48,9 @@ function compareResolved(ctx: DiffContext, o: JsonSchema, u: JsonSchema): void {
   if (u === false) return ctx.add('TYPE_CHANGED', { after: false });
   const os = asObject(o);
   const us = asObject(u);
+  const oParts = registryParts(os);
+  const uParts = registryParts(us);
+  if (oParts !== uParts && Math.min(oParts, uParts) === 1) return ctx.add('TYPE_CHANGED', { before: shapeOf(os), after: shapeOf(us) });
   if (comparePureCombinators(ctx, os, us)) return;
   compareAnnotations(ctx, os, us);
   if (!compareTypes(ctx, os, us)) return;
@@ -108,6 +111,15 @@ function compareTypes(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchemaObject
     return ALL_TYPES.some((t) => accepts(O, t) && accepts(U, t));
   }
   return true;
+}
+
+/** The keyword groups of a schema, for the message of a change between one and several. */
+function shapeOf(s: JsonSchemaObject): JsonValue {
+  const groups = ['enum', 'const', 'not', ...COMBINATORS];
+  const typed: JsonSchemaObject = Object.fromEntries(Object.entries(s).filter(([key]) => !groups.includes(key)));
+  const out = registryParts(typed) > 0 ? [String(typeValue(s))] : [];
+  for (const keyword of groups) if (s[keyword] !== undefined) out.push(keyword);
+  return out.join(' + ');
 }
 
 function typeValue(s: JsonSchemaObject): JsonValue {

@@ -1,10 +1,16 @@
 /**
  * Object keywords, after Confluent's ObjectSchemaDiff. A property added or removed is judged by
  * the content model of the object that lacks it: open (any other property allowed), closed
- * (`additionalProperties: false`) or partially open (the name falls under `patternProperties` or an
- * `additionalProperties` schema, which is then compared with the property's schema).
+ * (`additionalProperties: false`) or partially open (`patternProperties`, or an
+ * `additionalProperties` schema, whose schema for the name is then compared with the property's).
+ * As for a registry, an object with `patternProperties` is never open: a name no pattern matches
+ * falls to the `additionalProperties` schema, and without one the object counts as closed for it.
+ * When `additionalProperties` is absent, `unevaluatedProperties` (2019-09) stands in for it.
+ * `dependencies` is read together with its 2019-09 halves, `dependentRequired` and
+ * `dependentSchemas`, so moving a dependency from one to the other is no change.
  */
 import type { JsonSchema, JsonSchemaObject } from '../../model/catalog.js';
+import { compareUnevaluated } from './arrays.js';
 import { compareSchemas, compareSubschema } from './compare.js';
 import type { Definitions, DiffContext } from './context.js';
 import { compareLimit } from './scalars.js';
@@ -18,6 +24,7 @@ export function compareObjects(ctx: DiffContext, o: JsonSchemaObject, u: JsonSch
   comparePatternProperties(ctx, o, u);
   compareDependencies(ctx, o, u);
   compareAdditionalProperties(ctx, o, u);
+  compareUnevaluated(ctx, 'unevaluatedProperties', o, u);
   compareLimit(ctx, 'maxProperties', 'MAX_PROPERTIES', o, u);
   compareLimit(ctx, 'minProperties', 'MIN_PROPERTIES', o, u);
   compareSubschema(ctx, 'propertyNames', o, u);
@@ -25,12 +32,18 @@ export function compareObjects(ctx: DiffContext, o: JsonSchemaObject, u: JsonSch
 
 /** What an object says about a name it does not declare. */
 function contentFor(s: JsonSchemaObject, name: string, definitions: Definitions): Content {
-  for (const [pattern, schema] of Object.entries(schemaMap(s.patternProperties))) {
+  const patterns = Object.entries(schemaMap(s.patternProperties));
+  for (const [pattern, schema] of patterns) {
     if (patternMatches(pattern, name)) return { kind: 'partial', schema };
   }
-  const additional = additionalOf(s, definitions);
+  const additional = s.additionalProperties === undefined ? unevaluatedOf(s, definitions) : additionalOf(s, definitions);
   if (!additional.permits) return { kind: 'closed' };
-  return additional.schema === undefined ? { kind: 'open' } : { kind: 'partial', schema: additional.schema };
+  if (additional.schema !== undefined) return { kind: 'partial', schema: additional.schema };
+  return patterns.length > 0 ? { kind: 'closed' } : { kind: 'open' };
+}
+
+function unevaluatedOf(s: JsonSchemaObject, definitions: Definitions): { permits: boolean; schema?: JsonSchema } {
+  return additionalOf({ additionalProperties: s.unevaluatedProperties ?? true }, definitions);
 }
 
 function additionalOf(s: JsonSchemaObject, definitions: Definitions): { permits: boolean; schema?: JsonSchema } {
@@ -136,34 +149,53 @@ function compareDependencies(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchem
   const before = dependencies(o);
   const after = dependencies(u);
   for (const name of new Set([...before.keys(), ...after.keys()])) {
-    ctx.within(['dependencies', name], () => {
-      const oDep = before.get(name);
-      const uDep = after.get(name);
-      const oList = Array.isArray(oDep) ? oDep : undefined;
-      const uList = Array.isArray(uDep) ? uDep : undefined;
-      if (oList && !uList) ctx.add('DEPENDENCY_ARRAY_REMOVED', { before: oList });
-      else if (!oList && uList) ctx.add('DEPENDENCY_ARRAY_ADDED', { after: uList });
-      else if (oList && uList) {
-        const grew = oList.every((n) => uList.includes(n));
-        const shrank = uList.every((n) => oList.includes(n));
-        if (!(grew && shrank)) ctx.add(grew ? 'DEPENDENCY_ARRAY_EXTENDED' : shrank ? 'DEPENDENCY_ARRAY_NARROWED' : 'DEPENDENCY_ARRAY_CHANGED', { before: oList, after: uList });
-      }
-      const oSchema = Array.isArray(oDep) ? undefined : oDep;
-      const uSchema = Array.isArray(uDep) ? undefined : uDep;
-      if (oSchema !== undefined && uSchema === undefined) ctx.add('DEPENDENCY_SCHEMA_REMOVED');
-      else if (oSchema === undefined && uSchema !== undefined) ctx.add('DEPENDENCY_SCHEMA_ADDED');
-      else if (oSchema !== undefined && uSchema !== undefined) compareSchemas(ctx, oSchema, uSchema);
-    });
+    const oDep = before.get(name) ?? {};
+    const uDep = after.get(name) ?? {};
+    const oList = oDep.list;
+    const uList = uDep.list;
+    if (oList !== undefined || uList !== undefined) {
+      ctx.within([uList?.keyword ?? oList!.keyword, name], () => {
+        if (oList && !uList) ctx.add('DEPENDENCY_ARRAY_REMOVED', { before: oList.names });
+        else if (!oList && uList) ctx.add('DEPENDENCY_ARRAY_ADDED', { after: uList.names });
+        else if (oList && uList) {
+          const grew = oList.names.every((n) => uList.names.includes(n));
+          const shrank = uList.names.every((n) => oList.names.includes(n));
+          if (!(grew && shrank)) ctx.add(grew ? 'DEPENDENCY_ARRAY_EXTENDED' : shrank ? 'DEPENDENCY_ARRAY_NARROWED' : 'DEPENDENCY_ARRAY_CHANGED', { before: oList.names, after: uList.names });
+        }
+      });
+    }
+    const oSchema = oDep.schema;
+    const uSchema = uDep.schema;
+    if (oSchema !== undefined || uSchema !== undefined) {
+      ctx.within([uSchema?.keyword ?? oSchema!.keyword, name], () => {
+        if (oSchema !== undefined && uSchema === undefined) ctx.add('DEPENDENCY_SCHEMA_REMOVED');
+        else if (oSchema === undefined && uSchema !== undefined) ctx.add('DEPENDENCY_SCHEMA_ADDED');
+        else if (oSchema !== undefined && uSchema !== undefined) compareSchemas(ctx, oSchema.schema, uSchema.schema);
+      });
+    }
   }
 }
 
-function dependencies(s: JsonSchemaObject): Map<string, string[] | JsonSchema> {
-  const out = new Map<string, string[] | JsonSchema>();
-  const value = s.dependencies;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
-  for (const [name, dep] of Object.entries(value)) {
-    if (Array.isArray(dep)) out.set(name, stringList(dep));
-    else if (typeof dep === 'boolean' || (typeof dep === 'object' && dep !== null)) out.set(name, dep);
+interface Dependency {
+  list?: { names: string[]; keyword: string };
+  schema?: { schema: JsonSchema; keyword: string };
+}
+
+/** `dependencies`, `dependentRequired` and `dependentSchemas` of an object, by property name. */
+function dependencies(s: JsonSchemaObject): Map<string, Dependency> {
+  const out = new Map<string, Dependency>();
+  for (const keyword of ['dependencies', 'dependentRequired', 'dependentSchemas']) {
+    const value = s[keyword];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+    for (const [name, dep] of Object.entries(value)) {
+      const entry = out.get(name) ?? {};
+      if (Array.isArray(dep) && keyword !== 'dependentSchemas') {
+        entry.list = { names: [...new Set([...(entry.list?.names ?? []), ...stringList(dep)])], keyword };
+      } else if (keyword !== 'dependentRequired' && (typeof dep === 'boolean' || (typeof dep === 'object' && dep !== null && !Array.isArray(dep)))) {
+        entry.schema = entry.schema === undefined ? { schema: dep, keyword } : { schema: { allOf: [entry.schema.schema, dep] }, keyword };
+      }
+      out.set(name, entry);
+    }
   }
   return out;
 }

@@ -26,6 +26,8 @@ export function compareEnums(ctx: DiffContext, o: JsonSchemaObject, u: JsonSchem
   const values = { before: before ? rawValue(o, before.keyword) : undefined, after: after ? rawValue(u, after.keyword) : undefined };
   if (!before) return ctx.addAt(after!.keyword, 'ENUM_ARRAY_NARROWED', values);
   if (!after) return ctx.addAt(before.keyword, 'ENUM_ARRAY_EXTENDED', values);
+  // A registry reads `const` and `enum` as schemas of different classes, never compared value by value.
+  if (before.keyword !== after.keyword) return ctx.addAt(after.keyword, 'TYPE_CHANGED', values);
   const old = new Set(before.values.map((v) => canonical(v)));
   const now = new Set(after.values.map((v) => canonical(v)));
   const kept = [...old].every((v) => now.has(v));

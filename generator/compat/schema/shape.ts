@@ -44,6 +44,32 @@ export function pureCombinator(schema: JsonSchemaObject): Combinator | undefined
   return COMBINATORS.find((c) => c === only && Array.isArray(schema[c]) && schema[c].length > 0);
 }
 
+/** Keywords by which a registry's schema loader recognises an object, array, string or number schema without `type`. */
+const SNIFFED: readonly (readonly string[])[] = [
+  ['properties', 'required', 'additionalProperties', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'dependencies', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties'],
+  ['items', 'prefixItems', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains', 'unevaluatedItems'],
+  ['minLength', 'maxLength', 'pattern', 'format'],
+  ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
+];
+
+/**
+ * How many schemas a registry's loader (everit, as Confluent uses it) reads this one as: one per
+ * keyword group present (`enum`, each of `allOf` / `anyOf` / `oneOf`, `not`, `const`, and the typed
+ * part: `type`, or each type whose keywords appear without it). Several are an implicit allOf of
+ * them, which the registry never matches with a schema read as one: a group added or removed next
+ * to others (an `enum` dropped from `type: string`, a `oneOf` added to an object) changes the type.
+ */
+export function registryParts(schema: JsonSchemaObject): number {
+  let parts = 0;
+  if (Array.isArray(schema.enum)) parts++;
+  for (const c of COMBINATORS) if (Array.isArray(schema[c]) && schema[c].length > 0) parts++;
+  if (asSchema(schema.not) !== undefined) parts++;
+  if (schema.const !== undefined) parts++;
+  if (schema.type !== undefined) parts++;
+  else for (const keywords of SNIFFED) if (keywords.some((k) => schema[k] !== undefined)) parts++;
+  return parts;
+}
+
 export function schemaList(value: JsonValue | undefined): JsonSchema[] {
   return Array.isArray(value) ? value.map((v) => asSchema(v) ?? true) : [];
 }

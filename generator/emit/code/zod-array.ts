@@ -1,8 +1,9 @@
 /**
- * `type: array`: `items` (one schema or a tuple), `additionalItems`, `minItems`/`maxItems`,
- * `uniqueItems` and `contains`.
+ * `type: array`: `items` (one schema, or a tuple as draft-07 and 2019-09 write it), `prefixItems`
+ * (the 2020-12 tuple, whose rest is then `items`), `additionalItems`, `minItems`/`maxItems`,
+ * `uniqueItems`, and `contains` with `minContains`/`maxContains`.
  */
-import type { JsonSchemaObject } from '../../model/catalog.js';
+import type { JsonSchema, JsonSchemaObject } from '../../model/catalog.js';
 import {
   INDENT,
   arrayCode,
@@ -35,34 +36,78 @@ function uniqueCheck(indent: string): string {
   ].join('\n');
 }
 
+interface Tuple {
+  items: JsonSchema[];
+  /** The keyword whose list the items are (`prefixItems` or `items`). */
+  keyword: string;
+  /** What every item past the tuple must match, and the keyword that says so. */
+  rest: JsonSchema;
+  restKeyword: string;
+}
+
 /**
- * A JSON Schema tuple also accepts arrays shorter than `items`, so positions at or past `minItems`
- * are optional; `additionalItems` (default: anything) becomes the rest element.
+ * The tuple of an array schema, if any. 2020-12 writes it `prefixItems` with `items` as the rest;
+ * draft-07 and 2019-09 write it `items: [...]` with `additionalItems` as the rest.
  */
-function tupleExpr(schema: JsonSchemaObject, path: string, indent: string, emitter: SchemaEmitter): string {
+function tupleOf(schema: JsonSchemaObject, path: string): Tuple | undefined {
+  if (schema.prefixItems !== undefined) {
+    const items = schemaListKeyword(schema, 'prefixItems', path) ?? [];
+    if (Array.isArray(schema.items)) throw new Error(`Invalid schema at ${path}: "items" must be a schema next to "prefixItems"`);
+    return { items, keyword: 'prefixItems', rest: schemaKeyword(schema, 'items', path) ?? true, restKeyword: 'items' };
+  }
+  if (Array.isArray(schema.items) && schema.items.length > 0) {
+    const items = schemaListKeyword(schema, 'items', path) ?? [];
+    return { items, keyword: 'items', rest: schemaKeyword(schema, 'additionalItems', path) ?? true, restKeyword: 'additionalItems' };
+  }
+  return undefined;
+}
+
+/**
+ * A JSON Schema tuple also accepts arrays shorter than its items, so positions at or past
+ * `minItems` are optional; the rest schema (default: anything) becomes the rest element.
+ */
+function tupleExpr(schema: JsonSchemaObject, tuple: Tuple, path: string, indent: string, emitter: SchemaEmitter): string {
   const inner = indent + INDENT;
   const minItems = countKeyword(schema, 'minItems', path) ?? 0;
   const maxItems = countKeyword(schema, 'maxItems', path);
-  const items = schemaListKeyword(schema, 'items', path) ?? [];
-  const elements = items.map((item, index) => {
-    const code = emitter.expr(item, pointer(path, 'items', index), inner);
+  const elements = tuple.items.map((item, index) => {
+    const code = emitter.expr(item, pointer(path, tuple.keyword, index), inner);
     return index < minItems ? code : `${code}.optional()`;
   });
-  const additional = schemaKeyword(schema, 'additionalItems', path) ?? true;
-  const rest = additional === false ? '' : `, ${emitter.expr(additional, pointer(path, 'additionalItems'), indent)}`;
+  const closed = tuple.rest === false;
+  const rest = closed ? '' : `, ${emitter.expr(tuple.rest, pointer(path, tuple.restKeyword), indent)}`;
   let code = `z.tuple(${arrayCode(elements, indent)}${rest})`;
   const checks: string[] = [];
-  if (minItems > items.length) checks.push(`z.minLength(${minItems})`);
-  if (maxItems !== undefined && (additional !== false || maxItems < items.length)) checks.push(`z.maxLength(${maxItems})`);
+  if (minItems > tuple.items.length) checks.push(`z.minLength(${minItems})`);
+  if (maxItems !== undefined && (!closed || maxItems < tuple.items.length)) checks.push(`z.maxLength(${maxItems})`);
   if (checks.length > 0) code = call(`${code}.check`, checks, indent);
+  return code;
+}
+
+/** `contains`, with `minContains` (default 1) and `maxContains` bounding how many items match. */
+function containsChecks(schema: JsonSchemaObject, base: string, path: string, indent: string, emitter: SchemaEmitter): string {
+  const contains = schemaKeyword(schema, 'contains', path);
+  const minContains = countKeyword(schema, 'minContains', path);
+  const maxContains = countKeyword(schema, 'maxContains', path);
+  if (contains === undefined) return base;
+  const sub = emitter.expr(contains, pointer(path, 'contains'), indent + INDENT);
+  const matches = `items.filter((item) => ${sub}.safeParse(item).success).length`;
+  const min = minContains ?? 1;
+  let code = base;
+  if (min === 1 && maxContains === undefined) {
+    return refine(code, `(items) => items.some((item) => ${sub}.safeParse(item).success)`, 'Must contain a matching item', indent);
+  }
+  if (min > 0) code = refine(code, `(items) => ${matches} >= ${min}`, `Must contain at least ${min} matching items`, indent);
+  if (maxContains !== undefined) code = refine(code, `(items) => ${matches} <= ${maxContains}`, `Must contain at most ${maxContains} matching items`, indent);
   return code;
 }
 
 export function arrayExpr(schema: JsonSchemaObject, path: string, indent: string, emitter: SchemaEmitter): string {
   const inner = indent + INDENT;
   let code: string;
-  if (Array.isArray(schema.items) && schema.items.length > 0) {
-    code = tupleExpr(schema, path, indent, emitter);
+  const tuple = tupleOf(schema, path);
+  if (tuple !== undefined) {
+    code = tupleExpr(schema, tuple, path, indent, emitter);
   } else {
     // `items: []` constrains nothing; `additionalItems` only applies next to a tuple.
     const items = Array.isArray(schema.items) ? true : (schemaKeyword(schema, 'items', path) ?? true);
@@ -73,15 +118,5 @@ export function arrayExpr(schema: JsonSchemaObject, path: string, indent: string
     if (maxItems !== undefined) code += `.max(${maxItems})`;
   }
   if (schema.uniqueItems === true) code = refine(code, uniqueCheck(inner), 'Items must be unique', indent);
-  const contains = schemaKeyword(schema, 'contains', path);
-  if (contains !== undefined) {
-    const sub = emitter.expr(contains, pointer(path, 'contains'), inner);
-    code = refine(
-      code,
-      `(items) => items.some((item) => ${sub}.safeParse(item).success)`,
-      'Must contain a matching item',
-      indent,
-    );
-  }
-  return code;
+  return containsChecks(schema, code, path, indent, emitter);
 }

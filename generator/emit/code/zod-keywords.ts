@@ -8,9 +8,12 @@ export type TypeName = (typeof TYPES)[number];
 const TYPE_KEYWORDS: readonly [TypeName, readonly string[]][] = [
   [
     'object',
-    ['properties', 'required', 'additionalProperties', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'dependencies'],
+    [
+      'properties', 'required', 'additionalProperties', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties',
+      'dependencies', 'dependentRequired', 'dependentSchemas',
+    ],
   ],
-  ['array', ['items', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains']],
+  ['array', ['items', 'prefixItems', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains']],
   ['string', ['minLength', 'maxLength', 'pattern']],
   ['number', ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']],
 ];
@@ -18,7 +21,14 @@ const TYPE_KEYWORDS: readonly [TypeName, readonly string[]][] = [
 /** Formats that only constrain numbers (ajv-formats); every other format constrains strings. */
 export const NUMBER_FORMATS: ReadonlySet<string> = new Set(['int32', 'int64', 'float', 'double']);
 
-const GENERIC_KEYWORDS = ['type', 'enum', 'const', '$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'nullable', 'format'];
+/**
+ * Keywords of any type. `unevaluatedProperties` / `unevaluatedItems` (2019-09) depend on what the
+ * applicators around them evaluated, so they are checked on the whole schema, not per type.
+ */
+const GENERIC_KEYWORDS = [
+  'type', 'enum', 'const', '$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'nullable', 'format',
+  'unevaluatedProperties', 'unevaluatedItems',
+];
 
 /** Keywords that never affect validation. */
 const ANNOTATIONS = [

@@ -5,7 +5,8 @@
  * - false → `z.strictObject`;
  * - a schema → `z.object({...}).catchall(schema)` (`z.record` when there are no properties).
  * Keywords zod has no counterpart for (`patternProperties`, `propertyNames`, `dependencies`,
- * `minProperties`, `maxProperties`) become `.refine` checks.
+ * `dependentRequired`, `dependentSchemas`, `minProperties`, `maxProperties`) become `.refine`
+ * checks.
  */
 import type { JsonSchema, JsonSchemaObject } from '../../model/catalog.js';
 import { docComment, propertyKey, regexLiteral, stringLiteral } from './literals.js';
@@ -93,27 +94,33 @@ function patternChecks(input: ObjectInput, base: string, additional: boolean | s
   return refine(code, check, 'Additional properties must match their schema', indent);
 }
 
-/** Draft-07 `dependencies`: a list of names the key requires, or a schema the object must match. */
+/**
+ * Draft-07 `dependencies` (a list of names the key requires, or a schema the object must match),
+ * and its 2019-09 halves `dependentRequired` (lists) and `dependentSchemas` (schemas).
+ */
 function dependencyChecks({ schema, path, indent, emitter }: ObjectInput, base: string): string {
-  const dependencies = schema.dependencies;
-  if (dependencies === undefined) return base;
-  if (!isSchemaObject(dependencies)) throw new Error(`Invalid schema at ${path}: "dependencies" must be an object`);
   const inner = indent + INDENT;
   let code = base;
-  for (const name of Object.keys(dependencies)) {
-    const guard = `!Object.hasOwn(value, ${stringLiteral(name)})`;
-    const names = Array.isArray(dependencies[name]) ? stringListKeyword(dependencies, name, path) : undefined;
-    if (names !== undefined) {
-      const list = arrayCode(names.map(stringLiteral), inner);
-      const check = `(value) => ${guard} || ${list}.every((key) => Object.hasOwn(value, key))`;
-      code = refine(code, check, `Property ${name} requires ${names.join(', ')}`, indent);
-      continue;
+  for (const keyword of ['dependencies', 'dependentRequired', 'dependentSchemas'] as const) {
+    const dependencies = schema[keyword];
+    if (dependencies === undefined) continue;
+    if (!isSchemaObject(dependencies)) throw new Error(`Invalid schema at ${path}: "${keyword}" must be an object`);
+    const at = pointer(path, keyword);
+    for (const name of Object.keys(dependencies)) {
+      const guard = `!Object.hasOwn(value, ${stringLiteral(name)})`;
+      const list = keyword === 'dependentRequired' || (keyword === 'dependencies' && Array.isArray(dependencies[name]));
+      if (list) {
+        const names = stringListKeyword(dependencies, name, at) ?? [];
+        const check = `(value) => ${guard} || ${arrayCode(names.map(stringLiteral), inner)}.every((key) => Object.hasOwn(value, key))`;
+        code = refine(code, check, `Property ${name} requires ${names.join(', ')}`, indent);
+        continue;
+      }
+      const dependency = schemaKeyword(dependencies, name, at);
+      if (dependency === undefined) continue;
+      const subCode = emitter.expr(dependency, pointer(path, keyword, name), inner);
+      const check = `(value) => ${guard} || ${subCode}.safeParse(value).success`;
+      code = refine(code, check, `Objects with ${name} must match its dependency schema`, indent);
     }
-    const dependency = schemaKeyword(dependencies, name, pointer(path, 'dependencies'));
-    if (dependency === undefined) continue;
-    const subCode = emitter.expr(dependency, pointer(path, 'dependencies', name), inner);
-    const check = `(value) => ${guard} || ${subCode}.safeParse(value).success`;
-    code = refine(code, check, `Objects with ${name} must match its dependency schema`, indent);
   }
   return code;
 }

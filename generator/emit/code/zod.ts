@@ -1,5 +1,5 @@
 /**
- * JSON Schema (draft-07, as AsyncAPI uses it) → zod 4 expression code.
+ * JSON Schema (draft-07, as AsyncAPI uses it, and the 2019-09 / 2020-12 keywords) → zod 4 expression code.
  *
  * ajv (with ajv-formats, full mode) is the reference: the tests run every sample through both.
  * Per-concern code: zod-string.ts (and formats), zod-number.ts, zod-object.ts, zod-array.ts,
@@ -9,14 +9,16 @@
  * (lazily for names in `ctx.lazyRefs`; siblings are applied, as ajv 8 does), allOf
  * (z.intersection, with `additionalProperties: false` of each member kept — see zod-intersect.ts),
  * anyOf (z.union), oneOf (z.xor: exactly one), not, if/then/else, every string, number, array and
- * object assertion of draft-07, and ajv-formats' formats.
+ * object assertion of draft-07, and ajv-formats' formats. From 2019-09 / 2020-12: prefixItems (with
+ * `items` as the rest), minContains / maxContains, dependentRequired, dependentSchemas, and
+ * unevaluatedProperties / unevaluatedItems (zod-unevaluated.ts).
  *
  * Not applied (annotations): title, description (emitted as JSDoc on properties), default (a
  * validator must not rewrite payloads), examples, $comment, readOnly, writeOnly, deprecated,
  * discriminator, x-*.
  *
- * Reported in `unsupported` (the output may accept more than ajv): keywords outside draft-07
- * (e.g. unevaluatedProperties), the formats `regex` and `byte` and unknown formats, a `__proto__`
+ * Reported in `unsupported` (the output may accept more than ajv): keywords it does not know
+ * (e.g. $dynamicRef), the formats `regex` and `byte` and unknown formats, a `__proto__`
  * property (zod skips it), and a `$ref` inside allOf when `ctx.definitions` is missing. Invalid
  * schemas (a malformed keyword value, a pattern that is not a unicode RegExp, a `$ref` not of the
  * form `#/$defs/<name>`) throw an Error naming the JSON pointer.
@@ -50,6 +52,7 @@ import { KNOWN_KEYWORDS, inferTypes, isType, jsonType, matchesType, refTarget, t
 import { numberExpr } from './zod-number.js';
 import { objectExpr } from './zod-object.js';
 import { stringExpr } from './zod-string.js';
+import { foldUnevaluated, unevaluatedChecks } from './zod-unevaluated.js';
 import { canonical, valuesExpr } from './zod-values.js';
 
 export interface ZodContext {
@@ -103,10 +106,11 @@ class Builder implements SchemaEmitter {
     return this.build(schema, path, indent).code;
   }
 
-  build(schema: JsonSchema, path: string, indent: string): Built {
-    if (schema === true) return { code: 'z.unknown()' };
-    if (schema === false) return { code: 'z.never()' };
-    this.audit(schema, path);
+  build(given: JsonSchema, path: string, indent: string): Built {
+    if (given === true) return { code: 'z.unknown()' };
+    if (given === false) return { code: 'z.never()' };
+    this.audit(given, path);
+    const schema = foldUnevaluated(given);
     const parts: Part[] = [];
     if (schema.$ref !== undefined) {
       const name = refTarget(schema.$ref, path);
@@ -137,6 +141,7 @@ class Builder implements SchemaEmitter {
       code = refine(code, `(value) => !${sub}.safeParse(value).success`, 'Must not match the "not" schema', indent);
     }
     code = this.conditional(schema, code, path, indent);
+    code = unevaluatedChecks({ emitter: this, definitions: this.ctx.definitions }, schema, code, path, indent);
     // OpenAPI `nullable` next to `type` is handled with the type; without one it wraps everything.
     if (schema.nullable === true && schema.type === undefined && code !== 'z.unknown()') code += '.nullable()';
     // Refinements and .nullable() keep a strict root strict, so `closed` still holds.

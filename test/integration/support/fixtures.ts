@@ -24,7 +24,7 @@ export function uniqueName(label: string): string {
 
 /**
  * Every fixture event goes to a destination under the fixture's own prefix. Its bindings name a
- * RabbitMQ exchange and a Redis stream of the fixture's own, so that tests running side by side
+ * RabbitMQ exchange, a Redis stream and a Kafka topic of the fixture's own, so that tests running side by side
  * never share (or delete) one; other transports ignore them.
  */
 function define<T>(bindings: TransportBindings, prefix: string, type: string, version: number, schema: z.ZodType<T>, extra: Partial<Pick<EventDefinition, 'kind' | 'urgency'>> = {}): EventDefinition<T> {
@@ -67,9 +67,12 @@ export function makeFixture(label: string, retry: SubscriptionSpec['retry'] = { 
   return { exchange, prefix, queue, topology: { subscriptions: [queue] }, registry };
 }
 
-/** The fixture's own RabbitMQ exchange and Redis stream. */
+/**
+ * The fixture's own RabbitMQ exchange, Redis stream and Kafka topic. The topic has one partition,
+ * so that unkeyed events keep the order the suite publishes them in, as in a queue or a stream.
+ */
 export function fixtureBindings(prefix: string): TransportBindings {
-  return { amqp: { exchange: `${prefix}.x` }, redis: { stream: `${prefix}.stream` } };
+  return { amqp: { exchange: `${prefix}.x` }, redis: { stream: `${prefix}.stream` }, kafka: { topic: `${prefix}.topic`, partitions: 1 } };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,0 +1,118 @@
+/**
+ * What OpenTelemetry costs, side by side in one run: the same publish + consume of a generated
+ * event through the in-memory transport (no broker, so the instrumentation's own cost is the
+ * largest share it can ever be) and through RabbitMQ (a vhost of its own), with
+ *
+ * - `off`: `telemetry: false`, the runtime without any instrumentation (the baseline);
+ * - `no SDK`: `@opentelemetry/api` installed but no SDK registered, the default for a service that
+ *   has not set up OpenTelemetry;
+ * - `SDK`: a tracer provider with a batch span processor and a meter provider with a periodic
+ *   reader, both exporting to a no-op exporter, and the async-hooks context manager the Node SDK
+ *   registers. Every span and metric is recorded; only the export is free.
+ *
+ * Rounds run the three in random order so a slow spell of the shared machine hits each; a ratio is
+ * the median of the per-round ratios against `off`. CPU time per message is reported beside the rate.
+ */
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { ExportResultCode } from '@opentelemetry/core';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { EventClient, MemoryTransport } from 'eventsmith/runtime';
+import { AmqpTransport } from 'eventsmith/runtime/amqp';
+import { EVENT_REGISTRY } from '../dist/generated/index.js';
+import { PAYLOAD } from './runtime.mjs';
+import { log, median, shuffled, windowed } from './lib/stats.mjs';
+import { createVhost } from './lib/vhost.mjs';
+
+const TYPE = 'inventory.stock_added';
+const VERSION = 2;
+const WINDOW = 1000;
+const SUBSCRIPTION = { name: 'bench-otel.events', sources: [{ kind: 'business', destination: `business.${TYPE}` }] };
+
+/** Takes every batch and drops it: what the SDK costs without the cost of a backend. */
+const noopExporter = {
+  export: (_items, done) => done({ code: ExportResultCode.SUCCESS }),
+  shutdown: async () => {},
+  forceFlush: async () => {},
+};
+
+function sdk() {
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopExporter)] });
+  const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: noopExporter, exportIntervalMillis: 1000 })] });
+  return { tracerProvider, meterProvider };
+}
+
+/** Publishes `total` events (1,000 in flight) and resolves once all were handled: messages per second and CPU µs per message. */
+async function roundTrip(connect, total, telemetry) {
+  const transport = await connect();
+  await transport.declareTopology({ subscriptions: [SUBSCRIPTION] });
+  const client = new EventClient({ transport, registry: EVENT_REGISTRY, source: 'urn:eventsmith:inventory-service', telemetry });
+  let handled = 0;
+  let allHandled;
+  const done = new Promise((resolve) => (allHandled = resolve));
+  client.on(TYPE, VERSION, () => {
+    if (++handled === total) allHandled();
+  });
+  await client.consume(SUBSCRIPTION.name, { prefetch: 1000 });
+  // Loads the API before the clock starts: its one-time import is not what is measured.
+  total += 1;
+  await client.publish(TYPE, VERSION, PAYLOAD);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const measured = total - 1;
+  await windowed(measured, WINDOW, () => client.publish(TYPE, VERSION, PAYLOAD));
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  await client.close();
+  return { rate: measured / seconds, cpuMicros: (used.user + used.system) / measured };
+}
+
+export async function benchOtel({ quick }) {
+  const memory = await compare(() => new MemoryTransport(), { rounds: quick ? 2 : 7, total: quick ? 5_000 : 30_000, warmup: quick ? 1_000 : 5_000 });
+  let vhost;
+  try {
+    vhost = await createVhost('eventsmith-bench-otel');
+  } catch (error) {
+    return { available: true, memory, rabbitmq: { available: false, reason: `no broker (${String(error.message).split('\n')[0]})` } };
+  }
+  try {
+    const rabbitmq = await compare(() => AmqpTransport.connect({ url: vhost.url, connectionName: 'bench-otel' }), { rounds: quick ? 1 : 5, total: quick ? 2_000 : 10_000, warmup: quick ? 500 : 2_000 });
+    return { available: true, memory, rabbitmq: { available: true, ...rabbitmq } };
+  } finally {
+    await vhost.remove().catch((error) => log(`could not delete vhost ${vhost.name}: ${error.message}`));
+  }
+}
+
+async function compare(connect, { rounds, total, warmup }) {
+  const contextManager = new AsyncLocalStorageContextManager();
+  const runs = { off: [], 'no SDK': [], SDK: [] };
+  // A warm-up of each, so JIT compilation is not charged to whichever runs first.
+  for (const variant of Object.keys(runs)) await measure(variant, warmup);
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of shuffled(Object.keys(runs))) runs[variant].push(await measure(variant, total));
+    log(`   round ${round + 1}: no SDK ${(runs['no SDK'].at(-1).rate / runs.off.at(-1).rate).toFixed(3)}×, SDK ${(runs.SDK.at(-1).rate / runs.off.at(-1).rate).toFixed(3)}× (off ${runs.off.at(-1).rate.toFixed(0)} msg/s)`);
+  }
+  const summary = (variant) => ({
+    rate: median(runs[variant].map((run) => run.rate)),
+    cpuMicros: median(runs[variant].map((run) => run.cpuMicros)),
+    vsOff: median(runs[variant].map((run, i) => run.rate / runs.off[i].rate)),
+    cpuVsOff: median(runs[variant].map((run, i) => run.cpuMicros / runs.off[i].cpuMicros)),
+  });
+  return { messages: total, rounds, off: summary('off'), noSdk: summary('no SDK'), sdk: summary('SDK') };
+
+  async function measure(variant, n) {
+    if (variant === 'off') return roundTrip(connect, n, false);
+    if (variant === 'no SDK') return roundTrip(connect, n, undefined);
+    const providers = sdk();
+    context.setGlobalContextManager(contextManager.enable());
+    try {
+      return await roundTrip(connect, n, providers);
+    } finally {
+      context.disable();
+      await providers.tracerProvider.shutdown();
+      await providers.meterProvider.shutdown();
+    }
+  }
+}

@@ -1,0 +1,514 @@
+/**
+ * One member of a subscription's consumer group. It fetches the group's topics, hands each record
+ * to the core, carries out the decision and commits in order per partition (partition-log.ts).
+ *
+ * Order: records of one key (one entity) are handled one at a time, in offset order; records of
+ * different keys, and unkeyed ones, run side by side up to `prefetch`. Among records ready to run,
+ * those of the urgent lane and of high or critical urgency go first.
+ *
+ * Retries: by default a failed record is re-published to the subscription's retry topic for its
+ * attempt and its offset committed, so the partition moves on (a later event of the same key may
+ * then overtake it); with `inPlaceRetries` the record is retried where it is, holding its key and
+ * the partition's position, so that nothing of its key overtakes it. The last failure goes to the
+ * dead-letter topic with the reason, the error and where the record came from.
+ *
+ * Rebalance: records of a partition taken away are dropped unless already running (the next owner
+ * reads them again from the committed position); a running one finishes, and a copy the new owner
+ * or this member fetches again waits for it in the dispatcher.
+ */
+import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
+import { destinationMatches } from '../destinations.js';
+import { Deque } from '../deque.js';
+import type { Envelope } from '../envelope.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../observability.js';
+import { ALL_TENANTS } from '../topology.js';
+import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
+import { closeConsumer, kafkaErrorText } from './client.js';
+import type { KafkaNames } from './names.js';
+import { PartitionLog } from './partition-log.js';
+import type { OutgoingRecord } from './producer.js';
+import { HEADER, decodeRecord, readHeaders, type Headers } from './wire.js';
+
+export type KafkaConsumerClient = Consumer<Buffer, Buffer, Buffer, Buffer>;
+type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+export interface KafkaConsumerOptions {
+  subscription: SubscriptionInfo;
+  /** Topics read for new events, with the destinations taken from each (`undefined`: all of them). */
+  topics: ReadonlyMap<string, readonly string[] | undefined>;
+  /** The subscription's retry topics, attempt 2 first. */
+  retryTopics: readonly string[];
+  prefetch: number;
+  inPlaceRetries: boolean;
+  handler: MessageHandler;
+  onOutcome: ((outcome: SettlementOutcome) => void) | undefined;
+  names: KafkaNames;
+  /** Publishes a retry copy, a dead letter or a reply through the transport's producer. */
+  produce: (record: OutgoingRecord) => Promise<void>;
+  /** Settled positions are committed at most this often. Default 50 ms. */
+  commitIntervalMs?: number;
+}
+
+interface Pending {
+  readonly offset: bigint;
+  settled: boolean;
+  readonly log: PartitionLog<Pending>;
+  readonly message: KafkaMessage;
+  readonly headers: Headers;
+  /** Per-key serialisation slot: `undefined` for unkeyed records and for retry copies. */
+  readonly key: string | undefined;
+  readonly urgent: boolean;
+  attempt: number;
+  /** Dropped after its partition was revoked: it must not start. */
+  dropped: boolean;
+}
+
+interface KeySlot {
+  running: boolean;
+  waiting: Deque<Pending>;
+}
+
+export class KafkaConsumer {
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private stopped = false;
+  private readonly logs = new Map<string, PartitionLog<Pending>>();
+  private readonly keys = new Map<string, KeySlot>();
+  private readonly ready = { urgent: new Deque<Pending>(), normal: new Deque<Pending>() };
+  private readonly running = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sleeps = new Set<() => void>();
+  private commitTimer: NodeJS.Timeout | undefined;
+  private committing: Promise<void> = Promise.resolve();
+  private paused = false;
+  private pumpScheduled = false;
+  private lag: number | undefined;
+  private lagByPartition: Record<string, number> = {};
+  private lagTimer: NodeJS.Timeout | undefined;
+  private readonly retryIndex: ReadonlyMap<string, number>;
+  lastError: string | undefined;
+  /** Connections to a broker this member lost (each is re-opened by the client). */
+  reconnects = 0;
+  private readonly lostConnections = new Set<string>();
+
+  constructor(
+    private readonly consumer: KafkaConsumerClient,
+    private readonly options: KafkaConsumerOptions,
+    private readonly log: Logger,
+  ) {
+    this.retryIndex = new Map(options.retryTopics.map((topic, index) => [topic, index + 2]));
+  }
+
+  get name(): string {
+    return this.options.subscription.name;
+  }
+
+  /** Joins the group and starts handling; resolves once the first assignment is in. */
+  async start(): Promise<void> {
+    this.consumer.on('consumer:group:join', (payload) => this.onAssignment(payload.assignments ?? []));
+    this.consumer.on('consumer:group:rebalance', () => this.log({ level: 'info', event: 'kafka.consumer.rebalance', subscription: this.name }));
+    this.consumer.on('consumer:heartbeat:error', (payload) => (this.lastError = kafkaErrorText(payload.error)));
+    // Connection state per broker connection: the client re-opens a lost one by itself on its next request.
+    this.consumer.on('client:broker:disconnect', (payload) => {
+      if (this.stopped) return;
+      const id = connectionId(payload);
+      if (!this.lostConnections.has(id)) this.reconnects++;
+      this.lostConnections.add(id);
+    });
+    this.consumer.on('client:broker:failed', (payload) => {
+      if (!this.stopped) this.lostConnections.add(connectionId(payload));
+    });
+    this.consumer.on('client:broker:connect', (payload) => this.lostConnections.delete(connectionId(payload)));
+    const stream = await this.consumer.consume({
+      topics: [...this.options.topics.keys(), ...this.options.retryTopics],
+      mode: 'committed',
+      // A partition the group never committed (one added later): from its start, never skipping records.
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    this.stream = stream;
+    stream.on('data', (message: KafkaMessage) => this.accept(message));
+    stream.on('error', (error: Error) => {
+      this.lastError = kafkaErrorText(error);
+      this.log({ level: 'warn', event: 'kafka.consumer.stream_error', subscription: this.name, error: this.lastError });
+    });
+    this.lagTimer = setInterval(() => void this.readLag(), 2000);
+    this.lagTimer.unref();
+  }
+
+  health(): ConsumerHealth & { partitions: Record<string, number> } {
+    const health: ConsumerHealth & { partitions: Record<string, number> } = {
+      subscription: this.name,
+      active: !this.stopped && this.consumer.isActive() && this.stream !== undefined && this.lostConnections.size === 0,
+      inFlight: this.running.size,
+      prefetch: this.options.prefetch,
+      partitions: { ...this.lagByPartition },
+    };
+    if (this.lag !== undefined) health.lag = this.lag;
+    return health;
+  }
+
+  /** Partitions assigned to this member, as `topic:partition`. */
+  assigned(): string[] {
+    return [...this.logs.keys()].sort();
+  }
+
+  /** Stops fetching, waits for running handlers up to `timeoutMs`, commits what settled; true when all finished. */
+  async cancel(timeoutMs: number): Promise<boolean> {
+    if (this.stopped) return true;
+    this.stopped = true;
+    clearInterval(this.lagTimer);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const wake of [...this.sleeps]) wake();
+    this.stream?.pause();
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.allSettled([...this.running]).then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    clearTimeout(this.commitTimer);
+    await this.commit();
+    await this.stream?.close().catch(() => {});
+    // Leaving the group hands its partitions to the other members at once, not after the session timeout.
+    const failed = await closeConsumer(this.consumer);
+    if (failed !== undefined) this.warn('kafka.consumer.close_failed', failed);
+    return drained;
+  }
+
+  private accept(message: KafkaMessage): void {
+    if (this.stopped) return;
+    const log = this.logs.get(`${message.topic}:${message.partition}`);
+    // Fetched for a partition no longer ours (a response that crossed a rebalance): its next owner reads it.
+    if (log === undefined) return;
+    const headers = readHeaders(message.headers);
+    const retryTopic = this.retryIndex.get(message.topic);
+    // A copy carries its attempt (a replayed dead letter starts again at 1); the topic tells it otherwise.
+    const carried = Number(headers.get(HEADER.attempt));
+    const retryAttempt = retryTopic === undefined ? undefined : Number.isInteger(carried) && carried >= 1 ? carried : retryTopic;
+    const keyText = message.key === undefined || message.key === null || message.key.length === 0 ? undefined : message.key.toString();
+    const pending: Pending = {
+      offset: message.offset,
+      settled: false,
+      log,
+      message,
+      headers,
+      key: retryAttempt === undefined && keyText !== undefined ? `${message.topic}:${message.partition}:${keyText}` : undefined,
+      urgent: message.topic.endsWith('-urgent') || headers.get(HEADER.urgency) === 'high' || headers.get(HEADER.urgency) === 'critical',
+      attempt: retryAttempt ?? 1,
+      dropped: false,
+    };
+    if (!log.add(pending)) return;
+    if (retryAttempt === undefined && !this.takes(message.topic, headers)) {
+      this.settle(pending);
+      return;
+    }
+    this.applyBackpressure();
+    const due = Number(headers.get(HEADER.due) ?? 0);
+    const wait = retryAttempt === undefined ? 0 : due - Date.now();
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.enqueue(pending);
+      }, wait);
+      this.timers.add(timer);
+      return;
+    }
+    this.enqueue(pending);
+  }
+
+  /** Whether this subscription takes a record of `topic`: its destination and its tenant. */
+  private takes(topic: string, headers: Headers): boolean {
+    const tenant = this.options.subscription.tenant;
+    const recordTenant = headers.get(HEADER.tenant);
+    if (tenant !== undefined && recordTenant !== undefined && recordTenant !== ALL_TENANTS && recordTenant !== tenant) return false;
+    const patterns = this.options.topics.get(topic);
+    const destination = headers.get(HEADER.destination);
+    // Records without a destination were not written by eventsmith: the core judges them.
+    if (patterns === undefined || destination === undefined) return true;
+    return patterns.some((pattern) => destinationMatches(pattern, destination));
+  }
+
+  private enqueue(pending: Pending): void {
+    if (pending.dropped || this.stopped) return;
+    if (pending.key !== undefined) {
+      let slot = this.keys.get(pending.key);
+      if (slot === undefined) this.keys.set(pending.key, (slot = { running: false, waiting: new Deque() }));
+      if (slot.running || slot.waiting.length > 0) {
+        slot.waiting.push(pending);
+        return;
+      }
+      slot.running = true;
+    }
+    (pending.urgent ? this.ready.urgent : this.ready.normal).push(pending);
+    this.schedulePump();
+  }
+
+  /**
+   * Starts handlers once the current fetch's records are all queued (the client hands them over in
+   * one synchronous loop), so that an urgent record of the same fetch goes before the others.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.running.size < this.options.prefetch) {
+      const next = this.ready.urgent.shift() ?? this.ready.normal.shift();
+      if (next === undefined) return;
+      if (next.dropped) {
+        this.releaseKey(next);
+        continue;
+      }
+      const work = this.run(next).catch((error: unknown) => this.warn('kafka.consumer.unexpected_error', error));
+      this.running.add(work);
+      void work.finally(() => {
+        this.running.delete(work);
+        this.pump();
+        this.applyBackpressure();
+      });
+    }
+  }
+
+  private async run(pending: Pending): Promise<void> {
+    for (;;) {
+      const decision = await this.options.handler(this.inbound(pending));
+      if (decision.settle === 'retry' && this.options.inPlaceRetries && !this.stopped) {
+        this.report(pending, 'retried', decision);
+        await this.sleep(decision.delayMs);
+        if (this.stopped || pending.dropped) break;
+        pending.attempt++;
+        continue;
+      }
+      const outcome = await this.carryOut(pending, decision);
+      this.report(pending, outcome, decision);
+      if (outcome !== 'abandoned') this.settle(pending);
+      break;
+    }
+    this.releaseKey(pending);
+  }
+
+  private inbound(pending: Pending): InboundMessage {
+    const { body, contentType } = decodeRecord(pending.message.value, pending.headers);
+    const replyTo = pending.headers.get(HEADER.replyTo);
+    const correlation = pending.headers.get(HEADER.correlation);
+    const message: InboundMessage = {
+      subscription: this.options.subscription,
+      body,
+      ...(contentType === undefined ? {} : { contentType }),
+      attempt: pending.attempt,
+      redelivered: pending.attempt > 1,
+      // For the consumer span (OpenTelemetry messaging conventions): where the record sits. The span
+      // keeps the subscription's name as its destination, as on the other transports.
+      attributes: {
+        'messaging.destination.partition.id': String(pending.message.partition),
+        'messaging.kafka.offset': Number(pending.message.offset),
+        ...(pending.message.key !== undefined && pending.message.key !== null && pending.message.key.length > 0 ? { 'messaging.kafka.message.key': pending.message.key.toString() } : {}),
+      },
+      ...(replyTo === undefined ? {} : { replyTo }),
+      reply: (envelope: Envelope) => {
+        if (replyTo === undefined || correlation === undefined) return Promise.reject(new Error('the message carries no reply address'));
+        return this.options.produce(replyRecord(replyTo, correlation, envelope));
+      },
+    };
+    return message;
+  }
+
+  /** Publishes the retry copy or the dead letter a decision asks for; `abandoned` when it could not (closing). */
+  private async carryOut(pending: Pending, decision: Decision): Promise<SettlementOutcome['outcome']> {
+    if (decision.settle === 'ack') return 'acked';
+    const { message, headers } = pending;
+    const copy = new Map(headers);
+    for (const name of [HEADER.due, HEADER.reason, HEADER.error, HEADER.subscription, HEADER.attempts, HEADER.deadLetteredAt]) copy.delete(name);
+    if (!copy.has(HEADER.originTopic)) {
+      copy.set(HEADER.originTopic, message.topic);
+      copy.set(HEADER.originPartition, String(message.partition));
+      copy.set(HEADER.originOffset, String(message.offset));
+    }
+    let record: OutgoingRecord;
+    if (decision.settle === 'retry') {
+      const topic = this.options.retryTopics[Math.min(pending.attempt, this.options.retryTopics.length) - 1];
+      if (topic === undefined) return this.deadLetterCopy(pending, copy, 'max-attempts-exceeded', decision.reason);
+      copy.set(HEADER.attempt, String(pending.attempt + 1));
+      copy.set(HEADER.due, String(Date.now() + decision.delayMs));
+      record = { topic, value: message.value ?? Buffer.alloc(0), headers: copy };
+    } else {
+      return this.deadLetterCopy(pending, copy, decision.reason, decision.error);
+    }
+    if (message.key !== undefined && message.key !== null && message.key.length > 0) record.key = message.key.toString();
+    return (await this.publishOrAbandon(record)) ? 'retried' : 'abandoned';
+  }
+
+  private async deadLetterCopy(pending: Pending, copy: Headers, reason: string, error: string): Promise<SettlementOutcome['outcome']> {
+    copy.set(HEADER.reason, reason);
+    copy.set(HEADER.error, error);
+    copy.set(HEADER.subscription, this.name);
+    copy.set(HEADER.attempts, String(pending.attempt));
+    copy.set(HEADER.deadLetteredAt, new Date().toISOString());
+    copy.delete(HEADER.attempt);
+    const record: OutgoingRecord = { topic: this.options.names.deadLetters(this.name), value: pending.message.value ?? Buffer.alloc(0), headers: copy };
+    const key = pending.message.key;
+    if (key !== undefined && key !== null && key.length > 0) record.key = key.toString();
+    return (await this.publishOrAbandon(record)) ? 'dead-lettered' : 'abandoned';
+  }
+
+  /** The producer retries on its own until the record is on the broker or the transport closes. */
+  private async publishOrAbandon(record: OutgoingRecord): Promise<boolean> {
+    try {
+      await this.options.produce(record);
+      return true;
+    } catch (error) {
+      this.warn('kafka.consumer.settle_failed', error);
+      return false;
+    }
+  }
+
+  private report(pending: Pending, outcome: SettlementOutcome['outcome'], decision: Decision): void {
+    const report: SettlementOutcome = { subscription: this.name, outcome, attempt: pending.attempt };
+    if (decision.settle !== 'ack') report.reason = decision.reason;
+    if (decision.envelopeId !== undefined) report.envelopeId = decision.envelopeId;
+    try {
+      this.options.onOutcome?.(report);
+    } catch {
+      // onOutcome must not throw; a counter bug must not stop consumption.
+    }
+  }
+
+  private settle(pending: Pending): void {
+    pending.settled = true;
+    if (pending.log.detached) return;
+    if (pending.log.advance() !== undefined) this.scheduleCommit();
+  }
+
+  private releaseKey(pending: Pending): void {
+    if (pending.key === undefined) return;
+    const slot = this.keys.get(pending.key);
+    if (slot === undefined) return;
+    let next = slot.waiting.shift();
+    while (next !== undefined && next.dropped) next = slot.waiting.shift();
+    if (next === undefined) {
+      this.keys.delete(pending.key);
+      return;
+    }
+    slot.running = true;
+    (next.urgent ? this.ready.urgent : this.ready.normal).push(next);
+    this.schedulePump();
+  }
+
+  private scheduleCommit(): void {
+    if (this.commitTimer !== undefined) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.commit();
+    }, this.options.commitIntervalMs ?? 50);
+  }
+
+  /** Commits every partition whose settled position moved; one request at a time, in order. */
+  private commit(): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      const offsets: Array<{ topic: string; partition: number; offset: bigint; leaderEpoch: number; log: PartitionLog<Pending> }> = [];
+      for (const log of this.logs.values()) {
+        const position = log.pendingCommit();
+        if (position !== undefined) offsets.push({ topic: log.topic, partition: log.partition, offset: position, leaderEpoch: -1, log });
+      }
+      if (offsets.length === 0) return;
+      try {
+        await this.consumer.commit({ offsets: offsets.map(({ topic, partition, offset, leaderEpoch }) => ({ topic, partition, offset, leaderEpoch })) });
+        for (const { log, offset } of offsets) log.committed = offset;
+      } catch (error) {
+        // A rebalance or a lost coordinator: the positions stay pending and go with the next commit.
+        this.warn('kafka.consumer.commit_failed', error);
+        if (!this.stopped) this.scheduleCommit();
+      }
+    });
+    return this.committing;
+  }
+
+  /** A new generation of the group: keep the partitions still ours, drop the rest (their records go to their new owners). */
+  private onAssignment(assignments: ReadonlyArray<{ topic: string; partitions: number[] }>): void {
+    const assigned = new Set<string>();
+    for (const { topic, partitions } of assignments) for (const partition of partitions) assigned.add(`${topic}:${partition}`);
+    for (const [id, log] of this.logs) {
+      if (assigned.has(id)) continue;
+      log.detached = true;
+      for (const pending of log.pending()) pending.dropped = true;
+      this.logs.delete(id);
+    }
+    for (const id of assigned) {
+      if (this.logs.has(id)) continue;
+      const split = id.lastIndexOf(':');
+      this.logs.set(id, new PartitionLog(id.slice(0, split), Number(id.slice(split + 1))));
+    }
+    this.log({ level: 'info', event: 'kafka.consumer.assigned', subscription: this.name, partitions: [...assigned].sort() });
+    this.applyBackpressure();
+  }
+
+  /** Stops fetching while many records wait: a fetch brings whole batches, the prefetch bounds only what runs. */
+  private applyBackpressure(): void {
+    if (this.stream === undefined || this.stopped) return;
+    let held = 0;
+    for (const log of this.logs.values()) held += log.held;
+    const limit = Math.max(1000, this.options.prefetch * 10);
+    if (!this.paused && held >= limit) {
+      this.paused = true;
+      this.stream.pause();
+    } else if (this.paused && held < limit / 2) {
+      this.paused = false;
+      this.stream.resume();
+    }
+  }
+
+  private async readLag(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const topics = [...this.options.topics.keys(), ...this.options.retryTopics];
+      const lag = await this.consumer.getLag({ topics });
+      let total = 0;
+      const byPartition: Record<string, number> = {};
+      for (const [topic, partitions] of lag) {
+        partitions.forEach((value, partition) => {
+          if (value < 0n) return;
+          byPartition[`${topic}:${partition}`] = Number(value);
+          total += Number(value);
+        });
+      }
+      this.lag = total;
+      this.lagByPartition = byPartition;
+    } catch (error) {
+      this.lastError = kafkaErrorText(error);
+    }
+  }
+
+  /** An in-place retry's wait; cancel() ends it early, and the record is left uncommitted for the next owner. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeps.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeps.add(wake);
+    });
+  }
+
+  private warn(event: string, error: unknown): void {
+    this.lastError = kafkaErrorText(error);
+    this.log({ level: 'warn', event, subscription: this.name, error: errorMessage(error) });
+  }
+}
+
+function connectionId(payload: { broker?: { host?: string; port?: number } }): string {
+  return `${payload.broker?.host ?? '?'}:${payload.broker?.port ?? '?'}`;
+}
+
+/** A reply travels to the requester's reply topic, with the request's id as correlation. */
+export function replyRecord(topic: string, correlation: string, envelope: Envelope): OutgoingRecord {
+  return { topic, value: Buffer.from(JSON.stringify(envelope), 'utf8'), headers: new Map([[HEADER.correlation, correlation], [HEADER.contentType, 'application/cloudevents+json; charset=utf-8']]) };
+}

@@ -1,0 +1,89 @@
+/**
+ * The CloudEvents Kafka protocol binding (https://github.com/cloudevents/spec, kafka-protocol-binding.md),
+ * so that any CloudEvents SDK reads what eventsmith writes:
+ * - binary mode (the default): every context attribute is a `ce_<name>` header, the data is the
+ *   record's value and `content-type` its media type;
+ * - structured mode: the whole envelope as JSON in the value, `content-type: application/cloudevents+json`.
+ * The record key is the event's ordering key (the binding's `partitionkey` extension maps to it).
+ *
+ * Beside them travel eventsmith's own headers (routing, retries, replies, dead letters), named
+ * `eventsmith-*` so that they never collide with a `ce_` attribute.
+ */
+import { serializeEnvelope, type Envelope } from '../envelope.js';
+
+export type WireMode = 'binary' | 'structured';
+
+export const HEADER = {
+  contentType: 'content-type',
+  destination: 'eventsmith-destination',
+  tenant: 'eventsmith-tenant',
+  urgency: 'eventsmith-urgency',
+  attempt: 'eventsmith-attempt',
+  due: 'eventsmith-due',
+  replyTo: 'eventsmith-reply-to',
+  correlation: 'eventsmith-correlation',
+  reason: 'eventsmith-dlq-reason',
+  error: 'eventsmith-dlq-error',
+  subscription: 'eventsmith-dlq-subscription',
+  attempts: 'eventsmith-dlq-attempts',
+  originTopic: 'eventsmith-origin-topic',
+  originPartition: 'eventsmith-origin-partition',
+  originOffset: 'eventsmith-origin-offset',
+  deadLetteredAt: 'eventsmith-dlq-at',
+} as const;
+
+const CE_PREFIX = 'ce_';
+const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
+/** Attributes carried by header in binary mode; `data` and `datacontenttype` travel as value and content-type. */
+const ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'time', 'dataschema', 'eventversion', 'correlationid', 'causationid', 'tenantid', 'urgency', 'traceparent', 'tracestate'] as const;
+/** Attributes whose values are integers: headers carry them as text (the CloudEvents type system's canonical string). */
+const INTEGER_ATTRIBUTES: ReadonlySet<string> = new Set(['eventversion']);
+
+export type Headers = Map<string, string>;
+
+/** The value and headers of `envelope` in `mode`. */
+export function encodeEnvelope(envelope: Envelope, mode: WireMode): { value: Buffer; headers: Headers } {
+  const headers: Headers = new Map();
+  if (mode === 'structured') {
+    headers.set(HEADER.contentType, STRUCTURED_CONTENT_TYPE);
+    return { value: serializeEnvelope(envelope), headers };
+  }
+  const record = envelope as unknown as Record<string, unknown>;
+  for (const name of ATTRIBUTES) {
+    const value = record[name];
+    if (value !== undefined) headers.set(CE_PREFIX + name, String(value));
+  }
+  headers.set(HEADER.contentType, envelope.datacontenttype);
+  return { value: Buffer.from(JSON.stringify(envelope.data ?? null), 'utf8'), headers };
+}
+
+/**
+ * The envelope a record carries, as structured JSON bytes for the consume pipeline (which judges
+ * JSON, envelope shape and limits the same way for every transport). A record without
+ * `ce_specversion` is in structured mode, or is not a CloudEvent at all: its value is passed on
+ * as it is, and the pipeline says what is wrong with it.
+ */
+export function decodeRecord(value: Buffer | undefined, headers: Headers): { body: Buffer; contentType?: string } {
+  const bytes = value ?? Buffer.alloc(0);
+  const contentType = headers.get(HEADER.contentType);
+  if (!headers.has(CE_PREFIX + 'specversion')) return contentType === undefined ? { body: bytes } : { body: bytes, contentType };
+  let prefix = '{';
+  for (const [name, text] of headers) {
+    if (!name.startsWith(CE_PREFIX)) continue;
+    const attribute = name.slice(CE_PREFIX.length);
+    const typed = INTEGER_ATTRIBUTES.has(attribute) && /^-?\d+$/.test(text) ? Number(text) : text;
+    prefix += `${JSON.stringify(attribute)}:${JSON.stringify(typed)},`;
+  }
+  if (contentType !== undefined) prefix += `"datacontenttype":${JSON.stringify(contentType)},`;
+  // The data is spliced in unparsed: the pipeline parses the whole once, with its depth and key checks.
+  const body = Buffer.concat([Buffer.from(`${prefix}"data":`, 'utf8'), bytes.length === 0 ? Buffer.from('null') : bytes, Buffer.from('}')]);
+  // The splice is JSON only when the data is: a non-JSON value in binary mode is refused by content type first.
+  return contentType === undefined ? { body } : { body, contentType };
+}
+
+/** Header keys and values as text (the client hands them over as bytes). */
+export function readHeaders(raw: Map<Buffer | string, Buffer | string | undefined>): Headers {
+  const headers: Headers = new Map();
+  for (const [key, value] of raw) headers.set(key.toString(), value === undefined ? '' : value.toString());
+  return headers;
+}
