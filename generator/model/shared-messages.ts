@@ -45,26 +45,41 @@ function mergeGroup<F extends SourceFileRef>(sources: CatalogSources<F>, group: 
   }
   const first = group[0]!;
   const merged: CatalogEvent = {
-    ...first[0],
+    ...withoutRoute(first[0]),
+    ...routeOf(primary),
     producers: union(group.map(([event]) => event.producers)),
     consumers: union(group.map(([event]) => event.consumers)),
     channel: primary.channel,
-    destination: primary.destination,
     replies: unionRefs(group.flatMap(([event]) => event.replies)),
   };
-  delete merged.amqpExchange;
-  delete merged.redisStream;
-  if (primary.amqpExchange !== undefined) merged.amqpExchange = primary.amqpExchange;
-  if (primary.redisStream !== undefined) merged.redisStream = primary.redisStream;
   return [merged, first[1]];
 }
 
+/** What an event takes from the channel a document puts its message on (the rest comes from the message). */
+const ROUTE_FIELDS = ['destination', 'amqpExchange', 'redisStream', 'kafkaTopic'] as const;
+type Route = Pick<CatalogEvent, (typeof ROUTE_FIELDS)[number]>;
+
+function routeOf(event: CatalogEvent): Route {
+  const route: Partial<Route> = {};
+  for (const field of ROUTE_FIELDS) if (event[field] !== undefined) Object.assign(route, { [field]: event[field] });
+  return route as Route;
+}
+
+function withoutRoute(event: CatalogEvent): Omit<CatalogEvent, keyof Route> {
+  const { destination: _destination, amqpExchange: _amqpExchange, redisStream: _redisStream, kafkaTopic: _kafkaTopic, ...rest } = event;
+  return rest;
+}
+
 function sameRoute(a: CatalogEvent, b: CatalogEvent): boolean {
-  return a.destination === b.destination && a.amqpExchange === b.amqpExchange && a.redisStream === b.redisStream;
+  return JSON.stringify(routeOf(a)) === JSON.stringify(routeOf(b));
 }
 
 function describeRoute(event: CatalogEvent): string {
-  const bindings = [event.amqpExchange === undefined ? '' : `AMQP exchange '${event.amqpExchange}'`, event.redisStream === undefined ? '' : `Redis stream '${event.redisStream}'`].filter((b) => b !== '');
+  const bindings = [
+    event.amqpExchange === undefined ? '' : `AMQP exchange '${event.amqpExchange}'`,
+    event.redisStream === undefined ? '' : `Redis stream '${event.redisStream}'`,
+    event.kafkaTopic === undefined ? '' : `Kafka binding ${JSON.stringify(event.kafkaTopic)}`,
+  ].filter((b) => b !== '');
   return `'${event.destination}'${bindings.length > 0 ? ` (${bindings.join(', ')})` : ''}`;
 }
 

@@ -114,6 +114,17 @@ it('documents that put one message on different addresses fail, naming both chan
   );
 });
 
+it('documents that bind one message to different Kafka topics fail, naming both channels', async () => {
+  const dir = tempDir();
+  const withTopic = (text: string, topic: string): string => text.replace('    address: orders/placed\n', `    address: orders/placed\n    bindings:\n      kafka:\n        topic: ${topic}\n`);
+  writeTree(dir, {
+    'common/messages.yaml': SHARED,
+    'shop/asyncapi.yaml': withTopic(serviceDocument('Shop', 'send', 'orders/placed'), 'shop-orders'),
+    'billing/asyncapi.yaml': withTopic(serviceDocument('Billing', 'receive', 'orders/placed'), 'orders'),
+  });
+  expect(await problems(dir)).toMatch(/^shop\/asyncapi\.yaml:6:3: event 'orderPlaced' v1 \(defined at common\/messages\.yaml:3\) goes to 'orders\/placed' \(Kafka binding \{"topic":"shop-orders"\}\) here, but to 'orders\/placed' \(Kafka binding \{"topic":"orders"\}\) in billing\/asyncapi\.yaml:6\n/);
+});
+
 it('a document whose channel has no address follows the documents that give one', async () => {
   const dir = tempDir();
   writeTree(dir, {
