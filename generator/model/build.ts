@@ -9,9 +9,10 @@ import { exchangeFor } from '../../runtime/amqp/names.js';
 import { defaultDestination, domainOf } from '../../runtime/destinations.js';
 import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue, KafkaTopicBinding } from './catalog.js';
 import { AVRO_SCHEMA_FORMAT } from './avro.js';
-import { kebabName } from './identifiers.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
+import { declaredEventType, documentService, messageDefinition, ownerGroup } from './message-names.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
+import { mergeSharedMessages } from './shared-messages.js';
 
 export interface BuildOptions {
   /** Require every eventsmith metadata field (see docs/catalog-format.md). */
@@ -73,8 +74,7 @@ export function buildCatalog<F extends SourceFileRef>(
   options: BuildOptions,
   cache?: BuildCache<F>,
 ): BuiltCatalog<F> {
-  const origins = new Map<CatalogEvent, EventOrigin<F>>();
-  const events: CatalogEvent[] = [];
+  const read: [CatalogEvent, EventOrigin<F>][] = [];
   const documents: CatalogDocument[] = [];
   for (const doc of parsed) {
     let build = cache?.lookup(doc, options.strict, schemas);
@@ -89,11 +89,12 @@ export function buildCatalog<F extends SourceFileRef>(
       if (cache && sources.diagnostics.length === problems) cache.store(doc, build);
     }
     documents.push(build.document);
-    for (const [event, origin] of build.events) {
-      events.push(event);
-      origins.set(event, origin);
-    }
+    read.push(...build.events);
   }
+  // Documents read one by one see a shared message once each; the catalogue holds it once.
+  const merged = mergeSharedMessages(sources, read);
+  const origins = new Map(merged);
+  const events = merged.map(([event]) => event);
   events.sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
   documents.sort((a, b) => a.file.localeCompare(b.file));
   return { catalog: { events, definitions: schemas.collected(), documents }, origins };
@@ -114,20 +115,24 @@ function buildDocumentEvents<F extends SourceFileRef>(
   document: AsyncAPIDocumentInterface,
   options: BuildOptions,
 ): [CatalogEvent, EventOrigin<F>][] {
-  const info = document.info().json() as Record<string, unknown>;
-  const service = typeof info['x-service'] === 'string' ? info['x-service'] : kebabName(document.info().title());
+  const service = documentService(document.info().json() as Record<string, unknown>, document.info().title());
   const uses = collectMessageUses(document);
-  const typeOf = (m: MessageInterface): string => messageType(m, service);
+  const typeOf = (m: MessageInterface): string | undefined => declaredEventType(m.json() as Record<string, unknown>, messageDefinition(sources, file, pointerOf(m)));
   const results: [CatalogEvent, EventOrigin<F>][] = [];
   for (const use of uses.values()) {
     const json = use.message.json() as Record<string, unknown>;
     const pointer = pointerOf(use.message);
     const report = (field: string, code: string, message: string, hint: string): void => sources.report(file, [...pointer, field], code, message, hint);
+    const definition = messageDefinition(sources, file, pointer);
+    const type = declaredEventType(json, definition);
+    if (type === undefined) {
+      sources.report(file, pointer, 'unnamed-message', 'this message has no event type: it has no `name`, no `x-event-type`, and is not defined under a key of a `messages` map', 'Give the message a `name` (its event type), or define it under `components/messages/<key>` and $ref it from here.');
+      continue;
+    }
     const meta = readMetadata(json, report);
-    const type = typeOf(use.message);
     if (options.strict) checkStrict(json, type, report);
     const dot = type.indexOf('.');
-    const domain = dot > 0 ? domainOf(type) : kebabName(service).replace(/-/g, '_');
+    const domain = dot > 0 ? domainOf(type) : ownerGroup(sources, definition);
     const name = dot > 0 ? type.slice(dot + 1) : type;
     const address = use.channel.address() ?? null;
     const read = readSchema(sources, schemas, file, json, pointer, 'payload');
@@ -168,8 +173,11 @@ function buildDocumentEvents<F extends SourceFileRef>(
       ...(read?.avro === undefined ? {} : { payloadAvro: read.avro }),
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
-      replies: uniqueRefs(use.replies.map((m) => ({ type: typeOf(m), version: readMetadata(m.json() as Record<string, unknown>, () => {}).version }))),
-      messageId: use.message.id(),
+      replies: uniqueRefs(use.replies.flatMap((m) => {
+        const replyType = typeOf(m);
+        return replyType === undefined ? [] : [{ type: replyType, version: readMetadata(m.json() as Record<string, unknown>, () => {}).version }];
+      })),
+      messageId: definition.key ?? use.message.id(),
       source: relPosition(sources, file, pointer),
       payloadSource: relPosition(sources, file, [...pointer, 'payload']),
     };
@@ -200,13 +208,6 @@ function collectMessageUses(document: AsyncAPIDocumentInterface): Map<unknown, M
     }
   }
   return uses;
-}
-
-function messageType(message: MessageInterface, service: string): string {
-  const json = message.json() as Record<string, unknown>;
-  const declared = json['x-event-type'];
-  if (typeof declared === 'string' && declared.length > 0) return declared;
-  return message.name() ?? (message.id() || service);
 }
 
 function pointerOf(message: MessageInterface): string[] {

@@ -121,7 +121,7 @@ export interface CatalogEvent {
   examples: EventExample[];
   /** Commands only: the messages that may answer it. */
   replies: EventRef[];
-  /** Key of the message in its document (components or channel messages). */
+  /** Key the message is defined under (components or channel messages), after following `$ref`s; one per definition, whichever documents reach it. */
   messageId: string;
   /** Where the message is declared. */
   source: SourceLocation;

@@ -42,8 +42,21 @@ function checkDuplicates<F extends SourceFileRef>(sources: CatalogSources<F>, ev
       continue;
     }
     const { file, pointer } = at(event);
-    sources.report(file, [...pointer, 'name'], 'duplicate-event', `event '${event.type}' version ${event.version} is declared twice (first at ${first.source.file}:${first.source.line})`, 'Give the new message the next `x-version`, or remove one of the two declarations.');
+    // Messages shared through `$ref` are one event already (shared-messages.ts): these are two definitions.
+    const elsewhere = first.source.file !== event.source.file;
+    const hint = elsewhere
+      ? `Two different messages claim this type and version. If they describe one event, define the message once (for instance in a shared file such as common/messages.yaml) and $ref it from every document that uses it; if this one is a new version, give it the next \`x-version\`; otherwise give it another name.`
+      : 'Give the new message the next `x-version`, or remove one of the two declarations.';
+    sources.report(file, namePointer(sources, file, pointer), 'duplicate-event', `event '${event.type}' version ${event.version} is defined twice: here and at ${first.source.file}:${first.source.line}:${first.source.column}`, hint);
   }
+}
+
+/** The field that gives the message its type, else the message itself (its type is then its key). */
+function namePointer<F extends SourceFileRef>(sources: CatalogSources<F>, file: F, pointer: readonly string[]): string[] {
+  for (const field of ['x-event-type', 'name']) {
+    if (sources.resolve(file, [...pointer, field]) !== undefined) return [...pointer, field];
+  }
+  return [...pointer];
 }
 
 function checkIdentifierClashes<F extends SourceFileRef>(sources: CatalogSources<F>, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin<F>): void {

@@ -28,8 +28,11 @@ export interface CatalogSources<F extends SourceFileRef = SourceFileRef> {
   readonly diagnostics: { readonly length: number };
   /** Reports a problem at `pointer` in `file`. */
   report(file: F, pointer: readonly string[], code: string, message: string, hint?: string): void;
-  /** The value at `pointer` in `file`, following `$ref`s (the last one too, unless `followLast` is false). */
-  resolve(file: F, pointer: readonly string[], followLast?: boolean): { value: unknown } | undefined;
+  /**
+   * The value at `pointer` in `file`, following `$ref`s (the last one too, unless `followLast` is
+   * false), with `target`: the file that holds it and the pointer inside that file.
+   */
+  resolve(file: F, pointer: readonly string[], followLast?: boolean): { value: unknown; target: { file: F; pointer: readonly string[] } } | undefined;
   /** Where `pointer` is written, following `$ref`s; the nearest existing parent otherwise. */
   locate(file: F, pointer: readonly string[]): SourcePosition<F>;
 }

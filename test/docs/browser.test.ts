@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
-import { CATALOG, catalogAt } from './helpers.js';
+import { CATALOG, catalogAt, fixture } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium tries to reach Google, which a closed network refuses.
@@ -130,6 +130,75 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the HTML docs in a br
 
   it('loaded nothing but the page itself, and raised no errors', () => {
     expect(requests.filter((r) => !r.startsWith('file://'))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * A catalogue of one document per service sharing its messages (test/fixtures/catalogs/social-media-*):
+ * the map shows every service, each shared message once, and every send and receive between them.
+ */
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI).each(['social-media-3.0', 'social-media-2.6'])('the docs map of %s in a browser', (name) => {
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const dir = tempDir();
+    const result = await runCli(['docs', '--catalog', fixture(name), '--out', 'site'], dir);
+    expect(result.stderr).toBe('');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    await page.goto(pathToFileURL(path.join(dir, 'site/index.html')).href);
+    await page.locator('#overview svg.diagram').waitFor({ state: 'visible' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows every service, and each shared message once', async () => {
+    const diagram = page.locator('#overview svg.diagram');
+    const services = await diagram.locator('g.node.svc').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('id')));
+    expect([...new Set(services.map((id) => id!.replace(/^dg-(pub|sub)-service-/, '')))].sort()).toEqual(['backend', 'comments-service', 'frontend', 'notification-service', 'public-api']);
+    for (const id of services) expect(await diagram.locator(`g[id="${id!}"]`).isVisible(), id!).toBe(true);
+    const events = await diagram.locator('g.node.ev title').allTextContents();
+    expect(events).toHaveLength(5);
+    await page.screenshot({ path: path.join(ARTIFACTS, `docs-${name}.png`) });
+  });
+
+  it('draws every send and every receive between the services', async () => {
+    const edges = await page.locator('#overview svg.diagram g.edge.pub, #overview svg.diagram g.edge.sub').evaluateAll((items) => items.map((g) => g.getAttribute('class')!.replace(/^edge /, '')));
+    expect(edges.sort()).toEqual(
+      [
+        'pub ev-commentliked service-backend',
+        'pub ev-comments-comment-changed service-comments-service',
+        'pub ev-likecomment service-frontend',
+        'pub ev-notifications-push-sent service-notification-service',
+        'pub ev-updatecommentlikes service-backend',
+        'sub ev-commentliked service-comments-service',
+        'sub ev-commentliked service-public-api',
+        'sub ev-comments-comment-changed service-backend',
+        'sub ev-comments-comment-changed service-notification-service',
+        'sub ev-comments-comment-changed service-public-api',
+        'sub ev-likecomment service-backend',
+        'sub ev-updatecommentlikes service-frontend',
+      ].sort(),
+    );
+  });
+
+  it('follows a shared message from the map to its page, which names its producer and consumers', async () => {
+    const node = page.locator('#overview svg.diagram a[*|href="#ev-commentliked"]');
+    await node.click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#ev-commentliked');
+    const section = page.locator('#ev-commentliked');
+    await expect.poll(() => section.isVisible()).toBe(true);
+    const text = await section.textContent();
+    for (const service of ['backend', 'comments-service', 'public-api']) expect(text).toContain(service);
     expect(problems).toEqual([]);
   });
 });

@@ -63,7 +63,18 @@ function compareMetadata(head: Side, b: CatalogEvent, h: CatalogEvent): RawChang
   ];
   const changes = fields.filter(([, , before, after]) => before !== after).map(([rule, pointer, before, after]) => catalogChange(head, h, rule, pointer, { before, after }));
   if (!b.deprecated && h.deprecated) changes.push(catalogChange(head, h, 'EVENT_DEPRECATED', '/deprecated', h.sunset ? { note: `sunset ${h.sunset}` } : {}));
+  changes.push(...serviceChanges(head, b, h, 'producers', 'PRODUCER'), ...serviceChanges(head, b, h, 'consumers', 'CONSUMER'));
   return changes;
+}
+
+/** Each service that starts or stops producing (consuming) the event, one change per service. */
+function serviceChanges(head: Side, b: CatalogEvent, h: CatalogEvent, field: 'producers' | 'consumers', rule: 'PRODUCER' | 'CONSUMER'): RawChange[] {
+  const before = new Set(b[field]);
+  const after = new Set(h[field]);
+  return [
+    ...h[field].filter((service) => !before.has(service)).map((service) => catalogChange(head, h, `${rule}_ADDED`, `/${field}`, { note: service })),
+    ...b[field].filter((service) => !after.has(service)).map((service) => catalogChange(head, h, `${rule}_REMOVED`, `/${field}`, { note: service })),
+  ];
 }
 
 function removed(base: Side, head: Side, b: CatalogEvent, typeKept: boolean, baseTypes: ReadonlySet<string>, today: string): RawChange {

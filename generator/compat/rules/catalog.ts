@@ -36,4 +36,10 @@ export const CATALOG_RULES: RuleDefinition[] = [
   catalogRule('EXCHANGE_CHANGED', 'RabbitMQ exchange changed', `Queues bound on the old exchange stop receiving the event: ${NEW_VERSION}.`),
   catalogRule('EVENT_KIND_CHANGED', 'event kind changed', `The kind decides the destination, the RabbitMQ exchange and the envelope consumers expect: ${NEW_VERSION}.`),
   catalogRule('URGENCY_CHANGED', 'urgency changed (RabbitMQ priority follows)', 'Reported for information: consumers keep working, but messages are prioritised differently.', true),
+  // Who sends and receives an event is the catalogue's picture of the services, not the contract:
+  // in a catalogue of one document per service, a `$ref` moved between documents shows up here.
+  catalogRule('PRODUCER_ADDED', 'a service starts producing the event (info)', 'Reported for information: the contract is unchanged; make sure the new producer is deployed with a publisher for it.', true),
+  catalogRule('PRODUCER_REMOVED', 'a service stops producing the event (info)', 'Reported for information: the contract is unchanged; consumers wait for the event from its other producers, if any.', true),
+  catalogRule('CONSUMER_ADDED', 'a service starts consuming the event (info)', "Reported for information: the contract is unchanged; the service's subscription takes the event from its next deployment.", true),
+  catalogRule('CONSUMER_REMOVED', 'a service stops consuming the event (info)', "Reported for information: the contract is unchanged; the service's subscription no longer takes the event.", true),
 ];
