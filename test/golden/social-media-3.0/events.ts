@@ -11,7 +11,7 @@ import {
   type RequestOptions,
 } from 'eventsmith/runtime';
 import type { EventType } from './event-types.js';
-import { EVENT_REGISTRY, LATEST_VERSIONS, type EventPayload, type EventPayloads } from './registry.js';
+import { EVENT_REGISTRY, LATEST_VERSIONS, type EventPayload, type EventPayloads, type PublishPayload } from './registry.js';
 import { topologyFor, type ServiceName } from './topology.js';
 
 /** Event types of kind business. */
@@ -67,27 +67,27 @@ export class Events extends CatalogEvents<EventPayloads, typeof LATEST_VERSIONS,
   }
 
   /** Published to `business.<event type>`. */
-  publishBusinessEvent<T extends BusinessEventType>(type: T, data: EventPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
+  publishBusinessEvent<T extends BusinessEventType>(type: T, data: PublishPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishKind('business', type, data, options);
   }
 
   /** Published to `alert.<domain>.<severity>`; `options.severity` overrides the catalogue's severity. */
-  publishAlert<T extends AlertEventType>(type: T, data: EventPayload<T>, options?: AlertOptions): Promise<Envelope<EventPayload<T>>> {
+  publishAlert<T extends AlertEventType>(type: T, data: PublishPayload<T>, options?: AlertOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishAlertEvent(type, data, options);
   }
 
   /** Published to `notification.<domain>.info`. */
-  publishNotification<T extends NotificationEventType>(type: T, data: EventPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
+  publishNotification<T extends NotificationEventType>(type: T, data: PublishPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishKind('notification', type, data, options);
   }
 
   /** Published to `recommendation.<domain>.medium`. */
-  publishRecommendation<T extends RecommendationEventType>(type: T, data: EventPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
+  publishRecommendation<T extends RecommendationEventType>(type: T, data: PublishPayload<T>, options?: PublishOptions): Promise<Envelope<EventPayload<T>>> {
     return this.publishKind('recommendation', type, data, options);
   }
 
   /** Sends a command and resolves with its reply; rejects on timeout (`options.timeoutMs`, default 5000). */
-  request<T extends CommandEventType>(type: T, data: EventPayload<T>, options?: RequestOptions): Promise<Envelope<ReplyPayload<T>>> {
+  request<T extends CommandEventType>(type: T, data: PublishPayload<T>, options?: RequestOptions): Promise<Envelope<ReplyPayload<T>>> {
     return this.requestReply(type, data, options);
   }
 }
