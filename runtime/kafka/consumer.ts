@@ -27,6 +27,7 @@ import { ALL_TENANTS } from '../topology.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import { closeConsumer, kafkaErrorText } from './client.js';
 import type { KafkaNames } from './names.js';
+import { resetPosition, type OffsetReset, type PositionReset } from './offset-reset.js';
 import { PartitionLog } from './partition-log.js';
 import type { OutgoingRecord } from './producer.js';
 import { HEADER, decodeRecord, readHeaders, type Headers } from './wire.js';
@@ -49,6 +50,8 @@ export interface KafkaConsumerOptions {
   produce: (record: OutgoingRecord) => Promise<void>;
   /** Settled positions are committed at most this often. Default 50 ms. */
   commitIntervalMs?: number;
+  /** Where the group goes when records it had not read are gone (retention). Default `earliest`. */
+  offsetReset?: OffsetReset;
 }
 
 interface Pending {
@@ -93,6 +96,10 @@ export class KafkaConsumer {
   /** Connections to a broker this member lost (each is re-opened by the client). */
   reconnects = 0;
   private readonly lostConnections = new Set<string>();
+  /** A fetch was refused with OFFSET_OUT_OF_RANGE: positions are checked before the next stream opens. */
+  private outOfRange = false;
+  /** Records skipped per partition (`topic:partition`) because the broker no longer held them. */
+  private readonly skippedByPartition: Record<string, number> = {};
 
   constructor(
     private readonly consumer: KafkaConsumerClient,
@@ -149,6 +156,7 @@ export class KafkaConsumer {
     stream.on('error', (error: Error) => {
       this.lastError = kafkaErrorText(error);
       this.log({ level: 'warn', event: 'kafka.consumer.stream_error', subscription: this.name, error: this.lastError });
+      if (this.lastError.includes('OFFSET_OUT_OF_RANGE')) this.outOfRange = true;
       this.reopen(stream);
     });
   }
@@ -169,6 +177,7 @@ export class KafkaConsumer {
         await this.sleep(backoffDelay(attempt, { initialDelayMs: 500, maxDelayMs: 5000 }));
         if (this.stopped) break;
         try {
+          if (this.outOfRange) await this.resetOutOfRange();
           await this.open();
           this.log({ level: 'info', event: 'kafka.consumer.reopened', subscription: this.name, attempts: attempt });
           break;
@@ -178,6 +187,47 @@ export class KafkaConsumer {
       }
       this.reopening = false;
     })();
+  }
+
+  /**
+   * Moves the group past records that are gone: on every assigned partition whose next offset (what
+   * this member fetched, else the group's committed position) lies outside what the broker holds,
+   * commits the position `offsetReset` names, warns with how many records were skipped and counts
+   * them. Without this the new stream would start from the same position and fail the same way.
+   */
+  private async resetOutOfRange(): Promise<void> {
+    const assignments = new Map<string, number[]>();
+    for (const log of this.logs.values()) assignments.set(log.topic, [...(assignments.get(log.topic) ?? []), log.partition]);
+    if (assignments.size === 0) return;
+    const topics = [...assignments.keys()];
+    const [firsts, ends, committed] = await Promise.all([
+      this.consumer.listOffsets({ topics, timestamp: EARLIEST }),
+      this.consumer.listOffsets({ topics, timestamp: LATEST }),
+      this.consumer.listCommittedOffsets({ topics: [...assignments].map(([topic, partitions]) => ({ topic, partitions })) }),
+    ]);
+    const reset = this.options.offsetReset ?? 'earliest';
+    const moves: Array<{ log: PartitionLog<Pending>; move: PositionReset }> = [];
+    for (const log of this.logs.values()) {
+      const first = firsts.get(log.topic)?.[log.partition];
+      const end = ends.get(log.topic)?.[log.partition];
+      const position = committed.get(log.topic)?.[log.partition];
+      if (first === undefined || end === undefined) continue;
+      // What this member would fetch next: past what it already took, else where the group stands.
+      const from = log.nextOffset ?? (position !== undefined && position >= 0n ? position : undefined);
+      if (from === undefined) continue;
+      const move = resetPosition(from, { first, end }, reset);
+      if (move !== undefined) moves.push({ log, move });
+    }
+    if (moves.length > 0) {
+      await this.consumer.commit({ offsets: moves.map(({ log, move }) => ({ topic: log.topic, partition: log.partition, offset: move.to, leaderEpoch: -1 })) });
+      for (const { log, move } of moves) {
+        log.resetTo(move.to);
+        const partition = `${log.topic}:${log.partition}`;
+        this.skippedByPartition[partition] = (this.skippedByPartition[partition] ?? 0) + move.skipped;
+        this.log({ level: 'warn', event: 'kafka.consumer.offset_reset', subscription: this.name, partition, from: String(move.from), to: String(move.to), skipped: move.skipped, reset });
+      }
+    }
+    this.outOfRange = false;
   }
 
   /**
@@ -197,13 +247,14 @@ export class KafkaConsumer {
     this.consumer.joinGroup({}).catch((error: unknown) => this.warn('kafka.consumer.rejoin_failed', error));
   }
 
-  health(): ConsumerHealth & { partitions: Record<string, number> } {
-    const health: ConsumerHealth & { partitions: Record<string, number> } = {
+  health(): ConsumerHealth & { partitions: Record<string, number>; skipped: Record<string, number> } {
+    const health: ConsumerHealth & { partitions: Record<string, number>; skipped: Record<string, number> } = {
       subscription: this.name,
       active: !this.stopped && this.consumer.isActive() && this.stream !== undefined && this.lostConnections.size === 0,
       inFlight: this.running.size,
       prefetch: this.options.prefetch,
       partitions: { ...this.lagByPartition },
+      skipped: { ...this.skippedByPartition },
     };
     if (this.lag !== undefined) health.lag = this.lag;
     return health;
@@ -564,6 +615,10 @@ export class KafkaConsumer {
     this.log({ level: 'warn', event, subscription: this.name, error: errorMessage(error) });
   }
 }
+
+/** ListOffsets' timestamps for the first offset held and the next one to be written. */
+const EARLIEST = -2n;
+const LATEST = -1n;
 
 function connectionId(payload: { broker?: { host?: string; port?: number } }): string {
   return `${payload.broker?.host ?? '?'}:${payload.broker?.port ?? '?'}`;

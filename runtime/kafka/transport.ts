@@ -16,6 +16,7 @@ import type { CloseOptions, ConsumeSpec, ConsumerHealth, MessageHandler, Publish
 import { closeConsumer, defaultBrokers, kafkaErrorText, loadKafka, type PlatformaticKafka } from './client.js';
 import { KafkaConsumer, type KafkaConsumerClient } from './consumer.js';
 import { KafkaNames } from './names.js';
+import type { OffsetReset } from './offset-reset.js';
 import { BatchingProducer, type KafkaProducer, type OutgoingRecord } from './producer.js';
 import { TopicAdmin, topicSettings, type StartPosition, type TopicSettings } from './topics.js';
 import { HEADER, encodeEnvelope, readHeaders, type WireMode } from './wire.js';
@@ -39,6 +40,12 @@ export interface KafkaTransportOptions {
   topicConfig?: Readonly<Record<string, string>>;
   /** Where a newly declared subscription starts: `latest` (what is published from now on, the default) or `earliest`, a time or offsets. */
   start?: StartPosition;
+  /**
+   * Where a subscription goes when records it had not read yet were deleted (retention ran out, the
+   * topic was emptied): `earliest`, the first record still held (the default), or `latest`, the end.
+   * Either way it warns (`kafka.consumer.offset_reset`) and counts the records skipped in health.
+   */
+  offsetReset?: OffsetReset;
   /**
    * Retry a failed event in place, holding its key and its partition's position, instead of through
    * the retry topics (which let later events overtake it). `true` for every subscription, or the
@@ -66,6 +73,8 @@ export interface KafkaHealthDetails {
   assignments: Record<string, string[]>;
   /** Per subscription and partition, records not yet committed by its group. */
   partitionLag: Record<string, Record<string, number>>;
+  /** Per subscription and partition, records skipped because the broker no longer held them (retention), since this process started. */
+  skipped: Record<string, Record<string, number>>;
 }
 
 interface DeclaredSubscription {
@@ -203,6 +212,7 @@ export class KafkaTransport implements Transport {
         onOutcome: spec.onOutcome,
         names: this.names,
         produce: (record) => this.producer.send(record),
+        offsetReset: this.options.offsetReset ?? 'earliest',
       },
       this.log,
     );
@@ -255,11 +265,13 @@ export class KafkaTransport implements Transport {
     const consumers: ConsumerHealth[] = [];
     const assignments: Record<string, string[]> = {};
     const partitionLag: Record<string, Record<string, number>> = {};
+    const skipped: Record<string, Record<string, number>> = {};
     for (const consumer of this.consumers) {
-      const { partitions, ...health } = consumer.health();
+      const { partitions, skipped: skippedHere, ...health } = consumer.health();
       consumers.push(health);
       assignments[consumer.name] = consumer.assigned();
       partitionLag[consumer.name] = partitions;
+      skipped[consumer.name] = skippedHere;
     }
     const status = this.status();
     const health: TransportHealth<KafkaHealthDetails> = {
@@ -269,7 +281,7 @@ export class KafkaTransport implements Transport {
       consumers,
       publisher: { inFlight: this.producer.inFlight, buffered: this.producer.buffered },
       reconnects: this.producer.outages + [...this.consumers].reduce((sum, consumer) => sum + consumer.reconnects, 0),
-      details: { brokers: [...this.brokers], assignments, partitionLag },
+      details: { brokers: [...this.brokers], assignments, partitionLag, skipped },
     };
     const lastError = this.producer.lastError ?? [...this.consumers].map((consumer) => consumer.lastError).find((error) => error !== undefined);
     if (lastError !== undefined) health.lastError = lastError;
