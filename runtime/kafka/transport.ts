@@ -19,7 +19,7 @@ import { KafkaNames } from './names.js';
 import type { OffsetReset } from './offset-reset.js';
 import { BatchingProducer, type KafkaProducer, type OutgoingRecord } from './producer.js';
 import { TopicAdmin, topicSettings, type StartPosition, type TopicSettings } from './topics.js';
-import { HEADER, encodeEnvelope, readHeaders, type WireMode } from './wire.js';
+import { HEADER, TEXT_DESERIALIZERS, encodeEnvelope, type WireMode } from './wire.js';
 
 export interface KafkaTransportOptions {
   /** `host:port` of one or more brokers. Default `KAFKA_BOOTSTRAP`, else 127.0.0.1:19092 (scripts/kafka-broker). */
@@ -188,7 +188,7 @@ export class KafkaTransport implements Transport {
     this.assertOpen();
     const declared = this.subscriptions.get(spec.subscription);
     if (declared === undefined) throw new Error(`subscription '${spec.subscription}' is not part of a topology declared on this transport; call declareTopology first`);
-    const client: KafkaConsumerClient = new this.kafka.Consumer({
+    const client: KafkaConsumerClient = new this.kafka.Consumer<string, Buffer, string, string>({
       clientId: `${this.clientId}-${spec.subscription}`,
       groupId: spec.subscription,
       bootstrapBrokers: this.brokers,
@@ -354,11 +354,11 @@ export class KafkaTransport implements Transport {
   private ensureReplies(): Promise<{ topic: string; consumer: KafkaConsumerClient; ready: Promise<void> }> {
     if (this.replies !== undefined) return this.replies.ready.then(() => this.replies!);
     const topic = this.names.replies(randomUUID().slice(0, 12));
-    const consumer: KafkaConsumerClient = new this.kafka.Consumer({ clientId: `${this.clientId}-replies`, groupId: topic, bootstrapBrokers: this.brokers, maxWaitTime: 200, autocommit: true, timeout: 10_000 });
+    const consumer: KafkaConsumerClient = new this.kafka.Consumer<string, Buffer, string, string>({ clientId: `${this.clientId}-replies`, groupId: topic, bootstrapBrokers: this.brokers, maxWaitTime: 200, autocommit: true, timeout: 10_000 });
     const ready = (async () => {
       await this.topics.ensure(new Map([[topic, { partitions: 1, replicas: this.options.replicationFactor ?? 1, config: { 'retention.ms': '3600000' } }]]));
-      const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
-      stream.on('data', (message: { value: Buffer | undefined; headers: Map<Buffer, Buffer> }) => this.acceptReply(message.value, readHeaders(message.headers)));
+      const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true, deserializers: TEXT_DESERIALIZERS });
+      stream.on('data', (message: { value: Buffer | undefined; headers: Map<string, string> }) => this.acceptReply(message.value, message.headers));
       stream.on('error', (error: Error) => this.log({ level: 'warn', event: 'kafka.replies.stream_error', error: kafkaErrorText(error) }));
     })();
     this.replies = { topic, consumer, ready };
