@@ -136,6 +136,11 @@ export interface ConsumerHealth {
   prefetch: number;
   /** Messages waiting for this subscription, where the broker can tell cheaply. */
   lag?: number;
+  /**
+   * Messages this consumer passed over because the broker no longer held them when it got there
+   * (Kafka: deleted by retention before the group read them), since it started.
+   */
+  skipped?: number;
 }
 
 export interface TransportHealth<D extends object = object> {

@@ -315,15 +315,18 @@ export class KafkaConsumer {
     this.consumer.joinGroup({}).catch((error: unknown) => this.warn('kafka.consumer.rejoin_failed', error));
   }
 
-  health(): ConsumerHealth & { partitions: Record<string, number>; skipped: Record<string, number> } {
-    const health: ConsumerHealth & { partitions: Record<string, number>; skipped: Record<string, number> } = {
+  health(): ConsumerHealth & { partitions: Record<string, number>; skippedByPartition: Record<string, number> } {
+    const health: ConsumerHealth & { partitions: Record<string, number>; skippedByPartition: Record<string, number> } = {
       subscription: this.name,
       active: !this.stopped && this.consumer.isActive() && this.stream !== undefined && this.lostConnections.size === 0,
       inFlight: this.runningCount,
       prefetch: this.options.prefetch,
       partitions: { ...this.lagByPartition },
-      skipped: { ...this.skippedByPartition },
+      skippedByPartition: { ...this.skippedByPartition },
     };
+    let skipped = 0;
+    for (const count of Object.values(this.skippedByPartition)) skipped += count;
+    health.skipped = skipped;
     if (this.lag !== undefined) health.lag = this.lag;
     return health;
   }

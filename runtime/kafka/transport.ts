@@ -267,11 +267,11 @@ export class KafkaTransport implements Transport {
     const partitionLag: Record<string, Record<string, number>> = {};
     const skipped: Record<string, Record<string, number>> = {};
     for (const consumer of this.consumers) {
-      const { partitions, skipped: skippedHere, ...health } = consumer.health();
+      const { partitions, skippedByPartition, ...health } = consumer.health();
       consumers.push(health);
       assignments[consumer.name] = consumer.assigned();
       partitionLag[consumer.name] = partitions;
-      skipped[consumer.name] = skippedHere;
+      skipped[consumer.name] = skippedByPartition;
     }
     const status = this.status();
     const health: TransportHealth<KafkaHealthDetails> = {

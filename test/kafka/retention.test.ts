@@ -3,9 +3,10 @@
  * moves the partition's start the same way). The group's committed position then points below the
  * first record the broker holds and every fetch answers OFFSET_OUT_OF_RANGE. The consumer moves on
  * from the earliest record still there (`offsetReset`, default 'earliest'), says how many records it
- * skipped in a warning, and counts them in its health.
+ * skipped in a warning, and counts them in its health and its metrics.
  */
 import { Admin } from '@platformatic/kafka';
+import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventClient } from '../../runtime/index.js';
 import type { LogEntry } from '../../runtime/index.js';
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('Kafka: records deleted by retention before the group read them', () => {
-  it('the consumer continues from the earliest remaining record, warns with the partition and the records lost, and counts them in health', { timeout: 60_000 }, async () => {
+  it('the consumer continues from the earliest remaining record, warns with the partition and the records lost, and counts them in health and metrics', { timeout: 60_000 }, async () => {
     const ops = await connectKafka({ clientId: 'es-test-retention-ops' });
     closers.push(() => ops.close({ timeoutMs: 2000 }));
     await ops.declareTopology(fixture.topology);
@@ -43,7 +44,11 @@ describe('Kafka: records deleted by retention before the group read them', () =>
     const logs: LogEntry[] = [];
     const transport = await connectKafka({ clientId: 'es-test-retention-consumer', logger: (entry) => void logs.push(entry) });
     await transport.declareTopology(fixture.topology);
-    const consumer = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:retention-consumer' });
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    closers.push(() => meterProvider.shutdown());
+    const consumer = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:retention-consumer', telemetry: { meterProvider } });
     closers.push(() => consumer.close({ timeoutMs: 2000 }));
     const handled: string[] = [];
     consumer.on('test.order_shipped', 1, (_data, ctx) => void handled.push(ctx.envelope.id));
@@ -54,6 +59,10 @@ describe('Kafka: records deleted by retention before the group read them', () =>
     const warning = logs.find((entry) => entry.event === 'kafka.consumer.offset_reset');
     expect(warning).toMatchObject({ level: 'warn', subscription: fixture.queue.name, partition: `${topic}:0`, from: '2', to: '6', skipped: 4, reset: 'earliest' });
     expect(transport.health().details?.skipped).toEqual({ [fixture.queue.name]: { [`${topic}:0`]: 4 } });
+    expect(transport.health().consumers).toEqual([expect.objectContaining({ subscription: fixture.queue.name, skipped: 4 })]);
+    await reader.forceFlush();
+    const points = exporter.getMetrics().flatMap((resource) => resource.scopeMetrics.flatMap((scope) => scope.metrics.filter((metric) => metric.descriptor.name === 'eventsmith.consumer.skipped').flatMap((metric) => metric.dataPoints as Array<DataPoint<unknown>>)));
+    expect(points.map((point) => [point.attributes['messaging.consumer.group.name'], point.value])).toEqual([[fixture.queue.name, 4]]);
 
     // Nothing more arrives, and the group's position follows what was handled.
     const more = (await producer.publish('test.order_shipped', 1, { text: 'after' })).id;
