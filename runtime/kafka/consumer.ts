@@ -258,8 +258,8 @@ export class KafkaConsumer {
   }
 
   /**
-   * Moves the group past records that are gone: on every assigned partition whose next offset (what
-   * this member fetched, else the group's committed position) lies outside what the broker holds,
+   * Moves the group past records that are gone: on every assigned partition whose committed
+   * position (where a new stream starts) lies outside what the broker holds,
    * commits the position `offsetReset` names, warns with how many records were skipped and counts
    * them. Without this the new stream would start from the same position and fail the same way.
    */
@@ -280,10 +280,10 @@ export class KafkaConsumer {
       const end = ends.get(log.topic)?.[log.partition];
       const position = committed.get(log.topic)?.[log.partition];
       if (first === undefined || end === undefined) continue;
-      // What this member would fetch next: past what it already took, else where the group stands.
-      const from = log.nextOffset ?? (position !== undefined && position >= 0n ? position : undefined);
+      // A new stream starts where the group stands; what this member fetched beyond it is being handled.
+      const from = position !== undefined && position >= 0n ? position : log.nextOffset;
       if (from === undefined) continue;
-      const move = resetPosition(from, { first, end }, reset);
+      const move = resetPosition(from, { first, end }, reset, log.nextOffset);
       if (move !== undefined) moves.push({ log, move });
     }
     if (moves.length > 0) {

@@ -24,10 +24,12 @@ export interface PositionReset {
 
 /**
  * The new position of a group that would read `from` next, or `undefined` when `from` is inside
- * the partition's range and nothing needs moving.
+ * the partition's range and nothing needs moving. Records before `fetchedUpTo` were fetched
+ * already (they are being handled, not skipped).
  */
-export function resetPosition(from: bigint, range: PartitionRange, reset: OffsetReset): PositionReset | undefined {
+export function resetPosition(from: bigint, range: PartitionRange, reset: OffsetReset, fetchedUpTo?: bigint): PositionReset | undefined {
   if (from >= range.first && from <= range.end) return undefined;
   const to = reset === 'latest' ? range.end : range.first;
-  return { from, to, skipped: to > from ? Number(to - from) : 0 };
+  const firstUnread = fetchedUpTo !== undefined && fetchedUpTo > from ? fetchedUpTo : from;
+  return { from, to, skipped: to > firstUnread ? Number(to - firstUnread) : 0 };
 }

@@ -14,6 +14,12 @@ describe('resetPosition', () => {
     expect(resetPosition(2n, { first: 6n, end: 10n }, 'latest')).toEqual({ from: 2n, to: 10n, skipped: 8 });
   });
 
+  it('does not count records fetched already (being handled) as skipped', () => {
+    // Committed at 2, fetched up to 5, retention took everything below 6: only offset 5 was never read.
+    expect(resetPosition(2n, { first: 6n, end: 10n }, 'earliest', 5n)).toEqual({ from: 2n, to: 6n, skipped: 1 });
+    expect(resetPosition(2n, { first: 6n, end: 10n }, 'earliest', 8n)).toEqual({ from: 2n, to: 6n, skipped: 0 });
+  });
+
   it('moves a position past the end (the topic emptied and filled again) back, skipping nothing', () => {
     expect(resetPosition(50n, { first: 0n, end: 10n }, 'earliest')).toEqual({ from: 50n, to: 0n, skipped: 0 });
     expect(resetPosition(50n, { first: 0n, end: 10n }, 'latest')).toEqual({ from: 50n, to: 10n, skipped: 0 });
