@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { OutputError } from '../emit/write.js';
 import { CatalogError } from '../load/diagnostics.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { CONFIG_FILES } from './config.js';
@@ -206,8 +207,10 @@ function writeAll(root: string, writes: readonly PlannedWrite[]): void {
   const createdDirs: string[] = [];
   const staged: Array<{ temp: string; target: string; previous: string | undefined }> = [];
   const placed: typeof staged = [];
+  let current = '';
   try {
     for (const write of writes) {
+      current = write.file;
       const target = path.join(root, write.file);
       const dir = path.dirname(target);
       const firstCreated = mkdirSync(dir, { recursive: true });
@@ -218,6 +221,7 @@ function writeAll(root: string, writes: readonly PlannedWrite[]): void {
       writeFileSync(temp, write.content);
     }
     for (const entry of staged) {
+      current = path.relative(root, entry.target);
       renameSync(entry.temp, entry.target);
       placed.push(entry);
     }
@@ -234,7 +238,7 @@ function writeAll(root: string, writes: readonly PlannedWrite[]): void {
         // Not empty: something else wrote there meanwhile; leave it.
       }
     }
-    throw error;
+    throw new OutputError(`cannot write ${current} in ${root}: ${(error as Error).message}; nothing was written.\n  hint: check that the project folder is writable and that every folder on the way to ${current} is a folder, then run eventsmith init again.`);
   }
 }
 
