@@ -114,7 +114,7 @@ describe('eventsmith generate', () => {
   it('prints help for the program and for generate', async () => {
     const main = await runCli(['--help'], tempDir());
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/Commands:\n\s+generate/);
+    expect(main.stdout).toMatch(/Commands:\n\s+init .*\n\s+generate/);
     const generate = await runCli(['generate', '--help'], tempDir());
     expect(generate.code).toBe(0);
     expect(generate.stdout).toMatch(/--catalog DIR\|FILE/);
