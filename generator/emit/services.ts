@@ -5,7 +5,8 @@
  */
 import { subscriptionPattern } from '../../runtime/destinations.js';
 import type { Catalog, CatalogEvent, EventKind, KafkaTopicBinding } from '../model/catalog.js';
-import { camelName, kebabName, pascalName } from '../model/identifiers.js';
+import { publisherMethodName } from '../model/generated-names.js';
+import { kebabName, pascalName } from '../model/identifiers.js';
 import { docComment, stringLiteral } from './code/literals.js';
 import { domainKey, eventKey } from './names.js';
 
@@ -153,15 +154,11 @@ export function serviceView(catalog: Catalog, service: string, header: string) {
   const latest = latestEvents(catalog);
   const published = latest.filter((e) => e.producers.includes(service));
   const consumed = latest.filter((e) => e.consumers.includes(service));
-  // Method names are the event name within its domain, unless two published events share one.
-  const shortNames = published.map((e) => camelName(e.name));
-  const clash = new Set(shortNames.filter((name, i) => shortNames.indexOf(name) !== i));
   const publishes = published.map((event) => {
-    const short = camelName(event.name);
     const { call, options } = KIND_CALL[event.kind];
     const literal = stringLiteral(event.type);
     return {
-      method: clash.has(short) ? camelName(event.type) : short,
+      method: publisherMethodName(event),
       literal,
       call,
       optionsType: options,

@@ -111,6 +111,11 @@ export interface CatalogEvent {
    * handled in publish order where the broker partitions (Kafka: the record key).
    */
   orderingKey?: string;
+  /**
+   * The PascalCase stem the message pins for its generated names (`x-eventsmith-name`), instead of
+   * the one its type gives: `<Stem>V<n>`, `<Stem>` and the publisher method `<stem>`.
+   */
+  pinnedName?: string;
   payload: JsonSchema;
   /**
    * The payload's Avro schema as written, when the catalogue describes the payload in Avro;
