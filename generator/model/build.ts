@@ -9,6 +9,7 @@ import { exchangeFor } from '../../runtime/amqp/names.js';
 import { defaultDestination, domainOf } from '../../runtime/destinations.js';
 import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue, KafkaTopicBinding } from './catalog.js';
 import { AVRO_SCHEMA_FORMAT } from './avro.js';
+import { readChannelParameters } from './channel-parameters.js';
 import { NAME_PIN_KEY, pinProblem } from './generated-names.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { declaredEventType, documentService, messageDefinition, ownerGroup } from './message-names.js';
@@ -155,6 +156,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
     const channelPointer = pointerOfChannel(use.channel);
     const kafkaTopic = kafkaTopicOf(use.channel, (field, code, message, hint) => sources.report(file, [...channelPointer, 'bindings', 'kafka', field], code, message, hint));
     const orderingKey = readOrderingKey(json, payload, report);
+    const parameters = readChannelParameters(address, (use.channel.json() as { parameters?: unknown }).parameters, (inner, code, message, hint) => sources.report(file, [...channelPointer, 'parameters', ...inner], code, message, hint));
     const pinnedName = readNamePin(json, report);
     const event: CatalogEvent = {
       type,
@@ -175,6 +177,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
       ...(meta.sunset ? { sunset: meta.sunset } : {}),
       channel: { id: use.channel.id(), address },
       destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
+      ...(parameters === undefined ? {} : { parameters }),
       ...(exchange === undefined ? {} : { amqpExchange: exchange }),
       ...(stream === undefined ? {} : { redisStream: stream }),
       ...(kafkaTopic === undefined ? {} : { kafkaTopic }),
