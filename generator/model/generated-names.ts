@@ -21,7 +21,7 @@ export const FIXED_EXPORTS: ReadonlySet<string> = new Set([
   'EventDefinition', 'getEventDefinition', 'parseEvent', 'parseEventVersion', 'safeParseEvent', 'isValidEvent',
   'ServiceName', 'SERVICE_NAMES', 'CHANNELS', 'SERVICE_SOURCES', 'SubscriptionOptions', 'topologyFor',
   'BusinessEventType', 'AlertEventType', 'NotificationEventType', 'RecommendationEventType', 'CommandEventType',
-  'CommandReplies', 'ReplyPayload', 'EVENT_KINDS', 'CATALOG', 'Events', 'EventParams',
+  'CommandReplies', 'ReplyPayload', 'EVENT_KINDS', 'CATALOG', 'Events',
   // No longer declared (the vocabulary types come from the runtime, and the topology no longer
   // names RabbitMQ objects), but still reserved, so that no catalogue definition changes its name.
   'EventKind', 'Urgency', 'Severity', 'Priority', 'DIRECT_EXCHANGE', 'EXCHANGES', 'SERVICE_BINDINGS',
