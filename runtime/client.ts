@@ -302,7 +302,7 @@ function traced(entry: LogEntry, traceId: string | undefined): LogEntry {
 function targetFor(definition: ResolvedDefinition, envelope: Envelope, options: PublishOptions): PublishTarget {
   const target: PublishTarget = {
     kind: definition.kind,
-    destination: options.destination ?? resolveDestination(definition.destination, options.params),
+    destination: options.destination ?? resolveDestination(definition.destination, options.params, definition.parameters),
     urgency: envelope.urgency ?? definition.urgency,
     persistent: options.persistent ?? true,
     mandatory: options.mandatory ?? true,

@@ -17,7 +17,7 @@ export type { EventDataOf, EventDefinition, EventMap, EventRef, EventRegistryInp
 export { EVENT_KINDS, SEVERITIES, SEVERITY_URGENCY, URGENCIES } from './urgency.js';
 export type { EventKind, Severity, Urgency } from './urgency.js';
 
-export { alertDestination, defaultDestination, destinationMatches, domainOf, resolveDestination, subscriptionPattern } from './destinations.js';
+export { alertDestination, defaultDestination, DestinationParameterError, destinationMatches, domainOf, resolveDestination, subscriptionPattern, type DestinationParameter, type DestinationParameters } from './destinations.js';
 export { bindingOf } from './bindings.js';
 export type { TransportBindings } from './bindings.js';
 export { DEFAULT_MAX_MESSAGE_BYTES } from './limits.js';

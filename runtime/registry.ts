@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TransportBindings } from './bindings.js';
+import type { DestinationParameters } from './destinations.js';
 import type { EventKind, Severity, Urgency } from './urgency.js';
 
 /** The payload property that names an event's tenant unless the catalogue says otherwise (`x-tenant-field`). */
@@ -51,6 +52,8 @@ export interface EventDefinition<TData = unknown> {
    * `params`.
    */
   destination: string;
+  /** What the catalogue allows for each `{parameter}` of the destination (its channel parameters). */
+  parameters?: DestinationParameters;
   /** What the catalogue says for one broker only (AsyncAPI channel bindings), by transport name. */
   bindings?: TransportBindings;
   /**

@@ -11,7 +11,7 @@ import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson } from './stable-json.js';
-import { bindingsLiteral, eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
+import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
@@ -189,6 +189,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     `urgency: ${stringLiteral(event.urgency)},`,
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
     `destination: ${stringLiteral(event.destination)},`,
+    ...(parametersLiteral(event) === undefined ? [] : [`parameters: ${parametersLiteral(event)},`]),
     ...(bindingsLiteral(event) === undefined ? [] : [`bindings: ${bindingsLiteral(event)},`]),
     ...(event.orderingKey === undefined ? [] : [`orderingKey: ${stringLiteral(event.orderingKey)},`]),
     `producers: ${list(event.producers)},`,

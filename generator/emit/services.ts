@@ -5,8 +5,9 @@
  */
 import { subscriptionPattern } from '../../runtime/destinations.js';
 import type { Catalog, CatalogEvent, EventKind, KafkaTopicBinding } from '../model/catalog.js';
-import { camelName, kebabName, pascalName } from '../model/identifiers.js';
-import { docComment, stringLiteral } from './code/literals.js';
+import { publisherMethodName } from '../model/generated-names.js';
+import { kebabName, pascalName } from '../model/identifiers.js';
+import { docComment, propertyKey, stringLiteral } from './code/literals.js';
 import { domainKey, eventKey } from './names.js';
 
 const KIND_UNIONS: Record<EventKind, string> = {
@@ -102,6 +103,43 @@ function kafkaLiteral(binding: KafkaTopicBinding): string {
   return `{ ${fields.join(', ')} }`;
 }
 
+/** The registry's `parameters` literal (what the runtime checks values against); undefined without parameters. */
+export function parametersLiteral(event: CatalogEvent): string | undefined {
+  if (event.parameters === undefined) return undefined;
+  const entries = Object.entries(event.parameters).map(([name, p]) => {
+    const fields = [
+      ...(p.enum === undefined ? [] : [`enum: [${p.enum.map(stringLiteral).join(', ')}]`]),
+      ...(p.pattern === undefined ? [] : [`pattern: ${stringLiteral(p.pattern)}`]),
+      ...(p.default === undefined ? [] : [`default: ${stringLiteral(p.default)}`]),
+    ];
+    return `${propertyKey(name)}: {${fields.length === 0 ? '' : ` ${fields.join(', ')} `}}`;
+  });
+  return `{ ${entries.join(', ')} }`;
+}
+
+/**
+ * The options parameter of a publisher method: optional, unless the destination has parameters
+ * without a default, whose values are then required and typed (`'eu' | 'us'` for an enum).
+ */
+function optionsParameter(event: CatalogEvent, optionsType: string): string {
+  if (event.parameters === undefined) return `options?: ${optionsType}`;
+  const fields = Object.entries(event.parameters).map(([name, p]) => `${propertyKey(name)}${p.default === undefined ? '' : '?'}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')}`);
+  const required = Object.values(event.parameters).some((p) => p.default === undefined);
+  // Omit: PublishOptions' own `params` (any string record) would let misspelt names through.
+  return `options${required ? '' : '?'}: Omit<${optionsType}, 'params'> & { params${required ? '' : '?'}: { ${fields.join('; ')} } }`;
+}
+
+/** Lines of a publisher method's doc comment that say what each destination parameter is. */
+function parameterDocs(event: CatalogEvent): string[] {
+  if (event.parameters === undefined) return [];
+  return Object.entries(event.parameters).map(([name, p]) => {
+    const allowed = [p.enum === undefined ? undefined : `one of ${p.enum.join(', ')}`, p.pattern === undefined ? undefined : `matching /${p.pattern}/`, p.default === undefined ? undefined : `default ${p.default}`].filter((x) => x !== undefined);
+    const sentence = `\`params.${name}\` fills \`{${name}}\` in \`${event.destination}\`${allowed.length === 0 ? '' : ` (${allowed.join(', ')})`}`;
+    const description = p.description?.trim();
+    return description === undefined || description === '' ? `${sentence}.` : `${sentence}: ${/[.!?]$/.test(description) ? description : `${description}.`}`;
+  });
+}
+
 function channelLiteral(channel: Channel): string {
   const literal = bindingsLiteral(channel);
   const bindings = literal === undefined ? '' : `, bindings: ${literal}`;
@@ -153,21 +191,18 @@ export function serviceView(catalog: Catalog, service: string, header: string) {
   const latest = latestEvents(catalog);
   const published = latest.filter((e) => e.producers.includes(service));
   const consumed = latest.filter((e) => e.consumers.includes(service));
-  // Method names are the event name within its domain, unless two published events share one.
-  const shortNames = published.map((e) => camelName(e.name));
-  const clash = new Set(shortNames.filter((name, i) => shortNames.indexOf(name) !== i));
   const publishes = published.map((event) => {
-    const short = camelName(event.name);
     const { call, options } = KIND_CALL[event.kind];
     const literal = stringLiteral(event.type);
     return {
-      method: clash.has(short) ? camelName(event.type) : short,
+      method: publisherMethodName(event),
       literal,
       call,
       optionsType: options,
+      optionsParameter: optionsParameter(event, options),
       resultType: event.kind === 'command' ? `ReplyPayload<${literal}>` : `EventPayload<${literal}>`,
       constant: `${domainKey(event.domain)}.${eventKey(event)}`,
-      doc: docComment(`${event.title ?? event.type}: ${event.summary ?? event.description}`, '  '),
+      doc: docComment([`${event.title ?? event.type}: ${event.summary ?? event.description}`, ...parameterDocs(event)].join('\n\n'), '  '),
     };
   });
   const usedOptions = [...new Set(publishes.map((p) => p.optionsType))].sort();

@@ -9,7 +9,7 @@ export interface GoldenCase {
   strict: boolean;
 }
 
-const FIXTURES = ['asyncapi-2.6', 'plain-3.0', 'asyncapi-3.1', 'avro', 'schema-features', 'json-schema-2020', 'hostile', 'name-clash', 'social-media-2.6', 'social-media-3.0'];
+const FIXTURES = ['asyncapi-2.6', 'plain-3.0', 'channel-parameters', 'asyncapi-3.1', 'avro', 'schema-features', 'json-schema-2020', 'hostile', 'name-clash', 'social-media-2.6', 'social-media-3.0'];
 
 export const GOLDEN_CASES: GoldenCase[] = [
   { name: 'repository catalogue', catalog: path.join(REPO_ROOT, 'catalog'), golden: path.join(REPO_ROOT, 'generated'), strict: true },

@@ -20,8 +20,12 @@ export type StreetlightsApiConsumes =
 export class StreetlightsApiPublisher {
   constructor(readonly events: Events) {}
 
-  /** Light measured: Inform about environmental lighting conditions of a particular streetlight. */
-  lightMeasured(data: PublishPayload<'lightMeasured'>, options?: PublishOptions): Promise<Envelope<EventPayload<'lightMeasured'>>> {
+  /**
+   * Light measured: Inform about environmental lighting conditions of a particular streetlight.
+   *
+   * `params.streetlightId` fills `{streetlightId}` in `smartylighting/streetlights/1/0/event/{streetlightId}/lighting/measured`.
+   */
+  lightMeasured(data: PublishPayload<'lightMeasured'>, options: Omit<PublishOptions, 'params'> & { params: { streetlightId: string } }): Promise<Envelope<EventPayload<'lightMeasured'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.STREETLIGHTS_API.LIGHT_MEASURED, data, options);
   }
 }

@@ -20,8 +20,12 @@ export type StreetlightsKafkaApiConsumes =
 export class StreetlightsKafkaApiPublisher {
   constructor(readonly events: Events) {}
 
-  /** Turn on/off: Command a particular streetlight to turn the lights on or off. */
-  turnOnOff(data: PublishPayload<'turnOnOff'>, options?: PublishOptions): Promise<Envelope<EventPayload<'turnOnOff'>>> {
+  /**
+   * Turn on/off: Command a particular streetlight to turn the lights on or off.
+   *
+   * `params.streetlightId` fills `{streetlightId}` in `smartylighting.streetlights.1.0.action.{streetlightId}.turn.on`: The ID of the streetlight.
+   */
+  turnOnOff(data: PublishPayload<'turnOnOff'>, options: Omit<PublishOptions, 'params'> & { params: { streetlightId: string } }): Promise<Envelope<EventPayload<'turnOnOff'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.STREETLIGHTS_KAFKA_API.TURN_ON_OFF, data, options);
   }
 }

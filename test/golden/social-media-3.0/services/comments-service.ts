@@ -20,8 +20,12 @@ export type CommentsServiceConsumes =
 export class CommentsServicePublisher {
   constructor(readonly events: Events) {}
 
-  /** Comment changed: The number of likes of a comment changed. */
-  commentChanged(data: PublishPayload<'comments.comment_changed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'comments.comment_changed'>>> {
+  /**
+   * Comment changed: The number of likes of a comment changed.
+   *
+   * `params.commentId` fills `{commentId}` in `comment/{commentId}/changed`: The comment whose likes changed.
+   */
+  commentChanged(data: PublishPayload<'comments.comment_changed'>, options: Omit<PublishOptions, 'params'> & { params: { commentId: string } }): Promise<Envelope<EventPayload<'comments.comment_changed'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.COMMENTS.COMMENT_CHANGED, data, options);
   }
 }
