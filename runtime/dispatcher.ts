@@ -64,6 +64,8 @@ export class Dispatcher {
     const handler = this.handlers.get(handlerKey(type, version)) ?? this.handlers.get(handlerKey(type, ANY_VERSION));
     if (handler === undefined) {
       if (this.options.unhandled === 'ack') return { settle: 'ack' };
+      // A version with a sunset that nothing handles was dropped on purpose: say so, rather than look like a forgotten handler.
+      if (definition.sunset !== undefined) return this.reject(envelope, 'sunset', `'${type}' version ${version} is past its sunset (${definition.sunset}): no handler takes it any more; its producers must move to a later version`);
       return this.reject(envelope, 'unhandled-type', `no handler registered for '${type}' version ${version}`);
     }
     const validated = definition.validate(envelope.data);

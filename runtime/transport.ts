@@ -50,6 +50,8 @@ export type DeadLetterReason =
   | 'unknown-type'
   | 'unknown-version'
   | 'unhandled-type'
+  /** A version with an `x-sunset` date that no handler takes: its consumers dropped it at its sunset. */
+  | 'sunset'
   | 'non-retryable'
   | 'max-attempts-exceeded';
 

@@ -12,13 +12,19 @@ export interface EventsmithConfig {
   catalog?: string;
   out?: string;
   strict?: boolean;
+  /**
+   * The date (YYYY-MM-DD) `generate` judges sunsets by: an older version whose `x-sunset` is on or
+   * before it is past its sunset, and consumers may drop it. A date written here, never the clock, so
+   * that the generated code does not change by itself from one day to the next.
+   */
+  sunsetAsOf?: string;
   /** Defaults and accepted changes for `eventsmith check`. */
   check?: CheckConfig;
 }
 
 export const CONFIG_FILES = ['eventsmith.config.json', 'eventsmith.config.yaml', 'eventsmith.config.yml'];
 
-const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean' | 'check'> = { catalog: 'string', out: 'string', strict: 'boolean', check: 'check' };
+const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean' | 'date' | 'check'> = { catalog: 'string', out: 'string', strict: 'boolean', sunsetAsOf: 'date', check: 'check' };
 
 /** Reads the config named by `explicit`, else the first of CONFIG_FILES in `cwd`; none is fine. */
 export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
@@ -45,6 +51,10 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
       config.check = readCheckConfig(value, fail);
       continue;
     }
+    if (expected === 'date') {
+      config.sunsetAsOf = readDate(key, value, fail);
+      continue;
+    }
     if (typeof value !== expected) fail(`option '${key}' must be a ${expected}`, `Write e.g. \`${key}: ${expected === 'string' ? 'catalog' : 'true'}\`.`);
     if (expected === 'string') (config as Record<string, unknown>)[key] = path.resolve(path.dirname(file), value as string);
     else (config as Record<string, unknown>)[key] = value;
@@ -55,4 +65,11 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
 /** The catalogue a command reads: `--catalog` (relative to the working directory), else the config's, else `catalog`. */
 export function resolveCatalog(cwd: string, flag: string | undefined, config: EventsmithConfig): string {
   return flag ? path.resolve(cwd, flag) : (config.catalog ?? path.resolve(cwd, 'catalog'));
+}
+
+/** A calendar date written YYYY-MM-DD (YAML may hand an unquoted one over as a Date). */
+function readDate(key: string, value: unknown, fail: (message: string, hint: string) => never): string {
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
+  if (typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)) return text;
+  return fail(`option '${key}' must be a date written YYYY-MM-DD, not ${JSON.stringify(value)}`, `Write e.g. \`${key}: '2027-06-30'\`: versions whose x-sunset is on or before it are past their sunset.`);
 }
