@@ -50,7 +50,7 @@ export type DeadLetterReason =
   | 'unknown-type'
   | 'unknown-version'
   | 'unhandled-type'
-  /** A version with an `x-sunset` date that no handler takes: its consumers dropped it at its sunset. */
+  /** A version whose `x-sunset` date has passed and that no handler takes: its consumers dropped it. */
   | 'sunset'
   | 'non-retryable'
   | 'max-attempts-exceeded';
