@@ -35,8 +35,9 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
     throw new CatalogError([{ code: 'config', file: display, line: 0, column: 0, message, hint }]);
   };
   let raw: unknown;
+  let text = '';
   try {
-    const text = readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     return fail(`cannot read the config file: ${(error as Error).message.split('\n')[0]}`, 'Fix the syntax of the config file.');
@@ -52,7 +53,10 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
       continue;
     }
     if (expected === 'date') {
-      config.sunsetAsOf = readDate(key, value, fail);
+      config.sunsetAsOf = readDate(key, value, (message, hint) => {
+        const at = valuePosition(text, key);
+        throw new CatalogError([{ code: 'config', file: display, line: at.line, column: at.column, message, hint }]);
+      });
       continue;
     }
     if (typeof value !== expected) fail(`option '${key}' must be a ${expected}`, `Write e.g. \`${key}: ${expected === 'string' ? 'catalog' : 'true'}\`.`);
@@ -72,4 +76,15 @@ function readDate(key: string, value: unknown, fail: (message: string, hint: str
   const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
   if (typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)) return text;
   return fail(`option '${key}' must be a date written YYYY-MM-DD, not ${JSON.stringify(value)}`, `Write e.g. \`${key}: '2027-06-30'\`: versions whose x-sunset is on or before it are past their sunset.`);
+}
+
+/** Where the value of top-level `key` starts (1-based), YAML or JSON; 0:0 when it cannot be found. */
+function valuePosition(text: string, key: string): { line: number; column: number } {
+  const lines = text.split('\n');
+  const pattern = new RegExp(`^(\\s*"?${key}"?\\s*:\\s*)`);
+  for (let i = 0; i < lines.length; i++) {
+    const match = pattern.exec(lines[i]!);
+    if (match) return { line: i + 1, column: match[1]!.length + 1 };
+  }
+  return { line: 0, column: 0 };
 }
