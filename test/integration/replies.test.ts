@@ -1,6 +1,6 @@
 /**
- * Replies the catalogue declares, at run time, in memory and on RabbitMQ (a virtual host of its
- * own): a reply the catalogue does not declare for the command is refused before it leaves the
+ * Replies the catalogue declares, at run time, in memory, on RabbitMQ (a virtual host of its own)
+ * and on Redis (a key prefix of its own, whose keys are deleted afterwards): a reply the catalogue does not declare for the command is refused before it leaves the
  * replier, and refused by the requester if one arrives anyway (from a replier that does not know
  * the catalogue's replies); the requester's result is told apart by `type`. An older version past
  * its sunset that no handler takes is dead-lettered with reason `sunset`.
@@ -8,10 +8,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // The runtime as generated code sees it (the built package), so classes are the same ones.
 import { EventClient, MemoryTransport, UndeclaredReplyError, serviceSubscriptionName, type EventDefinition, type LogEntry, type Transport } from 'eventsmith/runtime';
+import { randomUUID } from 'node:crypto';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
+import { RedisTransport } from 'eventsmith/runtime/redis';
 import { EVENT_REGISTRY, inventoryService, productionService, topologyFor, type EventPayload } from '../../generated/index.js';
 import { billingService, EVENT_REGISTRY as SUNSET_REGISTRY, topologyFor as sunsetTopologyFor } from '../golden/sunset-and-replies/index.js';
 import { createVhost, type TestVhost } from '../helpers/vhost.js';
+import { RawRedis } from './support/redis.js';
 
 const request: EventPayload<'production.schedule_batch'> = {
   tenant_id: 'acme-bakery',
@@ -51,11 +54,18 @@ async function eventually<T>(read: () => T | undefined, timeoutMs = 5000): Promi
 }
 
 let vhost: TestVhost;
+const redisPrefix = `eventsmith-replies-${randomUUID().slice(0, 8)}`;
 beforeAll(async () => {
   vhost = await createVhost('eventsmith-replies');
 }, 30_000);
 afterAll(async () => {
   await vhost?.remove();
+  const redis = await RawRedis.connect();
+  try {
+    for await (const keys of redis.client.scanIterator({ MATCH: `${redisPrefix}:*`, COUNT: 1000 })) if (keys.length > 0) await redis.client.del(keys);
+  } finally {
+    await redis.close();
+  }
 });
 
 const closing: { close(options?: { timeoutMs?: number }): Promise<void> }[] = [];
@@ -78,6 +88,7 @@ const BROKERS: Broker[] = [
     },
   },
   { name: 'RabbitMQ', transports: () => async () => AmqpTransport.connect({ url: vhost.url }) },
+  { name: 'Redis', transports: () => async () => RedisTransport.connect({ prefix: redisPrefix }) },
 ];
 
 describe.each(BROKERS)('declared replies ($name)', (broker) => {
