@@ -198,6 +198,7 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
     const [given = {}] = upcasters as readonly [Readonly<Record<number, (data: unknown) => LatestPayload<M, L, T>>>?];
     for (const [version, upcast] of Object.entries(given) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
       if (upcast === undefined) continue;
+      // The client's context may reply with any event; the handler's type allows fewer, and the client refuses the rest at run time.
       this.client.on(type, Number(version) as never, ((data: unknown, context: HandlerContext<M>) => handler(upcast(data), context as never)) as never);
     }
     return this;

@@ -6,6 +6,7 @@
  */
 import { MemoryTransport } from '../../runtime/index.js';
 import { inventoryService, productionService, type EventPayload, type ReplyEnvelope } from '../../generated/index.js';
+import { courierService, warehouseService } from '../golden/sunset-and-replies/index.js';
 
 const transport = new MemoryTransport();
 const production = productionService.createProductionService({ transport });
@@ -79,4 +80,18 @@ export async function beforeNarrowing(request: EventPayload<'production.schedule
   // Fields both replies share are typed without narrowing.
   const request_id: string = reply.data.request_id;
   void [batch, request_id];
+}
+
+// AsyncAPI 2.6 has no operation `reply`: a command lists its replies in `x-replies`, with the same
+// result (test/fixtures/catalogs/sunset-and-replies/courier.yaml).
+const fixture = new MemoryTransport();
+const courier = courierService.createCourierService({ transport: fixture });
+courier.consumer.on('courier.book_pickup', async (booking, ctx) => {
+  await ctx.reply('courier.pickup_refused', 1, { parcel_id: booking.parcel_id, reason: 'no van' });
+  // @ts-expect-error — warehouse.stock_reserved answers another command
+  await ctx.reply('warehouse.stock_reserved', 1, { sku: 's', reservation_id: 'r' });
+});
+export async function bookPickup(): Promise<string> {
+  const reply = await warehouseService.createWarehouseService({ transport: fixture }).publisher.bookPickup({ parcel_id: 'P-1' });
+  return reply.type === 'courier.pickup_booked' ? reply.data.pickup_at : reply.data.reason;
 }

@@ -31,6 +31,8 @@ describe('topology of requesters', () => {
 
   it('keeps the command in the subscription of the service that answers it', () => {
     expect(SERVICE_SOURCES['auth-service'].map((source) => source.destination)).toContain('command.user.validate_token');
+    // warehouse-service answers reserve_stock and sends courier.book_pickup (AsyncAPI 2.6, x-replies): the courier's replies are not in its subscription.
     expect(FIXTURE_SOURCES['warehouse-service'].map((source) => source.destination)).toEqual(['command.warehouse.reserve_stock']);
+    expect(FIXTURE_SOURCES['courier-service'].map((source) => source.destination)).toEqual(['command.courier.book_pickup']);
   });
 });

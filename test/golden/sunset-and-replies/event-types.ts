@@ -3,6 +3,11 @@
 
 /** Every event type of the catalogue, grouped by domain. */
 export const EVENT_TYPES = {
+  COURIER: {
+    BOOK_PICKUP: 'courier.book_pickup',
+    PICKUP_BOOKED: 'courier.pickup_booked',
+    PICKUP_REFUSED: 'courier.pickup_refused',
+  },
   WAREHOUSE: {
     BIN_MOVED: 'warehouse.bin_moved',
     PARCEL_SHIPPED: 'warehouse.parcel_shipped',
@@ -14,17 +19,26 @@ export const EVENT_TYPES = {
 
 /** Any event type of the catalogue. */
 export type EventType =
+  | 'courier.book_pickup'
+  | 'courier.pickup_booked'
+  | 'courier.pickup_refused'
   | 'warehouse.bin_moved'
   | 'warehouse.parcel_shipped'
   | 'warehouse.reserve_stock'
   | 'warehouse.stock_reserved'
   | 'warehouse.stock_unavailable';
 
+/** Event types of the courier domain. */
+export type CourierEventType = (typeof EVENT_TYPES.COURIER)[keyof typeof EVENT_TYPES.COURIER];
+
 /** Event types of the warehouse domain. */
 export type WarehouseEventType = (typeof EVENT_TYPES.WAREHOUSE)[keyof typeof EVENT_TYPES.WAREHOUSE];
 
 /** Every event type, in catalogue order. */
 export const ALL_EVENT_TYPES: readonly EventType[] = [
+  'courier.book_pickup',
+  'courier.pickup_booked',
+  'courier.pickup_refused',
   'warehouse.bin_moved',
   'warehouse.parcel_shipped',
   'warehouse.reserve_stock',

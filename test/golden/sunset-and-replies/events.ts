@@ -18,6 +18,8 @@ import { topologyFor, type ServiceName } from './topology.js';
 
 /** Event types of kind business. */
 export type BusinessEventType =
+  | 'courier.pickup_booked'
+  | 'courier.pickup_refused'
   | 'warehouse.bin_moved'
   | 'warehouse.parcel_shipped'
   | 'warehouse.stock_reserved'
@@ -34,6 +36,7 @@ export type RecommendationEventType = never;
 
 /** Event types of kind command. */
 export type CommandEventType =
+  | 'courier.book_pickup'
   | 'warehouse.reserve_stock';
 
 /**
@@ -41,6 +44,7 @@ export type CommandEventType =
  * event type → versions: what the command's handler may answer with, and what `request()` resolves with.
  */
 export interface CommandReplies {
+  'courier.book_pickup': { 'courier.pickup_booked': 1; 'courier.pickup_refused': 1 };
   'warehouse.reserve_stock': { 'warehouse.stock_reserved': 1; 'warehouse.stock_unavailable': 1 };
 }
 
@@ -64,6 +68,9 @@ export interface SunsetVersions {
 }
 
 export const EVENT_KINDS: { readonly [T in EventType]: EventKind } = {
+  'courier.book_pickup': 'command',
+  'courier.pickup_booked': 'business',
+  'courier.pickup_refused': 'business',
   'warehouse.bin_moved': 'business',
   'warehouse.parcel_shipped': 'business',
   'warehouse.reserve_stock': 'command',

@@ -2,10 +2,12 @@
 // Regenerate with: npx eventsmith generate
 export * from './event-types.js';
 export * from './definitions.js';
+export * from './schemas/courier.js';
 export * from './schemas/warehouse.js';
 export * from './registry.js';
 export * from './topology.js';
 export * from './events.js';
 export * as billingService from './services/billing-service.js';
+export * as courierService from './services/courier-service.js';
 export * as shopService from './services/shop-service.js';
 export * as warehouseService from './services/warehouse-service.js';

@@ -2,6 +2,7 @@
 // Regenerate with: npx eventsmith generate
 import { defineRegistry, payloadValidator, type CatalogDefinition, type ProducerInput } from 'eventsmith/runtime';
 import type { EventType } from './event-types.js';
+import { CourierBookPickupV1Schema, CourierBookPickupV1JsonSchema, type CourierBookPickupV1, CourierPickupBookedV1Schema, CourierPickupBookedV1JsonSchema, type CourierPickupBookedV1, CourierPickupRefusedV1Schema, CourierPickupRefusedV1JsonSchema, type CourierPickupRefusedV1 } from './schemas/courier.js';
 import { WarehouseBinMovedV1Schema, WarehouseBinMovedV1JsonSchema, type WarehouseBinMovedV1, WarehouseBinMovedV2Schema, WarehouseBinMovedV2JsonSchema, type WarehouseBinMovedV2, WarehouseParcelShippedV1Schema, WarehouseParcelShippedV1JsonSchema, type WarehouseParcelShippedV1, WarehouseParcelShippedV2Schema, WarehouseParcelShippedV2JsonSchema, type WarehouseParcelShippedV2, WarehouseParcelShippedV3Schema, WarehouseParcelShippedV3JsonSchema, type WarehouseParcelShippedV3, WarehouseReserveStockV1Schema, WarehouseReserveStockV1JsonSchema, type WarehouseReserveStockV1, WarehouseStockReservedV1Schema, WarehouseStockReservedV1JsonSchema, type WarehouseStockReservedV1, WarehouseStockUnavailableV1Schema, WarehouseStockUnavailableV1JsonSchema, type WarehouseStockUnavailableV1 } from './schemas/warehouse.js';
 
 /** Everything the catalogue says about one version of one event (see `CatalogDefinition` in eventsmith/runtime). */
@@ -9,6 +10,15 @@ export type EventDefinition = CatalogDefinition<EventType>;
 
 /** Payload types by event type and version. */
 export interface EventPayloads {
+  'courier.book_pickup': {
+    1: CourierBookPickupV1;
+  };
+  'courier.pickup_booked': {
+    1: CourierPickupBookedV1;
+  };
+  'courier.pickup_refused': {
+    1: CourierPickupRefusedV1;
+  };
   'warehouse.bin_moved': {
     1: WarehouseBinMovedV1;
     2: WarehouseBinMovedV2;
@@ -31,6 +41,9 @@ export interface EventPayloads {
 
 /** The latest version of each event type. */
 export const LATEST_VERSIONS = {
+  'courier.book_pickup': 1,
+  'courier.pickup_booked': 1,
+  'courier.pickup_refused': 1,
   'warehouse.bin_moved': 2,
   'warehouse.parcel_shipped': 3,
   'warehouse.reserve_stock': 1,
@@ -52,6 +65,57 @@ export type PublishPayload<T extends EventType> = ProducerInput<EventPayload<T>>
 
 /** Every event version of the catalogue, keyed by type, then version. */
 export const EVENT_REGISTRY = {
+  'courier.book_pickup': {
+    1: {
+      type: 'courier.book_pickup',
+      version: 1,
+      kind: 'command',
+      urgency: 'medium',
+      destination: 'command.courier.book_pickup',
+      producers: ['warehouse-service'],
+      consumers: ['courier-service'],
+      tenantScoped: false,
+      deprecated: false,
+      replies: [{ type: 'courier.pickup_booked', version: 1 }, { type: 'courier.pickup_refused', version: 1 }],
+      schema: CourierBookPickupV1Schema,
+      validate: payloadValidator(CourierBookPickupV1Schema),
+      jsonSchema: CourierBookPickupV1JsonSchema,
+    },
+  },
+  'courier.pickup_booked': {
+    1: {
+      type: 'courier.pickup_booked',
+      version: 1,
+      kind: 'business',
+      urgency: 'medium',
+      destination: 'business.courier.pickup_booked',
+      producers: ['courier-service'],
+      consumers: ['warehouse-service'],
+      tenantScoped: false,
+      deprecated: false,
+      replies: [],
+      schema: CourierPickupBookedV1Schema,
+      validate: payloadValidator(CourierPickupBookedV1Schema),
+      jsonSchema: CourierPickupBookedV1JsonSchema,
+    },
+  },
+  'courier.pickup_refused': {
+    1: {
+      type: 'courier.pickup_refused',
+      version: 1,
+      kind: 'business',
+      urgency: 'medium',
+      destination: 'business.courier.pickup_booked',
+      producers: ['courier-service'],
+      consumers: ['warehouse-service'],
+      tenantScoped: false,
+      deprecated: false,
+      replies: [],
+      schema: CourierPickupRefusedV1Schema,
+      validate: payloadValidator(CourierPickupRefusedV1Schema),
+      jsonSchema: CourierPickupRefusedV1JsonSchema,
+    },
+  },
   'warehouse.bin_moved': {
     1: {
       type: 'warehouse.bin_moved',

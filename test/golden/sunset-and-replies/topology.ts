@@ -5,21 +5,25 @@ import { serviceSubscriptionName, type ChannelSpec, type SubscriptionSpec, type 
 /** Every service that publishes or consumes an event of the catalogue. */
 export type ServiceName =
   | 'billing-service'
+  | 'courier-service'
   | 'shop-service'
   | 'warehouse-service';
 
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'billing-service',
+  'courier-service',
   'shop-service',
   'warehouse-service',
 ];
 
 /** Every destination the catalogue publishes to, by kind. */
 export const CHANNELS: readonly ChannelSpec[] = [
+  { kind: 'business', destination: 'business.courier.pickup_booked' },
   { kind: 'business', destination: 'business.warehouse.bin_moved' },
   { kind: 'business', destination: 'business.warehouse.parcel_shipped' },
   { kind: 'business', destination: 'business.warehouse.stock_reserved' },
   { kind: 'business', destination: 'business.warehouse.stock_unavailable' },
+  { kind: 'command', destination: 'command.courier.book_pickup' },
   { kind: 'command', destination: 'command.warehouse.reserve_stock' },
 ];
 
@@ -28,6 +32,9 @@ export const SERVICE_SOURCES: Readonly<Record<ServiceName, readonly ChannelSpec[
   'billing-service': [
     { kind: 'business', destination: 'business.warehouse.bin_moved' },
     { kind: 'business', destination: 'business.warehouse.parcel_shipped' },
+  ],
+  'courier-service': [
+    { kind: 'command', destination: 'command.courier.book_pickup' },
   ],
   'shop-service': [],
   'warehouse-service': [
