@@ -4,7 +4,7 @@
  * their client; the in-memory transport for unit tests is here, since it needs none.
  */
 export { EventClient } from './client.js';
-export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, RequestOptions } from './client.js';
+export type { AnyReply, EventClientOptions, EventHandler, HandlerContext, PublishOptions, ReplyVersions, RequestOptions } from './client.js';
 
 export { createEnvelope, DEFAULT_MAX_JSON_DEPTH, parseEnvelope, serializeEnvelope } from './envelope.js';
 export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult, ParseLimits } from './envelope.js';
@@ -67,6 +67,7 @@ export {
   RequestTimeoutError,
   TenantMismatchError,
   TransportClosedError,
+  UndeclaredReplyError,
   UnknownEventError,
   UnroutableError,
 } from './errors.js';
@@ -77,4 +78,23 @@ export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';
 
 export { CatalogEvents, WrongKindError } from './catalog-events.js';
-export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, OlderVersions, SubscriptionOptions, UpcasterArgs, Upcasters } from './catalog-events.js';
+export type {
+  AlertOptions,
+  CatalogBinding,
+  CatalogEventsOptions,
+  CommandReplyMap,
+  DirectOptions,
+  LatestPayload,
+  LatestVersionMap,
+  LiveOlderVersions,
+  NoReplies,
+  NoSunsets,
+  OlderVersions,
+  RepliesOf,
+  ReplyEnvelope,
+  SubscriptionOptions,
+  SunsetMap,
+  SunsetVersionsOf,
+  UpcasterArgs,
+  Upcasters,
+} from './catalog-events.js';

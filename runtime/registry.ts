@@ -70,8 +70,13 @@ export interface EventDefinition<TData = unknown> {
   tenantScoped?: boolean;
   /** The payload property that names the tenant (`x-tenant-field`). Default {@link DEFAULT_TENANT_FIELD}. */
   tenantField?: string;
-  /** Commands only: the events that may answer it. */
+  /**
+   * The events that may answer it (the catalogue's reply messages of a command). When given, a reply
+   * to this event that is not in the list is refused (UndeclaredReplyError) on both sides.
+   */
   replies?: readonly EventRef[];
+  /** The date (YYYY-MM-DD) after which this version may go (`x-sunset`); one no handler takes is dead-lettered as `sunset`. */
+  sunset?: string;
   dataschema?: string;
 }
 

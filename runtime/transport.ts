@@ -50,6 +50,8 @@ export type DeadLetterReason =
   | 'unknown-type'
   | 'unknown-version'
   | 'unhandled-type'
+  /** A version whose `x-sunset` date has passed and that no handler takes: its consumers dropped it. */
+  | 'sunset'
   | 'non-retryable'
   | 'max-attempts-exceeded';
 

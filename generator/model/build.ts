@@ -187,7 +187,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
       ...(read?.avro === undefined ? {} : { payloadAvro: read.avro }),
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
-      replies: uniqueRefs(use.replies.flatMap((m) => {
+      replies: uniqueRefs([...use.replies, ...listedReplies(json, meta.kind, uses, (at, code, message, hint) => sources.report(file, [...pointer, ...at], code, message, hint))].flatMap((m) => {
         const replyType = typeOf(m);
         return replyType === undefined ? [] : [{ type: replyType, version: readMetadata(m.json() as Record<string, unknown>, () => {}).version }];
       })),
@@ -198,6 +198,32 @@ function buildDocumentEvents<F extends SourceFileRef>(
     results.push([event, { file, pointer }]);
   }
   return results;
+}
+
+/**
+ * The replies a command lists in `x-replies`, for AsyncAPI 2.x, whose operations have no `reply`:
+ * each item a `$ref` to a message of the document's channels (the parser has resolved it to that
+ * message's object, which is how it is found).
+ */
+function listedReplies(json: Record<string, unknown>, kind: string, uses: Map<unknown, MessageUse>, report: (at: string[], code: string, message: string, hint: string) => void): MessageInterface[] {
+  const listed = json['x-replies'];
+  if (listed === undefined) return [];
+  if (kind !== 'command') {
+    report(['x-replies'], 'replies-not-command', `x-replies is set on a ${kind} event`, 'Only commands have replies: set `x-kind: command`, or remove x-replies.');
+    return [];
+  }
+  if (!Array.isArray(listed)) {
+    report(['x-replies'], 'invalid-replies', 'x-replies must be a list of $refs to messages', "Write e.g. `x-replies: [{ $ref: '#/components/messages/PickupBooked' }]`.");
+    return [];
+  }
+  const found: MessageInterface[] = [];
+  listed.forEach((item: unknown, index) => {
+    const use = uses.get(item);
+    if (use !== undefined) found.push(use.message);
+    // Reported at the list: a position inside it would follow the $ref to the message it names.
+    else report(['x-replies'], 'unknown-reply', `x-replies item ${index} is not a message of this document's channels`, "Give a $ref to a message that a channel of this document carries, e.g. `{ $ref: '#/components/messages/PickupBooked' }`.");
+  });
+  return found;
 }
 
 /** Each message once, with the first channel it appears in and what the document's operations do with it. */
