@@ -419,7 +419,8 @@ export async function benchRuntime({ quick }) {
       lat[client] = { p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values), n: values.length };
       log(`latency ${client} at ${rate}/s: p50 ${lat[client].p50.toFixed(2)} ms, p99 ${lat[client].p99.toFixed(2)} ms (${values.length} messages)`);
     }
-    const reconnect = await reconnectAfterOutage(vhost, quick ? 3000 : 20_000);
+    // A failure here (the broker dropping the gate's connections, say) costs this row only.
+    const reconnect = await reconnectAfterOutage(vhost, quick ? 3000 : 20_000).catch((error) => ({ available: false, reason: `failed: ${String(error.message).split('\n')[0]}` }));
     await admin.purgeQueue(QUEUE);
     return {
       available: true,
