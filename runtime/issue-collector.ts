@@ -74,17 +74,27 @@ function isSchema(value: unknown): value is z.core.$ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
 }
 
-/** The node's runtime runs only when its compiled check fails (or cannot be used for this parse). */
+/**
+ * The node's runtime runs only when its compiled check fails (or cannot be used for this parse).
+ * The check is compiled the first time an invalid payload reaches the node: valid payloads never
+ * get here, so they pay nothing for it.
+ */
 function checkFirst(node: z.core.$ZodType): void {
-  let check: z.core.$ZodType;
-  try {
-    check = z.compile(node, { strict: true });
-  } catch {
-    return;
-  }
   const runtime: Run = node._zod.run;
-  node._zod.run = (payload, ctx) => {
-    if (ctx.async !== true && ctx.direction !== 'backward' && ctx.skipChecks !== true && z.validate(check, payload.value)) return payload;
+  /** undefined: not compiled yet; null: the node cannot be compiled (walked by the runtime alone). */
+  let check: z.core.$ZodType | null | undefined;
+  const run: Run & { __originalRun?: Run } = (payload, ctx) => {
+    if (check === undefined) {
+      try {
+        check = z.compile(node, { strict: true });
+      } catch {
+        check = null;
+      }
+    }
+    if (check !== null && ctx.async !== true && ctx.direction !== 'backward' && ctx.skipChecks !== true && z.validate(check, payload.value)) return payload;
     return runtime(payload, ctx);
   };
+  // zod's convention: a compile of (or through) this node unwraps to its runtime, not this wrapper.
+  run.__originalRun = runtime;
+  node._zod.run = run;
 }
