@@ -16,7 +16,7 @@ import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js'
 import { consoleWarnings, emptyMetrics, safeLogger, type ClientMetrics, type LogEntry, type Logger } from './observability.js';
 import type { ProducerInput } from './producer-input.js';
 import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type EventRef, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
-import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
+import type { CloseOptions, ConsumerFailure, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 import { loadOtelApi } from './telemetry/load.js';
 import type { TelemetryOptions } from './telemetry/options.js';
 import { Telemetry, type SendMode } from './telemetry/telemetry.js';
@@ -119,6 +119,8 @@ export class EventClient<M extends object = EventMap> {
   private readonly dispatcher: Dispatcher;
   private readonly pipeline: MessageHandler;
   private readonly subscriptions = new Set<Subscription>();
+  /** The last retry or dead letter per subscription, for health(). */
+  private readonly lastFailures = new Map<string, ConsumerFailure>();
   /** Set once `@opentelemetry/api` is loaded (never, when it is not installed or turned off). */
   private telemetry: Telemetry | undefined;
   /** Pending while the API loads; the first publishes and `consume()` wait for it, later ones do not. */
@@ -136,7 +138,12 @@ export class EventClient<M extends object = EventMap> {
       log(traceId === undefined ? entry : { ...entry, traceId });
     };
     this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: dispatchLog, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
-    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log, () => (this.telemetry?.recording === true ? this.telemetry : undefined));
+    this.pipeline = consumePipeline(
+      (delivery) => this.dispatcher.dispatch(delivery),
+      this.log,
+      () => (this.telemetry?.recording === true ? this.telemetry : undefined),
+      (subscription, failure) => void this.lastFailures.set(subscription, failure),
+    );
     const telemetry = options.telemetry;
     if (telemetry !== false) {
       this.telemetryLoading = loadOtelApi()
@@ -207,8 +214,17 @@ export class EventClient<M extends object = EventMap> {
     return { ...this.counters };
   }
 
+  /** The transport's health; each consumer with the last message it retried or dead-lettered, and that message's trace. */
   health(): TransportHealth {
-    return this.transport.health();
+    const health = this.transport.health();
+    if (this.lastFailures.size === 0) return health;
+    return {
+      ...health,
+      consumers: health.consumers.map((consumer) => {
+        const lastFailure = this.lastFailures.get(consumer.subscription);
+        return lastFailure === undefined ? consumer : { ...consumer, lastFailure };
+      }),
+    };
   }
 
   /** Stops consuming (waiting for running handlers), then closes the transport if this client owns it. */

@@ -25,6 +25,7 @@ export { DEFAULT_MAX_MESSAGE_BYTES } from './limits.js';
 export type {
   CloseOptions,
   ConsumeSpec,
+  ConsumerFailure,
   ConsumerHealth,
   DeadLetterReason,
   Decision,
