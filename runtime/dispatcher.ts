@@ -64,6 +64,10 @@ export class Dispatcher {
     const handler = this.handlers.get(handlerKey(type, version)) ?? this.handlers.get(handlerKey(type, ANY_VERSION));
     if (handler === undefined) {
       if (this.options.unhandled === 'ack') return { settle: 'ack' };
+      // A version past its sunset that nothing handles was dropped on purpose: say so, rather than look like a forgotten handler.
+      if (definition.sunset !== undefined && definition.sunset <= utcToday()) {
+        return this.reject(envelope, 'sunset', `'${type}' version ${version} is past its sunset (${definition.sunset}) and no handler takes it: its producers must send a later version`);
+      }
       return this.reject(envelope, 'unhandled-type', `no handler registered for '${type}' version ${version}`);
     }
     const validated = definition.validate(envelope.data);
@@ -156,6 +160,11 @@ export class Dispatcher {
   private reject(_envelope: Envelope, reason: string, error: string): Settlement {
     return { settle: 'dead-letter', reason, error };
   }
+}
+
+/** Today's date as YYYY-MM-DD, in UTC like the catalogue's dates. */
+function utcToday(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 function handlerKey(type: string, version: number | string): string {
