@@ -29,7 +29,7 @@ export async function benchGeneration({ sizes, runsFor }) {
         for (const side of shuffled(['ours', 'bare'])) {
           if (side === 'ours') {
             rmSync(out, { recursive: true, force: true });
-            ours.push(await measureNode([CLI, 'generate', '--catalog', dir, '--out', out, '--strict'], { cwd: work }));
+            ours.push(await measureNode([CLI, 'generate', '--catalog', dir, '--out', out, '--strict', '--no-cache'], { cwd: work }));
           } else {
             bare.push(await measureNode([BARE_PARSE, dir], { cwd: work }));
           }
