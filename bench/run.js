@@ -8,6 +8,7 @@
  *   npm run bench -- --only generation,runtime
  *   npm run bench -- --only otel  # OpenTelemetry overhead: off, API without SDK, SDK (no-op exporter)
  *   npm run bench -- --only generation,cache,modelina,watch   # the generator's rows
+ *   npm run bench -- --only generation --sizes 1000           # catalogue sizes of the generation section
  *
  * The modelina section installs AsyncAPI Modelina (about 190 MB, not a dependency of eventsmith)
  * into bench/.modelina on first use, with npm.
@@ -40,9 +41,11 @@ process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error in
 
 const SECTIONS = ['generation', 'cache', 'modelina', 'watch', 'check', 'runtime', 'redis', 'kafka', 'otel', 'validation', 'memory'];
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, sizes: { type: 'string' } } });
 const quick = values.quick;
 const only = new Set(values.only ? values.only.split(',').map((s) => s.trim()) : SECTIONS);
+const sizes = values.sizes?.split(',').map((s) => Number(s.trim()));
+if (sizes?.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes takes event counts separated by commas, e.g. 100,1000`);
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`unknown section '${name}'; sections: ${SECTIONS.join(', ')}`);
 
 const CONFIG = quick
@@ -78,7 +81,7 @@ const startedAt = new Date();
 const loadBefore = os.loadavg();
 const started = performance.now();
 const results = { quick, startedAt: startedAt.toISOString(), machine: { ...machine(), rabbitmq: await rabbitmqVersion() } };
-results.generation = await section('generation', () => benchGeneration({ sizes: CONFIG.sizes, runsFor: CONFIG.runsFor }));
+results.generation = await section('generation', () => benchGeneration({ sizes: sizes ?? CONFIG.sizes, runsFor: CONFIG.runsFor }));
 results.cache = await section('cache', () => benchCachedGeneration(CONFIG.cache));
 results.modelina = await section('modelina', () => benchModelina(CONFIG.modelina));
 results.watch = await section('watch', () => benchWatch(CONFIG.watch));
