@@ -5,7 +5,7 @@
  * re-parses exactly the documents that reach it; SIGINT stops it cleanly.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeDiff } from '../../generator/watch/watch.js';
@@ -175,6 +175,21 @@ describe('eventsmith generate --watch', () => {
     expect(await w.exit).toBe(0);
     expect(w.stdout).toMatch(/stopped watching/);
   }, 180_000);
+
+  it('regenerates when an Avro schema (.avsc) that a document reaches is saved', async () => {
+    const dir = tempDir();
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/catalogs/avro'), path.join(dir, 'catalog'), { recursive: true });
+    const w = startWatch(dir, ['--catalog', 'catalog', '--out', 'out']);
+    await until('the first build', () => /watching catalog/.test(w.stdout));
+    const avsc = path.join(dir, 'catalog/schemas/payment-captured.avsc');
+    const schemaFiles = () => readdirSync(path.join(dir, 'out/json-schema')).map((f) => readFileSync(path.join(dir, 'out/json-schema', f), 'utf8')).join('\n');
+    expect(schemaFiles()).not.toContain('A card payment was captured and settled.');
+    writeFileSync(avsc, readFileSync(avsc, 'utf8').replace('A card payment was captured.', 'A card payment was captured and settled.'));
+    await until('the rebuild', () => schemaFiles().includes('A card payment was captured and settled.'));
+    expect(w.stdout.trim().split('\n').at(-1)).toMatch(/files? differs? → out .*re-parsed orders\.yaml/);
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+  }, 120_000);
 
   it('says how many output files differ, plural right', () => {
     const diff = (added: number, changed: number, removed: number) => ({
