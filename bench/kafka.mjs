@@ -16,7 +16,8 @@
  *   nothing, vs a raw consumer group (same fetch settings) that decodes each record's headers and
  *   parses its value, committing every 50 ms, as the transport does. Each side reads a topic of its
  *   own, filled beforehand with the same records, from its start; the rate runs from the first
- *   record handled to the last, so joining the group is not counted.
+ *   record handled to the last, so joining the group is not counted, and so does the CPU time per
+ *   record (the process's, while that side alone consumes).
  *
  * Topics and groups carry a unique prefix and are deleted afterwards. KAFKA_BOOTSTRAP (default
  * 127.0.0.1:19092, `bash scripts/kafka-broker ensure`); without a broker the rows say "not available".
@@ -107,6 +108,7 @@ async function measure({ quick }) {
   const groups = new Set();
   const publish = { eventsmith: [], raw: [] };
   const consume = { eventsmith: [], raw: [] };
+  const consumeCpu = { eventsmith: [], raw: [] };
   try {
     // ---- publish: one topic, every side connected at once, blocks alternating
     const publishTopic = `${prefix}.publish`;
@@ -149,9 +151,11 @@ async function measure({ quick }) {
           await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
           // One request at a time: an idempotent producer's requests in flight must not overtake one another.
           await windowed(Math.ceil(perRound / BATCH), 1, (i) => filler.send({ messages: Array.from({ length: Math.min(BATCH, perRound - i * BATCH) }, () => rawRecord(topic)) }));
-          consume[side].push(side === 'eventsmith' ? await consumeOurs(topic, group, perRound) : await consumeRaw(topic, group, perRound));
+          const measured = side === 'eventsmith' ? await consumeOurs(topic, group, perRound) : await consumeRaw(topic, group, perRound);
+          consume[side].push(measured.rate);
+          consumeCpu[side].push(measured.cpu);
         }
-        log(`   consume round ${round + 1}: eventsmith ${Math.round(consume.eventsmith.at(-1))}/s, raw ${Math.round(consume.raw.at(-1))}/s (${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}×)`);
+        log(`   consume round ${round + 1}: eventsmith ${Math.round(consume.eventsmith.at(-1))}/s ${consumeCpu.eventsmith.at(-1).toFixed(0)} µs CPU/record, raw ${Math.round(consume.raw.at(-1))}/s ${consumeCpu.raw.at(-1).toFixed(0)} µs (${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}×)`);
       }
     } finally {
       await filler.close();
@@ -172,7 +176,7 @@ async function measure({ quick }) {
     rounds,
     partitions: PARTITIONS,
     publish: { eventsmith: median(publish.eventsmith), raw: median(publish.raw), ratio: ratio(publish.eventsmith, publish.raw), samples: publish },
-    consume: { eventsmith: median(consume.eventsmith), raw: median(consume.raw), ratio: ratio(consume.eventsmith, consume.raw), samples: consume },
+    consume: { eventsmith: median(consume.eventsmith), raw: median(consume.raw), ratio: ratio(consume.eventsmith, consume.raw), samples: consume, cpuPerRecordUs: { eventsmith: median(consumeCpu.eventsmith), raw: median(consumeCpu.raw) } },
   };
 }
 
@@ -202,37 +206,49 @@ function reportingStream(producer) {
   };
 }
 
-/** Runs until `total` calls of the returned `tick` or 120 s; resolves with the rate from the first tick to the last. */
+/**
+ * Runs until `total` calls of the returned `tick` or 120 s; resolves with the rate from the first
+ * tick to the last, and the process's CPU time per record over that span (each side consumes alone).
+ */
 function counter(total) {
   let count = 0;
   let first = 0;
+  let cpuAtFirst;
+  let cpuPerRecord = NaN;
   let finish;
   const done = new Promise((resolve) => (finish = resolve));
   const timeout = setTimeout(() => finish(), 120_000);
   const tick = () => {
     count++;
-    if (count === 1) first = performance.now();
-    if (count === total) finish();
+    if (count === 1) {
+      first = performance.now();
+      cpuAtFirst = process.cpuUsage();
+    }
+    if (count === total) {
+      const cpu = process.cpuUsage(cpuAtFirst);
+      cpuPerRecord = (cpu.user + cpu.system) / (total - 1);
+      finish();
+    }
   };
   const rate = done.then(() => {
     clearTimeout(timeout);
     if (count < total) throw new Error(`consumed ${count} of ${total} records`);
     return ((total - 1) / (performance.now() - first)) * 1000;
   });
-  return { tick, rate };
+  return { tick, rate, cpu: () => cpuPerRecord };
 }
 
 /** A subscription consumed through the client: validation, the default idempotency store, one consume pipeline. */
 async function consumeOurs(topic, group, total) {
   const transport = await KafkaTransport.connect({ brokers: BROKERS, clientId: 'bench-kafka-consumer', start: 'earliest', partitions: PARTITIONS });
   const consumer = new EventClient({ transport, registry: registryOn(topic), source: 'urn:eventsmith:production-service' });
-  const { tick, rate } = counter(total);
+  const { tick, rate, cpu } = counter(total);
   consumer.on(TYPE, VERSION, tick);
   const subscription = { name: group, sources: [{ kind: 'business', destination: `business.${TYPE}`, bindings: { kafka: { topic } } }] };
   await transport.declareTopology({ subscriptions: [subscription] });
   try {
     await consumer.consume(group, { prefetch: 100 });
-    return await rate;
+    return { rate: await rate, cpu: cpu() };
   } finally {
     await consumer.close({ timeoutMs: 5000 });
   }
@@ -241,7 +257,7 @@ async function consumeOurs(topic, group, total) {
 /** The same records with the bare client: a consumer group, headers decoded, value parsed, positions committed every 50 ms. */
 async function consumeRaw(topic, group, total) {
   const consumer = new Consumer({ clientId: 'bench-kafka-raw-consumer', groupId: group, bootstrapBrokers: BROKERS, maxWaitTime: 500, sessionTimeout: 10_000, heartbeatInterval: 1000, timeout: 10_000 });
-  const { tick, rate } = counter(total);
+  const { tick, rate, cpu } = counter(total);
   try {
     const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: 50 });
     stream.on('data', (message) => {
@@ -251,7 +267,7 @@ async function consumeRaw(topic, group, total) {
       tick();
     });
     stream.on('error', (error) => log(`raw consumer: ${error.message}`));
-    const result = await rate;
+    const result = { rate: await rate, cpu: cpu() };
     await stream.close().catch(() => {});
     return result;
   } finally {

@@ -174,7 +174,8 @@ if (rd?.available) {
 const kf = results.kafka;
 if (kf?.available) {
   row('Kafka publish, 1,000 in flight, idempotent, acks=all: eventsmith (validation on)', fmt.rate(kf.publish.eventsmith, ' msg/s'), `@platformatic/kafka producer stream ${fmt.rate(kf.publish.raw, ' msg/s')}`, fmt.ratio(kf.publish.ratio), '≥ 0.90×', kf.publish.ratio >= 0.9);
-  row('Kafka consume: eventsmith (validation, idempotency on)', fmt.rate(kf.consume.eventsmith, ' msg/s'), `@platformatic/kafka consumer group ${fmt.rate(kf.consume.raw, ' msg/s')}`, fmt.ratio(kf.consume.ratio), '≥ 0.90×', kf.consume.ratio >= 0.9);
+  const cpuOf = (side) => (Number.isFinite(kf.consume.cpuPerRecordUs?.[side]) ? `, ${kf.consume.cpuPerRecordUs[side].toFixed(0)} µs CPU/msg` : '');
+  row('Kafka consume: eventsmith (validation, idempotency on)', `${fmt.rate(kf.consume.eventsmith, ' msg/s')}${cpuOf('eventsmith')}`, `@platformatic/kafka consumer group ${fmt.rate(kf.consume.raw, ' msg/s')}${cpuOf('raw')}`, fmt.ratio(kf.consume.ratio), '≥ 0.90×', kf.consume.ratio >= 0.9);
 } else if (kf) na('Kafka (publish, consume)', kf.reason, '≥ 0.90×');
 
 const ot = results.otel;

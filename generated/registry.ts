@@ -8,7 +8,7 @@ import { CurrencyRateUpdatedV1Schema, CurrencyRateUpdatedV1JsonSchema, type Curr
 import { ForecastingDemandSurgePredictedV1Schema, ForecastingDemandSurgePredictedV1JsonSchema, type ForecastingDemandSurgePredictedV1 } from './schemas/forecasting.js';
 import { InventoryIngredientCreatedV1Schema, InventoryIngredientCreatedV1JsonSchema, type InventoryIngredientCreatedV1, InventoryLowStockAlertV1Schema, InventoryLowStockAlertV1JsonSchema, type InventoryLowStockAlertV1, InventoryReservationFailedV1Schema, InventoryReservationFailedV1JsonSchema, type InventoryReservationFailedV1, InventoryReservedV1Schema, InventoryReservedV1JsonSchema, type InventoryReservedV1, InventoryStockAddedV1Schema, InventoryStockAddedV1JsonSchema, type InventoryStockAddedV1, InventoryStockAddedV2Schema, InventoryStockAddedV2JsonSchema, type InventoryStockAddedV2 } from './schemas/inventory.js';
 import { NotificationEmailRequestedV1Schema, NotificationEmailRequestedV1JsonSchema, type NotificationEmailRequestedV1, NotificationPushRequestedV1Schema, NotificationPushRequestedV1JsonSchema, type NotificationPushRequestedV1, NotificationSmsRequestedV1Schema, NotificationSmsRequestedV1JsonSchema, type NotificationSmsRequestedV1 } from './schemas/notification.js';
-import { OrderCancelledV1Schema, OrderCancelledV1JsonSchema, type OrderCancelledV1, OrderCreatedV1Schema, OrderCreatedV1JsonSchema, type OrderCreatedV1 } from './schemas/order.js';
+import { OrderCancelledV1Schema, OrderCancelledV1JsonSchema, type OrderCancelledV1, OrderCancelledV2Schema, OrderCancelledV2JsonSchema, type OrderCancelledV2, OrderCreatedV1Schema, OrderCreatedV1JsonSchema, type OrderCreatedV1 } from './schemas/order.js';
 import { PartnerAddressAddedV1Schema, PartnerAddressAddedV1JsonSchema, type PartnerAddressAddedV1, PartnerContactAddedV1Schema, PartnerContactAddedV1JsonSchema, type PartnerContactAddedV1, PartnerCreatedV1Schema, PartnerCreatedV1JsonSchema, type PartnerCreatedV1, PartnerUpdatedV1Schema, PartnerUpdatedV1JsonSchema, type PartnerUpdatedV1 } from './schemas/partner.js';
 import { ProcurementDeliveryScheduledV1Schema, ProcurementDeliveryScheduledV1JsonSchema, type ProcurementDeliveryScheduledV1, ProcurementPoApprovalNeededV1Schema, ProcurementPoApprovalNeededV1JsonSchema, type ProcurementPoApprovalNeededV1, ProcurementPoApprovedV1Schema, ProcurementPoApprovedV1JsonSchema, type ProcurementPoApprovedV1 } from './schemas/procurement.js';
 import { ProductCreatedV1Schema, ProductCreatedV1JsonSchema, type ProductCreatedV1, ProductDeletedV1Schema, ProductDeletedV1JsonSchema, type ProductDeletedV1, ProductPriceChangedV1Schema, ProductPriceChangedV1JsonSchema, type ProductPriceChangedV1 } from './schemas/product.js';
@@ -70,6 +70,7 @@ export interface EventPayloads {
   };
   'order.cancelled': {
     1: OrderCancelledV1;
+    2: OrderCancelledV2;
   };
   'order.created': {
     1: OrderCreatedV1;
@@ -180,7 +181,7 @@ export const LATEST_VERSIONS = {
   'notification.email_requested': 1,
   'notification.push_requested': 1,
   'notification.sms_requested': 1,
-  'order.cancelled': 1,
+  'order.cancelled': 2,
   'order.created': 1,
   'partner.address_added': 1,
   'partner.contact_added': 1,
@@ -520,11 +521,29 @@ export const EVENT_REGISTRY = {
       producers: ['order-service'],
       consumers: ['analytics-service', 'inventory-service', 'notification-service', 'production-service'],
       tenantScoped: true,
-      deprecated: false,
+      deprecated: true,
+      sunset: '2027-12-31',
       replies: [],
       schema: OrderCancelledV1Schema,
       validate: payloadValidator(OrderCancelledV1Schema),
       jsonSchema: OrderCancelledV1JsonSchema,
+    },
+    2: {
+      type: 'order.cancelled',
+      version: 2,
+      kind: 'business',
+      urgency: 'high',
+      destination: 'business.order.cancelled',
+      bindings: { kafka: { topic: 'order-events', partitions: 6, topicConfiguration: { 'cleanup.policy': ['delete'], 'retention.ms': 604800000 } } },
+      orderingKey: 'order_id',
+      producers: ['order-service'],
+      consumers: ['analytics-service', 'inventory-service', 'notification-service', 'production-service'],
+      tenantScoped: true,
+      deprecated: false,
+      replies: [],
+      schema: OrderCancelledV2Schema,
+      validate: payloadValidator(OrderCancelledV2Schema),
+      jsonSchema: OrderCancelledV2JsonSchema,
     },
   },
   'order.created': {

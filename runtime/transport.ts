@@ -138,6 +138,11 @@ export interface ConsumerHealth {
   prefetch: number;
   /** Messages waiting for this subscription, where the broker can tell cheaply. */
   lag?: number;
+  /**
+   * Messages this consumer passed over because the broker no longer held them when it got there
+   * (Kafka: deleted by retention before the group read them), since it started.
+   */
+  skipped?: number;
   /** The last message of this subscription that was retried or dead-lettered (filled in by `EventClient.health()`). */
   lastFailure?: ConsumerFailure;
 }

@@ -119,8 +119,21 @@ function refusal(message: InboundMessage): { reason: string; detail: string } | 
   return undefined;
 }
 
+/** Verdicts per content type seen: a service meets a handful, and each message asks (bounded, since they come from outside). */
+const jsonContentTypes = new Map<string, boolean>();
+const MAX_CONTENT_TYPES_REMEMBERED = 64;
+
 /** `application/json`, `application/cloudevents+json` or any `+json`, in UTF-8 when a charset is named. */
 export function isJsonContentType(value: string): boolean {
+  let verdict = jsonContentTypes.get(value);
+  if (verdict === undefined) {
+    verdict = judgeContentType(value);
+    if (jsonContentTypes.size < MAX_CONTENT_TYPES_REMEMBERED) jsonContentTypes.set(value, verdict);
+  }
+  return verdict;
+}
+
+function judgeContentType(value: string): boolean {
   const [media = '', ...params] = value.split(';').map((part) => part.trim().toLowerCase());
   if (!/^application\/([\w.-]+\+)?json$/.test(media)) return false;
   const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');

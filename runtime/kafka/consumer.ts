@@ -27,12 +27,14 @@ import { ALL_TENANTS } from '../topology.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import { closeConsumer, kafkaErrorText } from './client.js';
 import type { KafkaNames } from './names.js';
+import { resetPosition, type OffsetReset, type PositionReset } from './offset-reset.js';
 import { PartitionLog } from './partition-log.js';
 import type { OutgoingRecord } from './producer.js';
-import { HEADER, decodeRecord, readHeaders, type Headers } from './wire.js';
+import { HEADER, TEXT_DESERIALIZERS, decodeRecord, type Headers } from './wire.js';
 
-export type KafkaConsumerClient = Consumer<Buffer, Buffer, Buffer, Buffer>;
-type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+/** A consumer built with {@link TEXT_DESERIALIZERS}: keys and headers as text, values as bytes. */
+export type KafkaConsumerClient = Consumer<string, Buffer, string, string>;
+type KafkaMessage = Message<string, Buffer, string, string>;
 
 export interface KafkaConsumerOptions {
   subscription: SubscriptionInfo;
@@ -49,21 +51,86 @@ export interface KafkaConsumerOptions {
   produce: (record: OutgoingRecord) => Promise<void>;
   /** Settled positions are committed at most this often. Default 50 ms. */
   commitIntervalMs?: number;
+  /** Where the group goes when records it had not read are gone (retention). Default `earliest`. */
+  offsetReset?: OffsetReset;
 }
 
-interface Pending {
-  readonly offset: bigint;
-  settled: boolean;
-  readonly log: PartitionLog<Pending>;
-  readonly message: KafkaMessage;
-  readonly headers: Headers;
-  /** Per-key serialisation slot: `undefined` for unkeyed records and for retry copies. */
-  readonly key: string | undefined;
-  readonly urgent: boolean;
-  attempt: number;
+class Pending {
+  settled = false;
   /** Dropped after its partition was revoked: it must not start. */
-  dropped: boolean;
+  dropped = false;
+  readonly offset: bigint;
+
+  constructor(
+    readonly log: PartitionLog<Pending>,
+    readonly message: KafkaMessage,
+    /** Per-key serialisation slot: `undefined` for unkeyed records and for retry copies. */
+    readonly key: string | undefined,
+    readonly urgent: boolean,
+    public attempt: number,
+  ) {
+    this.offset = message.offset;
+  }
+
+  get headers(): Headers {
+    return this.message.headers;
+  }
 }
+
+/**
+ * One attempt at a record, as the core sees it. A class rather than a literal with closures:
+ * one object per record, its span attributes built only when a span asks for them.
+ */
+class KafkaInbound implements InboundMessage {
+  readonly body: Buffer;
+  readonly contentType: string | undefined;
+  readonly attempt: number;
+  readonly redelivered: boolean;
+  readonly replyTo: string | undefined;
+
+  constructor(
+    readonly subscription: SubscriptionInfo,
+    private readonly pending: Pending,
+    private readonly produce: (record: OutgoingRecord) => Promise<void>,
+  ) {
+    const decoded = decodeRecord(pending.message.value, pending.headers);
+    this.body = decoded.body;
+    this.contentType = decoded.contentType;
+    this.attempt = pending.attempt;
+    this.redelivered = pending.attempt > 1;
+    this.replyTo = pending.headers.get(HEADER.replyTo);
+  }
+
+  /**
+   * For the consumer span (OpenTelemetry messaging conventions): where the record sits. The span
+   * keeps the subscription's name as its destination, as on the other transports.
+   */
+  get attributes(): Record<string, string | number> {
+    const { message } = this.pending;
+    const attributes: Record<string, string | number> = { 'messaging.destination.partition.id': String(message.partition), 'messaging.kafka.offset': Number(message.offset) };
+    if (message.key.length > 0) attributes['messaging.kafka.message.key'] = message.key;
+    return attributes;
+  }
+
+  reply(envelope: Envelope): Promise<void> {
+    const correlation = this.pending.headers.get(HEADER.correlation);
+    if (this.replyTo === undefined || correlation === undefined) return Promise.reject(new Error('the message carries no reply address'));
+    return this.produce(replyRecord(this.replyTo, correlation, envelope));
+  }
+}
+
+/** What the consumer needs to know of a topic for each of its records, worked out once. */
+interface TopicTraits {
+  /** The attempt its records are at, for a retry topic. */
+  readonly retryAttempt: number | undefined;
+  readonly urgentLane: boolean;
+  /** Destinations taken from it (`undefined`: all). */
+  readonly patterns: readonly string[] | undefined;
+  /** Whether the subscription takes a destination, per destination seen (bounded). */
+  readonly takes: Map<string, boolean>;
+}
+
+const MAX_DESTINATIONS_REMEMBERED = 1024;
 
 interface KeySlot {
   running: boolean;
@@ -71,12 +138,15 @@ interface KeySlot {
 }
 
 export class KafkaConsumer {
-  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private stream: MessagesStream<string, Buffer, string, string> | undefined;
   private stopped = false;
   private readonly logs = new Map<string, PartitionLog<Pending>>();
   private readonly keys = new Map<string, KeySlot>();
   private readonly ready = { urgent: new Deque<Pending>(), normal: new Deque<Pending>() };
-  private readonly running = new Set<Promise<void>>();
+  /** Handlers running now, and who waits for them all to finish. */
+  private runningCount = 0;
+  private drained: Array<() => void> = [];
+  private readonly topicTraits = new Map<string, TopicTraits>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sleeps = new Set<() => void>();
   private commitTimer: NodeJS.Timeout | undefined;
@@ -93,6 +163,10 @@ export class KafkaConsumer {
   /** Connections to a broker this member lost (each is re-opened by the client). */
   reconnects = 0;
   private readonly lostConnections = new Set<string>();
+  /** A fetch was refused with OFFSET_OUT_OF_RANGE: positions are checked before the next stream opens. */
+  private outOfRange = false;
+  /** Records skipped per partition (`topic:partition`) because the broker no longer held them. */
+  private readonly skippedByPartition: Record<string, number> = {};
 
   constructor(
     private readonly consumer: KafkaConsumerClient,
@@ -138,6 +212,7 @@ export class KafkaConsumer {
       // A partition the group never committed (one added later): from its start, never skipping records.
       fallbackMode: 'earliest',
       autocommit: false,
+      deserializers: TEXT_DESERIALIZERS,
     });
     if (this.stopped) {
       await stream.close().catch(() => {});
@@ -149,6 +224,7 @@ export class KafkaConsumer {
     stream.on('error', (error: Error) => {
       this.lastError = kafkaErrorText(error);
       this.log({ level: 'warn', event: 'kafka.consumer.stream_error', subscription: this.name, error: this.lastError });
+      if (this.lastError.includes('OFFSET_OUT_OF_RANGE')) this.outOfRange = true;
       this.reopen(stream);
     });
   }
@@ -160,7 +236,7 @@ export class KafkaConsumer {
    * tracked stay tracked; the new stream starts at the committed positions and the partition logs
    * skip what they hold.
    */
-  private reopen(failed: MessagesStream<Buffer, Buffer, Buffer, Buffer>): void {
+  private reopen(failed: MessagesStream<string, Buffer, string, string>): void {
     if (this.stopped || this.reopening || this.stream !== failed || !failed.destroyed) return;
     this.reopening = true;
     this.stream = undefined;
@@ -169,6 +245,7 @@ export class KafkaConsumer {
         await this.sleep(backoffDelay(attempt, { initialDelayMs: 500, maxDelayMs: 5000 }));
         if (this.stopped) break;
         try {
+          if (this.outOfRange) await this.resetOutOfRange();
           await this.open();
           this.log({ level: 'info', event: 'kafka.consumer.reopened', subscription: this.name, attempts: attempt });
           break;
@@ -178,6 +255,47 @@ export class KafkaConsumer {
       }
       this.reopening = false;
     })();
+  }
+
+  /**
+   * Moves the group past records that are gone: on every assigned partition whose committed
+   * position (where a new stream starts) lies outside what the broker holds,
+   * commits the position `offsetReset` names, warns with how many records were skipped and counts
+   * them. Without this the new stream would start from the same position and fail the same way.
+   */
+  private async resetOutOfRange(): Promise<void> {
+    const assignments = new Map<string, number[]>();
+    for (const log of this.logs.values()) assignments.set(log.topic, [...(assignments.get(log.topic) ?? []), log.partition]);
+    if (assignments.size === 0) return;
+    const topics = [...assignments.keys()];
+    const [firsts, ends, committed] = await Promise.all([
+      this.consumer.listOffsets({ topics, timestamp: EARLIEST }),
+      this.consumer.listOffsets({ topics, timestamp: LATEST }),
+      this.consumer.listCommittedOffsets({ topics: [...assignments].map(([topic, partitions]) => ({ topic, partitions })) }),
+    ]);
+    const reset = this.options.offsetReset ?? 'earliest';
+    const moves: Array<{ log: PartitionLog<Pending>; move: PositionReset }> = [];
+    for (const log of this.logs.values()) {
+      const first = firsts.get(log.topic)?.[log.partition];
+      const end = ends.get(log.topic)?.[log.partition];
+      const position = committed.get(log.topic)?.[log.partition];
+      if (first === undefined || end === undefined) continue;
+      // A new stream starts where the group stands; what this member fetched beyond it is being handled.
+      const from = position !== undefined && position >= 0n ? position : log.nextOffset;
+      if (from === undefined) continue;
+      const move = resetPosition(from, { first, end }, reset, log.nextOffset);
+      if (move !== undefined) moves.push({ log, move });
+    }
+    if (moves.length > 0) {
+      await this.consumer.commit({ offsets: moves.map(({ log, move }) => ({ topic: log.topic, partition: log.partition, offset: move.to, leaderEpoch: -1 })) });
+      for (const { log, move } of moves) {
+        log.resetTo(move.to);
+        const partition = `${log.topic}:${log.partition}`;
+        this.skippedByPartition[partition] = (this.skippedByPartition[partition] ?? 0) + move.skipped;
+        this.log({ level: 'warn', event: 'kafka.consumer.offset_reset', subscription: this.name, partition, from: String(move.from), to: String(move.to), skipped: move.skipped, reset });
+      }
+    }
+    this.outOfRange = false;
   }
 
   /**
@@ -197,14 +315,18 @@ export class KafkaConsumer {
     this.consumer.joinGroup({}).catch((error: unknown) => this.warn('kafka.consumer.rejoin_failed', error));
   }
 
-  health(): ConsumerHealth & { partitions: Record<string, number> } {
-    const health: ConsumerHealth & { partitions: Record<string, number> } = {
+  health(): ConsumerHealth & { partitions: Record<string, number>; skippedByPartition: Record<string, number> } {
+    const health: ConsumerHealth & { partitions: Record<string, number>; skippedByPartition: Record<string, number> } = {
       subscription: this.name,
       active: !this.stopped && this.consumer.isActive() && this.stream !== undefined && this.lostConnections.size === 0,
-      inFlight: this.running.size,
+      inFlight: this.runningCount,
       prefetch: this.options.prefetch,
       partitions: { ...this.lagByPartition },
+      skippedByPartition: { ...this.skippedByPartition },
     };
+    let skipped = 0;
+    for (const count of Object.values(this.skippedByPartition)) skipped += count;
+    health.skipped = skipped;
     if (this.lag !== undefined) health.lag = this.lag;
     return health;
   }
@@ -225,7 +347,7 @@ export class KafkaConsumer {
     this.stream?.pause();
     let timer: NodeJS.Timeout | undefined;
     const drained = await Promise.race([
-      Promise.allSettled([...this.running]).then(() => true),
+      this.idle().then(() => true),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]);
     clearTimeout(timer);
@@ -243,31 +365,24 @@ export class KafkaConsumer {
     const log = this.logs.get(`${message.topic}:${message.partition}`);
     // Fetched for a partition no longer ours (a response that crossed a rebalance): its next owner reads it.
     if (log === undefined) return;
-    const headers = readHeaders(message.headers);
-    const retryTopic = this.retryIndex.get(message.topic);
-    // A copy carries its attempt (a replayed dead letter starts again at 1); the topic tells it otherwise.
-    const carried = Number(headers.get(HEADER.attempt));
-    const retryAttempt = retryTopic === undefined ? undefined : Number.isInteger(carried) && carried >= 1 ? carried : retryTopic;
-    const keyText = message.key === undefined || message.key === null || message.key.length === 0 ? undefined : message.key.toString();
-    const pending: Pending = {
-      offset: message.offset,
-      settled: false,
-      log,
-      message,
-      headers,
-      key: retryAttempt === undefined && keyText !== undefined ? `${message.topic}:${message.partition}:${keyText}` : undefined,
-      urgent: message.topic.endsWith('-urgent') || headers.get(HEADER.urgency) === 'high' || headers.get(HEADER.urgency) === 'critical',
-      attempt: retryAttempt ?? 1,
-      dropped: false,
-    };
+    const headers = message.headers;
+    const traits = this.traitsOf(message.topic);
+    let attempt = 1;
+    if (traits.retryAttempt !== undefined) {
+      // A copy carries its attempt (a replayed dead letter starts again at 1); the topic tells it otherwise.
+      const carried = Number(headers.get(HEADER.attempt));
+      attempt = Number.isInteger(carried) && carried >= 1 ? carried : traits.retryAttempt;
+    }
+    const key = traits.retryAttempt === undefined && message.key.length > 0 ? `${message.topic}:${message.partition}:${message.key}` : undefined;
+    const urgency = headers.get(HEADER.urgency);
+    const pending = new Pending(log, message, key, traits.urgentLane || urgency === 'high' || urgency === 'critical', attempt);
     if (!log.add(pending)) return;
-    if (retryAttempt === undefined && !this.takes(message.topic, headers)) {
+    if (traits.retryAttempt === undefined && !this.takes(traits, headers)) {
       this.settle(pending);
       return;
     }
     this.applyBackpressure();
-    const due = Number(headers.get(HEADER.due) ?? 0);
-    const wait = retryAttempt === undefined ? 0 : due - Date.now();
+    const wait = traits.retryAttempt === undefined ? 0 : Number(headers.get(HEADER.due) ?? 0) - Date.now();
     if (wait > 0) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -279,16 +394,30 @@ export class KafkaConsumer {
     this.enqueue(pending);
   }
 
-  /** Whether this subscription takes a record of `topic`: its destination and its tenant. */
-  private takes(topic: string, headers: Headers): boolean {
+  private traitsOf(topic: string): TopicTraits {
+    let traits = this.topicTraits.get(topic);
+    if (traits === undefined) {
+      traits = { retryAttempt: this.retryIndex.get(topic), urgentLane: topic.endsWith('-urgent'), patterns: this.options.topics.get(topic), takes: new Map() };
+      this.topicTraits.set(topic, traits);
+    }
+    return traits;
+  }
+
+  /** Whether this subscription takes a record of a topic: its destination and its tenant. */
+  private takes(traits: TopicTraits, headers: Headers): boolean {
     const tenant = this.options.subscription.tenant;
     const recordTenant = headers.get(HEADER.tenant);
     if (tenant !== undefined && recordTenant !== undefined && recordTenant !== ALL_TENANTS && recordTenant !== tenant) return false;
-    const patterns = this.options.topics.get(topic);
+    const patterns = traits.patterns;
     const destination = headers.get(HEADER.destination);
     // Records without a destination were not written by eventsmith: the core judges them.
     if (patterns === undefined || destination === undefined) return true;
-    return patterns.some((pattern) => destinationMatches(pattern, destination));
+    let taken = traits.takes.get(destination);
+    if (taken === undefined) {
+      taken = patterns.some((pattern) => destinationMatches(pattern, destination));
+      if (traits.takes.size < MAX_DESTINATIONS_REMEMBERED) traits.takes.set(destination, taken);
+    }
+    return taken;
   }
 
   private enqueue(pending: Pending): void {
@@ -320,71 +449,60 @@ export class KafkaConsumer {
   }
 
   private pump(): void {
-    while (!this.stopped && this.running.size < this.options.prefetch) {
+    while (!this.stopped && this.runningCount < this.options.prefetch) {
       const next = this.ready.urgent.shift() ?? this.ready.normal.shift();
       if (next === undefined) return;
       if (next.dropped) {
         this.releaseKey(next);
         continue;
       }
-      const work = this.run(next).catch((error: unknown) => this.warn('kafka.consumer.unexpected_error', error));
-      this.running.add(work);
-      void work.finally(() => {
-        this.running.delete(work);
-        this.pump();
-        this.applyBackpressure();
-      });
+      this.runningCount++;
+      void this.run(next);
     }
   }
 
+  /** Handles one record to its settlement; never rejects, and starts the next ones when it is done. */
   private async run(pending: Pending): Promise<void> {
-    for (;;) {
-      const decision = await this.options.handler(this.inbound(pending));
-      if (decision.settle === 'retry' && this.options.inPlaceRetries && !this.stopped) {
-        this.report(pending, 'retried', decision);
-        await this.sleep(decision.delayMs);
-        if (this.stopped || pending.dropped) break;
-        pending.attempt++;
-        continue;
+    try {
+      for (;;) {
+        const decision = await this.options.handler(new KafkaInbound(this.options.subscription, pending, this.options.produce));
+        if (decision.settle === 'ack') {
+          this.report(pending, 'acked', decision);
+          this.settle(pending);
+          break;
+        }
+        if (decision.settle === 'retry' && this.options.inPlaceRetries && !this.stopped) {
+          this.report(pending, 'retried', decision);
+          await this.sleep(decision.delayMs);
+          if (this.stopped || pending.dropped) break;
+          pending.attempt++;
+          continue;
+        }
+        const outcome = await this.carryOut(pending, decision);
+        this.report(pending, outcome, decision);
+        if (outcome !== 'abandoned') this.settle(pending);
+        break;
       }
-      const outcome = await this.carryOut(pending, decision);
-      this.report(pending, outcome, decision);
-      if (outcome !== 'abandoned') this.settle(pending);
-      break;
+    } catch (error) {
+      this.warn('kafka.consumer.unexpected_error', error);
     }
     this.releaseKey(pending);
+    if (--this.runningCount === 0 && this.drained.length > 0) for (const wake of this.drained.splice(0)) wake();
+    this.pump();
+    this.applyBackpressure();
   }
 
-  private inbound(pending: Pending): InboundMessage {
-    const { body, contentType } = decodeRecord(pending.message.value, pending.headers);
-    const replyTo = pending.headers.get(HEADER.replyTo);
-    const correlation = pending.headers.get(HEADER.correlation);
-    const message: InboundMessage = {
-      subscription: this.options.subscription,
-      body,
-      ...(contentType === undefined ? {} : { contentType }),
-      attempt: pending.attempt,
-      redelivered: pending.attempt > 1,
-      // For the consumer span (OpenTelemetry messaging conventions): where the record sits. The span
-      // keeps the subscription's name as its destination, as on the other transports.
-      attributes: {
-        'messaging.destination.partition.id': String(pending.message.partition),
-        'messaging.kafka.offset': Number(pending.message.offset),
-        ...(pending.message.key !== undefined && pending.message.key !== null && pending.message.key.length > 0 ? { 'messaging.kafka.message.key': pending.message.key.toString() } : {}),
-      },
-      ...(replyTo === undefined ? {} : { replyTo }),
-      reply: (envelope: Envelope) => {
-        if (replyTo === undefined || correlation === undefined) return Promise.reject(new Error('the message carries no reply address'));
-        return this.options.produce(replyRecord(replyTo, correlation, envelope));
-      },
-    };
-    return message;
+  /** Resolves once no handler runs. */
+  private idle(): Promise<void> {
+    if (this.runningCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
   }
 
   /** Publishes the retry copy or the dead letter a decision asks for; `abandoned` when it could not (closing). */
   private async carryOut(pending: Pending, decision: Decision): Promise<SettlementOutcome['outcome']> {
     if (decision.settle === 'ack') return 'acked';
-    const { message, headers } = pending;
+    const { message } = pending;
+    const headers = message.headers;
     const copy = new Map(headers);
     for (const name of [HEADER.due, HEADER.reason, HEADER.error, HEADER.subscription, HEADER.attempts, HEADER.deadLetteredAt]) copy.delete(name);
     if (!copy.has(HEADER.originTopic)) {
@@ -402,7 +520,7 @@ export class KafkaConsumer {
     } else {
       return this.deadLetterCopy(pending, copy, decision.reason, decision.error);
     }
-    if (message.key !== undefined && message.key !== null && message.key.length > 0) record.key = message.key.toString();
+    if (message.key.length > 0) record.key = message.key;
     return (await this.publishOrAbandon(record)) ? 'retried' : 'abandoned';
   }
 
@@ -414,8 +532,7 @@ export class KafkaConsumer {
     copy.set(HEADER.deadLetteredAt, new Date().toISOString());
     copy.delete(HEADER.attempt);
     const record: OutgoingRecord = { topic: this.options.names.deadLetters(this.name), value: pending.message.value ?? Buffer.alloc(0), headers: copy };
-    const key = pending.message.key;
-    if (key !== undefined && key !== null && key.length > 0) record.key = key.toString();
+    if (pending.message.key.length > 0) record.key = pending.message.key;
     return (await this.publishOrAbandon(record)) ? 'dead-lettered' : 'abandoned';
   }
 
@@ -564,6 +681,10 @@ export class KafkaConsumer {
     this.log({ level: 'warn', event, subscription: this.name, error: errorMessage(error) });
   }
 }
+
+/** ListOffsets' timestamps for the first offset held and the next one to be written. */
+const EARLIEST = -2n;
+const LATEST = -1n;
 
 function connectionId(payload: { broker?: { host?: string; port?: number } }): string {
   return `${payload.broker?.host ?? '?'}:${payload.broker?.port ?? '?'}`;

@@ -52,6 +52,26 @@ export class PartitionLog<R extends TrackedRecord> {
     return this.committed === undefined || this.settledUpTo > this.committed ? this.settledUpTo : undefined;
   }
 
+  /** The offset after the last record fetched, if any was. */
+  get nextOffset(): bigint | undefined {
+    return this.lastSeen === undefined ? undefined : this.lastSeen + 1n;
+  }
+
+  /**
+   * The group's position was moved to `position` (committed there already) because the records
+   * before it are gone: settled records below it are never committed again, which would move the
+   * group back. A partition emptied and filled again (position at or below what was fetched)
+   * accepts records from the position on once nothing is held.
+   */
+  resetTo(position: bigint): void {
+    this.committed = position;
+    if (this.settledUpTo === undefined || this.settledUpTo < position) this.settledUpTo = position;
+    if (this.lastSeen !== undefined && this.lastSeen >= position && this.records.length === 0) {
+      this.lastSeen = position - 1n;
+      this.settledUpTo = position;
+    }
+  }
+
   /** Records held: the unsettled ones and the settled ones waiting behind one. */
   get held(): number {
     return this.records.length;

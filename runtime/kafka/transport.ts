@@ -16,9 +16,10 @@ import type { CloseOptions, ConsumeSpec, ConsumerHealth, MessageHandler, Publish
 import { closeConsumer, defaultBrokers, kafkaErrorText, loadKafka, type PlatformaticKafka } from './client.js';
 import { KafkaConsumer, type KafkaConsumerClient } from './consumer.js';
 import { KafkaNames } from './names.js';
+import type { OffsetReset } from './offset-reset.js';
 import { BatchingProducer, type KafkaProducer, type OutgoingRecord } from './producer.js';
 import { TopicAdmin, topicSettings, type StartPosition, type TopicSettings } from './topics.js';
-import { HEADER, encodeEnvelope, readHeaders, type WireMode } from './wire.js';
+import { HEADER, TEXT_DESERIALIZERS, encodeEnvelope, type WireMode } from './wire.js';
 
 export interface KafkaTransportOptions {
   /** `host:port` of one or more brokers. Default `KAFKA_BOOTSTRAP`, else 127.0.0.1:19092 (scripts/kafka-broker). */
@@ -39,6 +40,12 @@ export interface KafkaTransportOptions {
   topicConfig?: Readonly<Record<string, string>>;
   /** Where a newly declared subscription starts: `latest` (what is published from now on, the default) or `earliest`, a time or offsets. */
   start?: StartPosition;
+  /**
+   * Where a subscription goes when records it had not read yet were deleted (retention ran out, the
+   * topic was emptied): `earliest`, the first record still held (the default), or `latest`, the end.
+   * Either way it warns (`kafka.consumer.offset_reset`) and counts the records skipped in health.
+   */
+  offsetReset?: OffsetReset;
   /**
    * Retry a failed event in place, holding its key and its partition's position, instead of through
    * the retry topics (which let later events overtake it). `true` for every subscription, or the
@@ -66,6 +73,8 @@ export interface KafkaHealthDetails {
   assignments: Record<string, string[]>;
   /** Per subscription and partition, records not yet committed by its group. */
   partitionLag: Record<string, Record<string, number>>;
+  /** Per subscription and partition, records skipped because the broker no longer held them (retention), since this process started. */
+  skipped: Record<string, Record<string, number>>;
 }
 
 interface DeclaredSubscription {
@@ -179,7 +188,7 @@ export class KafkaTransport implements Transport {
     this.assertOpen();
     const declared = this.subscriptions.get(spec.subscription);
     if (declared === undefined) throw new Error(`subscription '${spec.subscription}' is not part of a topology declared on this transport; call declareTopology first`);
-    const client: KafkaConsumerClient = new this.kafka.Consumer({
+    const client: KafkaConsumerClient = new this.kafka.Consumer<string, Buffer, string, string>({
       clientId: `${this.clientId}-${spec.subscription}`,
       groupId: spec.subscription,
       bootstrapBrokers: this.brokers,
@@ -203,6 +212,7 @@ export class KafkaTransport implements Transport {
         onOutcome: spec.onOutcome,
         names: this.names,
         produce: (record) => this.producer.send(record),
+        offsetReset: this.options.offsetReset ?? 'earliest',
       },
       this.log,
     );
@@ -255,11 +265,13 @@ export class KafkaTransport implements Transport {
     const consumers: ConsumerHealth[] = [];
     const assignments: Record<string, string[]> = {};
     const partitionLag: Record<string, Record<string, number>> = {};
+    const skipped: Record<string, Record<string, number>> = {};
     for (const consumer of this.consumers) {
-      const { partitions, ...health } = consumer.health();
+      const { partitions, skippedByPartition, ...health } = consumer.health();
       consumers.push(health);
       assignments[consumer.name] = consumer.assigned();
       partitionLag[consumer.name] = partitions;
+      skipped[consumer.name] = skippedByPartition;
     }
     const status = this.status();
     const health: TransportHealth<KafkaHealthDetails> = {
@@ -269,7 +281,7 @@ export class KafkaTransport implements Transport {
       consumers,
       publisher: { inFlight: this.producer.inFlight, buffered: this.producer.buffered },
       reconnects: this.producer.outages + [...this.consumers].reduce((sum, consumer) => sum + consumer.reconnects, 0),
-      details: { brokers: [...this.brokers], assignments, partitionLag },
+      details: { brokers: [...this.brokers], assignments, partitionLag, skipped },
     };
     const lastError = this.producer.lastError ?? [...this.consumers].map((consumer) => consumer.lastError).find((error) => error !== undefined);
     if (lastError !== undefined) health.lastError = lastError;
@@ -342,11 +354,11 @@ export class KafkaTransport implements Transport {
   private ensureReplies(): Promise<{ topic: string; consumer: KafkaConsumerClient; ready: Promise<void> }> {
     if (this.replies !== undefined) return this.replies.ready.then(() => this.replies!);
     const topic = this.names.replies(randomUUID().slice(0, 12));
-    const consumer: KafkaConsumerClient = new this.kafka.Consumer({ clientId: `${this.clientId}-replies`, groupId: topic, bootstrapBrokers: this.brokers, maxWaitTime: 200, autocommit: true, timeout: 10_000 });
+    const consumer: KafkaConsumerClient = new this.kafka.Consumer<string, Buffer, string, string>({ clientId: `${this.clientId}-replies`, groupId: topic, bootstrapBrokers: this.brokers, maxWaitTime: 200, autocommit: true, timeout: 10_000 });
     const ready = (async () => {
       await this.topics.ensure(new Map([[topic, { partitions: 1, replicas: this.options.replicationFactor ?? 1, config: { 'retention.ms': '3600000' } }]]));
-      const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
-      stream.on('data', (message: { value: Buffer | undefined; headers: Map<Buffer, Buffer> }) => this.acceptReply(message.value, readHeaders(message.headers)));
+      const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true, deserializers: TEXT_DESERIALIZERS });
+      stream.on('data', (message: { value: Buffer | undefined; headers: Map<string, string> }) => this.acceptReply(message.value, message.headers));
       stream.on('error', (error: Error) => this.log({ level: 'warn', event: 'kafka.replies.stream_error', error: kafkaErrorText(error) }));
     })();
     this.replies = { topic, consumer, ready };

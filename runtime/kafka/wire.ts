@@ -57,6 +57,24 @@ export function encodeEnvelope(envelope: Envelope, mode: WireMode): { value: Buf
   return { value: Buffer.from(JSON.stringify(envelope.data ?? null), 'utf8'), headers };
 }
 
+/** `"<attribute>":` per `ce_` header name, and whether its value is an integer; names seen on records only (bounded). */
+const fragments = new Map<string, { text: string; integer: boolean }>();
+const MAX_FRAGMENTS = 256;
+
+function fragmentOf(header: string): { text: string; integer: boolean } {
+  let fragment = fragments.get(header);
+  if (fragment === undefined) {
+    const attribute = header.slice(CE_PREFIX.length);
+    fragment = { text: `${JSON.stringify(attribute)}:`, integer: INTEGER_ATTRIBUTES.has(attribute) };
+    if (fragments.size < MAX_FRAGMENTS) fragments.set(header, fragment);
+  }
+  return fragment;
+}
+
+const INTEGER = /^-?\d+$/;
+const CLOSE = 0x7d; // '}'
+const NULL = Buffer.from('null');
+
 /**
  * The envelope a record carries, as structured JSON bytes for the consume pipeline (which judges
  * JSON, envelope shape and limits the same way for every transport). A record without
@@ -64,22 +82,44 @@ export function encodeEnvelope(envelope: Envelope, mode: WireMode): { value: Buf
  * as it is, and the pipeline says what is wrong with it.
  */
 export function decodeRecord(value: Buffer | undefined, headers: Headers): { body: Buffer; contentType?: string } {
-  const bytes = value ?? Buffer.alloc(0);
+  const bytes = value === undefined || value.length === 0 ? undefined : value;
   const contentType = headers.get(HEADER.contentType);
-  if (!headers.has(CE_PREFIX + 'specversion')) return contentType === undefined ? { body: bytes } : { body: bytes, contentType };
-  let prefix = '{';
-  for (const [name, text] of headers) {
-    if (!name.startsWith(CE_PREFIX)) continue;
-    const attribute = name.slice(CE_PREFIX.length);
-    const typed = INTEGER_ATTRIBUTES.has(attribute) && /^-?\d+$/.test(text) ? Number(text) : text;
-    prefix += `${JSON.stringify(attribute)}:${JSON.stringify(typed)},`;
+  if (!headers.has(CE_PREFIX + 'specversion')) {
+    const body = bytes ?? Buffer.alloc(0);
+    return contentType === undefined ? { body } : { body, contentType };
   }
-  if (contentType !== undefined) prefix += `"datacontenttype":${JSON.stringify(contentType)},`;
+  let head = '{';
+  // forEach rather than for-of: no [name, value] pair allocated per header.
+  headers.forEach((text, name) => {
+    if (!name.startsWith(CE_PREFIX)) return;
+    const fragment = fragmentOf(name);
+    head += fragment.text + (fragment.integer && INTEGER.test(text) ? JSON.stringify(Number(text)) : JSON.stringify(text)) + ',';
+  });
+  if (contentType !== undefined) head += `"datacontenttype":${JSON.stringify(contentType)},`;
+  head += '"data":';
   // The data is spliced in unparsed: the pipeline parses the whole once, with its depth and key checks.
-  const body = Buffer.concat([Buffer.from(`${prefix}"data":`, 'utf8'), bytes.length === 0 ? Buffer.from('null') : bytes, Buffer.from('}')]);
+  // One buffer, written in place: this runs for every record.
+  const data = bytes ?? NULL;
+  const headLength = Buffer.byteLength(head, 'utf8');
+  const body = Buffer.allocUnsafe(headLength + data.length + 1);
+  body.write(head, 0, 'utf8');
+  data.copy(body, headLength);
+  body[body.length - 1] = CLOSE;
   // The splice is JSON only when the data is: a non-JSON value in binary mode is refused by content type first.
   return contentType === undefined ? { body } : { body, contentType };
 }
+
+/**
+ * Record keys, header names and header values as text, converted by the client as it reads each
+ * record (a missing one is ''), the value left as bytes: the consumer then reads headers as they
+ * come instead of copying each record's into a second map.
+ */
+export const TEXT_DESERIALIZERS = {
+  key: (data?: Buffer): string => (data === undefined ? '' : data.toString('utf8')),
+  value: (data?: Buffer): Buffer | undefined => data,
+  headerKey: (data?: Buffer): string => (data === undefined ? '' : data.toString('utf8')),
+  headerValue: (data?: Buffer): string => (data === undefined ? '' : data.toString('utf8')),
+};
 
 /** Header keys and values as text (the client hands them over as bytes). */
 export function readHeaders(raw: Map<Buffer | string, Buffer | string | undefined>): Headers {

@@ -35,6 +35,7 @@ export const METRIC = {
   processDuration: 'messaging.process.duration',
   inFlight: 'eventsmith.consumer.in_flight',
   lag: 'eventsmith.consumer.lag',
+  skipped: 'eventsmith.consumer.skipped',
 } as const;
 
 /** The semantic conventions' explicit buckets for messaging durations, in seconds. */

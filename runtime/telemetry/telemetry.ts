@@ -5,7 +5,7 @@
  * (`traceparent` / `tracestate`, the CloudEvents distributed-tracing extension). Recorded above
  * the transport seam, so every transport gets it once and the same.
  */
-import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ConsumeObserver, ConsumeOutcome, MessageObservation } from '../consume/observer.js';
 import type { Envelope } from '../envelope.js';
 import type { ConsumerHealth, Decision, InboundMessage, PublishTarget } from '../transport.js';
@@ -40,7 +40,8 @@ export class Telemetry implements ConsumeObserver {
   private readonly processDuration: Histogram;
   private readonly inFlight: ObservableUpDownCounter;
   private readonly lag: ObservableGauge;
-  private consumerCallbacks: { inFlight: ObservableCallback; lag: ObservableCallback } | undefined;
+  private readonly skipped: ObservableCounter;
+  private consumerCallbacks: { inFlight: ObservableCallback; lag: ObservableCallback; skipped: ObservableCallback } | undefined;
   /** The global tracer provider's proxy, whose delegate is the SDK's once one is registered. */
   private readonly globalTracing: ProxyTracerProvider | undefined;
   private readonly noTracing: TracerProvider | undefined;
@@ -79,6 +80,7 @@ export class Telemetry implements ConsumeObserver {
     this.processDuration = meter.createHistogram(METRIC.processDuration, { ...seconds, description: 'Duration of handling one message, from arrival to decision.' });
     this.inFlight = meter.createObservableUpDownCounter(METRIC.inFlight, { unit: '{message}', description: 'Messages being handled now.' });
     this.lag = meter.createObservableGauge(METRIC.lag, { unit: '{message}', description: 'Messages waiting for a subscription, where the transport can tell.' });
+    this.skipped = meter.createObservableCounter(METRIC.skipped, { unit: '{message}', description: 'Messages a consumer passed over because the broker no longer held them (Kafka retention).' });
     // The SDK runs observable callbacks before it reads the synchronous instruments, so a collection
     // always includes the increments still waiting for the end of this turn.
     if (this.metering) this.inFlight.addCallback(this.flushCounts);
@@ -107,9 +109,13 @@ export class Telemetry implements ConsumeObserver {
       lag: (result) => {
         for (const consumer of consumers()) if (consumer.lag !== undefined) result.observe(consumer.lag, attributesOf(consumer));
       },
+      skipped: (result) => {
+        for (const consumer of consumers()) if (consumer.skipped !== undefined) result.observe(consumer.skipped, attributesOf(consumer));
+      },
     };
     this.inFlight.addCallback(this.consumerCallbacks.inFlight);
     this.lag.addCallback(this.consumerCallbacks.lag);
+    this.skipped.addCallback(this.consumerCallbacks.skipped);
   }
 
   /** Stops reporting consumers (the client closed). */
@@ -119,6 +125,7 @@ export class Telemetry implements ConsumeObserver {
     if (this.consumerCallbacks === undefined) return;
     this.inFlight.removeCallback(this.consumerCallbacks.inFlight);
     this.lag.removeCallback(this.consumerCallbacks.lag);
+    this.skipped.removeCallback(this.consumerCallbacks.skipped);
     this.consumerCallbacks = undefined;
   }
 

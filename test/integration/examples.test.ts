@@ -60,17 +60,22 @@ describe('examples', () => {
     expect(parse(productionOut).at(-1)?.event).toBe('stopped');
   });
 
-  it('the Kafka order saga: one order reserved, one cancelled after its reservation failed, topics removed', async () => {
+  it('the Kafka order saga: one order reserved, one cancelled (v2) after its reservation failed, one cancelled by a v1 publisher and handled upcast, topics removed', async () => {
     const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'dist/examples/kafka-order-saga.js')], { env: process.env, timeout: 90_000 });
     const lines = parse(stdout);
     const created = lines.filter((l) => l.service === 'order-service' && l.event === 'order.created').map((l) => l.order);
-    expect(created).toEqual(['ORD-20250312', 'ORD-20250313']);
+    expect(created).toEqual(['ORD-20250312', 'ORD-20250313', 'ORD-20250314']);
     expect(lines.find((l) => l.service === 'inventory-service' && l.event === 'reserved')?.order).toBe('ORD-20250312');
     expect(lines.find((l) => l.service === 'inventory-service' && l.event === 'reservation.failed')?.order).toBe('ORD-20250313');
     expect(lines.find((l) => l.service === 'order-service' && l.event === 'inventory.reserved')?.order).toBe('ORD-20250312');
-    expect(lines.find((l) => l.service === 'order-service' && l.event === 'order.cancelled')?.order).toBe('ORD-20250313');
-    expect(lines.find((l) => l.service === 'inventory-service' && l.event === 'order.cancelled')?.reason).toBe('reservation_failed');
-    expect(lines.find((l) => l.event === 'saga')?.orders).toEqual({ 'ORD-20250312': 'confirmed', 'ORD-20250313': 'cancelled' });
+    const sent = lines.filter((l) => l.service === 'order-service' && l.event === 'order.cancelled');
+    expect(sent.map((l) => [l.order, l.version])).toEqual([['ORD-20250313', 2], ['ORD-20250314', 1]]);
+    // One handler of v2 took both: the v1 event through its upcaster (reason → reason_code), releasing the reservation.
+    const handled = lines.filter((l) => l.service === 'inventory-service' && l.event === 'order.cancelled');
+    expect(handled.map((l) => [l.order, l.sentAs, l.reasonCode])).toEqual([['ORD-20250313', 'v2', 'reservation_failed'], ['ORD-20250314', 'v1', 'customer_request']]);
+    expect(handled[0]?.released).toBe('nothing reserved');
+    expect(handled[1]?.released).toBe(lines.find((l) => l.service === 'order-service' && l.event === 'inventory.reserved' && l.order === 'ORD-20250314')?.reservation);
+    expect(lines.find((l) => l.event === 'saga')).toMatchObject({ orders: { 'ORD-20250312': 'confirmed', 'ORD-20250313': 'cancelled', 'ORD-20250314': 'cancelled' }, onHand: 80 });
     expect(lines.find((l) => l.event === 'cleaned')?.groups).toBe(2);
     expect(lines.at(-1)?.event).toBe('done');
   }, 120_000);
