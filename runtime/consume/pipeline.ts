@@ -103,8 +103,26 @@ function refusal(message: InboundMessage): { reason: string; detail: string } | 
   return undefined;
 }
 
+/**
+ * Answers for the content types seen lately: a service receives a handful of distinct ones, and
+ * parsing the same header again for every message costs more than the rest of the check.
+ */
+const contentTypeAnswers = new Map<string, boolean>();
+const REMEMBERED_CONTENT_TYPES = 64;
+
 /** `application/json`, `application/cloudevents+json` or any `+json`, in UTF-8 when a charset is named. */
 export function isJsonContentType(value: string): boolean {
+  const known = contentTypeAnswers.get(value);
+  if (known !== undefined) return known;
+  const answer = judgeContentType(value);
+  if (value.length <= 256) {
+    if (contentTypeAnswers.size >= REMEMBERED_CONTENT_TYPES) contentTypeAnswers.clear();
+    contentTypeAnswers.set(value, answer);
+  }
+  return answer;
+}
+
+function judgeContentType(value: string): boolean {
   const [media = '', ...params] = value.split(';').map((part) => part.trim().toLowerCase());
   if (!/^application\/([\w.-]+\+)?json$/.test(media)) return false;
   const charset = params.find((param) => param.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
