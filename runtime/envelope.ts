@@ -203,7 +203,7 @@ function envelopeProblem(value: unknown): string | undefined {
     return "'time' is not an RFC 3339 timestamp";
   }
   const contentType = record.datacontenttype;
-  if (contentType !== undefined && (typeof contentType !== 'string' || !/^application\/([\w.+-]+\+)?json(;.*)?$/i.test(contentType))) {
+  if (contentType !== undefined && contentType !== 'application/json' && (typeof contentType !== 'string' || !/^application\/([\w.+-]+\+)?json(;.*)?$/i.test(contentType))) {
     return `unsupported datacontenttype ${JSON.stringify(contentType)}`;
   }
   for (const name of OPTIONAL_STRINGS) {

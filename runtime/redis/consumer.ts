@@ -16,7 +16,7 @@ import type { Logger } from '../observability.js';
 import { ALL_TENANTS, type ChannelSpec } from '../topology.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import type { RedisConnection } from './client.js';
-import { FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
+import { CONTENT_TYPE, FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
 import type { RedisNames } from './names.js';
 import type { Realtime } from './realtime.js';
 
@@ -83,6 +83,8 @@ export class RedisConsumer {
   private ackFlushScheduled = false;
   /** Per stream read, the destination patterns taken from it (`undefined` pattern list: everything). */
   private readonly patterns = new Map<string, string[] | undefined>();
+  /** Per stream, whether those patterns take a destination, as found before: patterns with wildcards cost a split per entry. */
+  private readonly taken = new Map<string, Map<string, boolean>>();
   private stopRealtime: (() => Promise<void>) | undefined;
   private readonly realtimeRetries = new Set<NodeJS.Timeout>();
   /** This group's retry stream, compared with every entry's stream. */
@@ -328,13 +330,84 @@ export class RedisConsumer {
     const destination = field(entry, FIELD.destination);
     // An entry without a destination was put there by hand: the subscription reads the stream, so it is its to judge.
     if (destination === undefined) return true;
-    return patterns.some((pattern) => destinationMatches(pattern, destination));
+    let answers = this.taken.get(stream);
+    if (answers === undefined) this.taken.set(stream, (answers = new Map()));
+    let answer = answers.get(destination);
+    if (answer === undefined) {
+      answer = patterns.some((pattern) => destinationMatches(pattern, destination));
+      // A stream carries a bounded set of destinations in practice; forgetting them all keeps a flood of odd ones cheap.
+      if (answers.size >= 1024) answers.clear();
+      answers.set(destination, answer);
+    }
+    return answer;
   }
 
-  /** Runs the core on one entry and carries its decision out; never rejects, and frees the entry's slot when done. */
+  /**
+   * Runs the core on one entry and carries its decision out; never rejects, and frees the entry's
+   * slot when done. One async function per entry, not one per step: with async context tracking
+   * on, every promise and every await costs a hook call.
+   */
   private async handle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string | undefined, id: string, slot: Slot): Promise<void> {
     try {
-      await this.settle(raw, entry, attempt, redelivered, origin, slot);
+      // Built field by field, without a closure unless there is someone to reply to: this runs for every entry.
+      const replyTo = field(entry, FIELD.replyTo);
+      const inbound: { -readonly [K in keyof InboundMessage]: InboundMessage[K] } = {
+        subscription: this.options.subscription,
+        body: entry.fields.get(FIELD.body) ?? EMPTY,
+        contentType: contentTypeOf(entry),
+        typeLabel: field(entry, FIELD.type),
+        attempt,
+        redelivered,
+        reply: noReplyAddress,
+      };
+      if (replyTo !== undefined) {
+        inbound.replyTo = replyTo;
+        inbound.reply = (reply) => this.reply(entry, reply);
+      }
+      let decision: Decision;
+      try {
+        decision = await this.options.handler(inbound);
+      } catch (error) {
+        // The core answers every message; if it threw, leave the entry pending: it is claimed again later.
+        this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
+        return;
+      }
+      const outcome: Outcome = { outcome: 'acked', attempt };
+      if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
+      if (decision.settle === 'ack') {
+        // The common case: acknowledged with the others of this turn of the event loop, one XACK per stream.
+        try {
+          await this.acknowledge(raw.stream, raw.id, slot);
+        } catch (error) {
+          this.warn('redis.consumer.settle_failed', error);
+          this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+          return;
+        }
+        this.report(outcome);
+        return;
+      }
+      const from = origin ?? `${raw.stream} ${raw.id}`;
+      // A copy elsewhere and the acknowledgement in one transaction: a crash in between loses nothing.
+      const settle = this.commands.multi();
+      if (decision.settle === 'retry') {
+        settle.addCommand(['ZADD', this.names.retrySet(this.name), String(Date.now() + decision.delayMs), JSON.stringify(retryCopy(entry, attempt + 1, from))]);
+        outcome.outcome = 'retried';
+        outcome.reason = decision.reason;
+      } else if (decision.settle === 'dead-letter') {
+        settle.addCommand(this.deadLetterCommand(entry, from, attempt, decision.reason, decision.error));
+        outcome.outcome = 'dead-lettered';
+        outcome.reason = decision.reason;
+      }
+      settle.addCommand(['XACK', raw.stream, this.name, raw.id]);
+      try {
+        await settle.exec();
+      } catch (error) {
+        // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
+        this.warn('redis.consumer.settle_failed', error);
+        this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+        return;
+      }
+      this.report(outcome);
     } catch (error) {
       this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
     } finally {
@@ -362,67 +435,7 @@ export class RedisConsumer {
     freed?.();
   }
 
-  private async settle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string | undefined, slot: Slot): Promise<void> {
-    // Built field by field, without a closure unless there is someone to reply to: this runs for every entry.
-    const replyTo = field(entry, FIELD.replyTo);
-    const inbound: { -readonly [K in keyof InboundMessage]: InboundMessage[K] } = {
-      subscription: this.options.subscription,
-      body: entry.fields.get(FIELD.body) ?? EMPTY,
-      contentType: contentTypeOf(entry),
-      typeLabel: field(entry, FIELD.type),
-      attempt,
-      redelivered,
-      reply: noReplyAddress,
-    };
-    if (replyTo !== undefined) {
-      inbound.replyTo = replyTo;
-      inbound.reply = (reply) => this.reply(entry, reply);
-    }
-    let decision: Decision;
-    try {
-      decision = await this.options.handler(inbound);
-    } catch (error) {
-      // The core answers every message; if it threw, leave the entry pending: it is claimed again later.
-      this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
-      return;
-    }
-    const outcome: Outcome = { outcome: 'acked', attempt };
-    if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
-    if (decision.settle === 'ack') {
-      // The common case: acknowledged with the others of this turn of the event loop, one XACK per stream.
-      try {
-        await this.acknowledge(raw.stream, raw.id, slot);
-      } catch (error) {
-        this.warn('redis.consumer.settle_failed', error);
-        this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
-        return;
-      }
-      this.report(outcome);
-      return;
-    }
-    const from = origin ?? `${raw.stream} ${raw.id}`;
-    // A copy elsewhere and the acknowledgement in one transaction: a crash in between loses nothing.
-    const settle = this.commands.multi();
-    if (decision.settle === 'retry') {
-      settle.addCommand(['ZADD', this.names.retrySet(this.name), String(Date.now() + decision.delayMs), JSON.stringify(retryCopy(entry, attempt + 1, from))]);
-      outcome.outcome = 'retried';
-      outcome.reason = decision.reason;
-    } else if (decision.settle === 'dead-letter') {
-      settle.addCommand(this.deadLetterCommand(entry, from, attempt, decision.reason, decision.error));
-      outcome.outcome = 'dead-lettered';
-      outcome.reason = decision.reason;
-    }
-    settle.addCommand(['XACK', raw.stream, this.name, raw.id]);
-    try {
-      await settle.exec();
-    } catch (error) {
-      // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
-      this.warn('redis.consumer.settle_failed', error);
-      this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
-      return;
-    }
-    this.report(outcome);
-  }
+
 
   /**
    * Collects acknowledgements and sends one XACK per stream: on the reader's connection just before
@@ -525,7 +538,6 @@ function noReplyAddress(): Promise<void> {
 }
 
 /** The content type every publisher of this transport writes, as bytes: most entries carry exactly it. */
-const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
 const CONTENT_TYPE_BYTES = Buffer.from(CONTENT_TYPE, 'utf8');
 
 /** The entry's content type; the usual one without decoding it again for every entry. */

@@ -20,6 +20,9 @@ export const FIELD = {
   retry: 'retry',
 } as const;
 
+/** The content type this transport's publishers write beside the body. */
+export const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
+
 export interface StreamEntry {
   stream: string;
   id: string;
