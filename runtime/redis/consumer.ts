@@ -321,8 +321,10 @@ export class RedisConsumer {
   /** Destination patterns and the tenant filter: what a RabbitMQ binding would have let through. */
   private takes(entry: StreamEntry, retried: boolean): boolean {
     const tenant = this.options.subscription.tenant;
-    const entryTenant = field(entry, FIELD.tenant);
-    if (tenant !== undefined && entryTenant !== undefined && entryTenant !== ALL_TENANTS && entryTenant !== tenant) return false;
+    if (tenant !== undefined) {
+      const entryTenant = field(entry, FIELD.tenant);
+      if (entryTenant !== undefined && entryTenant !== ALL_TENANTS && entryTenant !== tenant) return false;
+    }
     if (retried) return true;
     const stream = entry.stream.endsWith(':urgent') ? entry.stream.slice(0, -':urgent'.length) : entry.stream;
     const patterns = this.patterns.get(stream);
