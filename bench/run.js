@@ -122,11 +122,25 @@ if (rt?.available) {
       if (group[client]) row(`${label}: ${client}`, `${fmt.rate(group[client].rate, ' msg/s')}${cpu(kind, client)}`, baseline, fmt.ratio(group[client].vsRaw), '', undefined);
     }
   };
-  clientRows('publish, 1,000 unconfirmed in flight', 'window', rt.publishWindow, '≥ 0.90×', rt.publishWindow.eventsmith.vsRaw >= 0.9);
-  clientRows('publish, awaiting each', 'await', rt.publishAwait, '', undefined);
+  // Goals of issue 18: the broker's full speed through the runtime.
+  clientRows('publish, 1,000 unconfirmed in flight', 'window', rt.publishWindow, '≥ 0.95×', rt.publishWindow.eventsmith.vsRaw >= 0.95);
+  clientRows('publish, awaiting each confirm in turn', 'await', rt.publishAwait, '≥ 0.95×', rt.publishAwait.eventsmith.vsRaw >= 0.95);
   clientRows('consume, prefetch 100', 'consume', rt.consume, '≥ 0.90×', rt.consume.eventsmith.vsRaw >= 0.9);
   const l = rt.latency;
-  row(`end-to-end latency p50 / p99 at ${l.rate.toLocaleString('en')} events/s`, `${fmt.ms(l.eventsmith.p50)} / ${fmt.ms(l.eventsmith.p99)}`, `amqplib ${fmt.ms(l.amqplib.p50)} / ${fmt.ms(l.amqplib.p99)}`, fmt.ratio(l.eventsmith.p99 / l.amqplib.p99), 'p99 < 25 ms', l.eventsmith.p99 < 25);
+  const p99Ratio = l.eventsmith.p99 / l.amqplib.p99;
+  row(`end-to-end latency p50 / p99 at ${l.rate.toLocaleString('en')} events/s, publish → handler`, `${fmt.ms(l.eventsmith.p50)} / ${fmt.ms(l.eventsmith.p99)}`, `amqplib ${fmt.ms(l.amqplib.p50)} / ${fmt.ms(l.amqplib.p99)}`, `p99 ${fmt.ratio(p99Ratio)}`, 'p99 ≤ 1.50×', p99Ratio <= 1.5);
+  const rc = rt.reconnect;
+  if (rc?.available === false) na('reconnect after a long broker outage', rc.reason, '< 1 s');
+  else if (rc) {
+    row(
+      `reconnect after a long broker outage (${(rc.outageMs / 1000).toFixed(0)} s down): broker accepts TCP → first publish confirm`,
+      fmt.ms(rc.eventsmith.ms),
+      `same runtime, port probing off: ${fmt.s(rc['without probing'].ms)} (backoff delay had grown to ${fmt.s(rc['without probing'].lastDelayMs)})`,
+      '',
+      '< 1 s',
+      rc.eventsmith.ms < 1000,
+    );
+  }
 } else if (rt) na('runtime (publish, consume, latency)', rt.reason, '≥ 0.90×');
 
 const rd = results.redis;
@@ -161,7 +175,7 @@ if (Array.isArray(results.validation)) {
     row(`validate ${v.case}: isValidEvent`, fmt.rate(v.checkOps, ' ops/s'), `ajv ${fmt.rate(v.ajvOps, ' ops/s')}`, fmt.ratio(v.checkRatio), '≥ 1.00×', v.checkRatio >= 1);
   }
   for (const v of results.validation) {
-    if (!v.valid) row(`validate ${v.case}: safeParseEvent (every issue)`, fmt.rate(v.reportOps, ' ops/s'), `ajv allErrors ${fmt.rate(v.ajvAllErrorsOps, ' ops/s')}`, fmt.ratio(v.reportRatio), '', undefined);
+    if (!v.valid) row(`validate ${v.case}: safeParseEvent (every issue)`, fmt.rate(v.reportOps, ' ops/s'), `ajv allErrors ${fmt.rate(v.ajvAllErrorsOps, ' ops/s')}`, fmt.ratio(v.reportRatio), '≥ 0.50×', v.reportRatio >= 0.5);
   }
 } else if (results.validation) na('validation', results.validation.reason, '≥ 1.00×');
 

@@ -15,6 +15,7 @@ import { createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
 import { AmqpTransport, TENANT_HEADER } from 'eventsmith/runtime/amqp';
 import { inventoryService, productionService, topologyFor } from '../dist/generated/index.js';
 import { log, median, medianRatio, percentile, shuffled, sleep, windowed } from './lib/stats.mjs';
+import { Gate } from './lib/gate.mjs';
 import { createVhost } from './lib/vhost.mjs';
 
 const TYPE = 'inventory.stock_added';
@@ -337,6 +338,43 @@ async function latency(vhost, admin, client, rate, durationMs) {
   return latencies.slice(Math.floor(latencies.length / 10));
 }
 
+/**
+ * A broker outage of `outageMs` (a gate in front of the broker refuses connections and drops the
+ * open ones), then the broker back: time from the moment it accepts TCP again to the confirm of a
+ * publish made during the outage. Two publishers go through the same gate at the same time: the
+ * runtime as it ships, and the same with port probing off (`probeIntervalMs: 0`, waiting out its
+ * backoff delay, which grew during the outage).
+ */
+async function reconnectAfterOutage(vhost, outageMs) {
+  const gate = new Gate(new URL(vhost.url).port ? { host: new URL(vhost.url).hostname, port: Number(new URL(vhost.url).port) } : undefined);
+  await gate.open();
+  const sides = [];
+  try {
+    for (const [name, reconnect] of [['eventsmith', {}], ['without probing', { probeIntervalMs: 0 }]]) {
+      const delays = [];
+      const transport = await AmqpTransport.connect({ url: gate.url(vhost.url), connectionName: `bench-reconnect-${sides.length}`, reconnect, logger: (entry) => entry.event === 'amqp.reconnect.scheduled' && delays.push(entry.delayMs) });
+      const service = inventoryService.createInventoryService({ transport });
+      await service.publisher.stockAdded(PAYLOAD);
+      sides.push({ name, transport, service, delays });
+    }
+    await gate.shut();
+    while (sides.some((side) => side.transport.health().status !== 'reconnecting')) await sleep(5);
+    const pending = sides.map((side) => side.service.publisher.stockAdded(PAYLOAD));
+    for (const p of pending) p.catch(() => {});
+    await sleep(outageMs);
+    await gate.open();
+    const openedAt = performance.now();
+    const ms = await Promise.all(pending.map((p) => p.then(() => performance.now() - openedAt)));
+    const result = { outageMs };
+    sides.forEach((side, i) => (result[side.name] = { ms: ms[i], attempts: side.delays.length, lastDelayMs: side.delays.at(-1) }));
+    log(`reconnect after ${outageMs / 1000} s down: eventsmith ${ms[0].toFixed(0)} ms, without probing ${ms[1].toFixed(0)} ms (its last backoff delay ${result['without probing'].lastDelayMs} ms after ${result['without probing'].attempts} attempts)`);
+    return result;
+  } finally {
+    for (const side of sides) await side.service.events.close({ timeoutMs: 5000 }).catch(() => {});
+    await gate.shut();
+  }
+}
+
 export async function benchRuntime({ quick }) {
   let vhost;
   try {
@@ -381,8 +419,12 @@ export async function benchRuntime({ quick }) {
       lat[client] = { p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values), n: values.length };
       log(`latency ${client} at ${rate}/s: p50 ${lat[client].p50.toFixed(2)} ms, p99 ${lat[client].p99.toFixed(2)} ms (${values.length} messages)`);
     }
+    // A failure here (the broker dropping the gate's connections, say) costs this row only.
+    const reconnect = await reconnectAfterOutage(vhost, quick ? 3000 : 20_000).catch((error) => ({ available: false, reason: `failed: ${String(error.message).split('\n')[0]}` }));
+    await admin.purgeQueue(QUEUE);
     return {
       available: true,
+      reconnect,
       blocks: { window: quick ? 2 : 8, await: quick ? 2 : 8, consume: consumeBlocks },
       payloadBytes: Buffer.byteLength(JSON.stringify(PAYLOAD)),
       envelopeBytes: wireMessage().length,

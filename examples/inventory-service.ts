@@ -44,7 +44,9 @@ async function round(n: number): Promise<void> {
     { tenant_id: TENANT, request_id: randomUUID(), product_id: DOUGH, quantity: { value: 40, unit: 'kg' }, needed_by: new Date(Date.now() + 86_400_000).toISOString(), reason: 'low_stock' },
     { timeoutMs: 5000 },
   );
-  log(SERVICE, 'schedule_batch.reply', { type: reply.type, data: reply.data });
+  // One of the replies the catalogue declares for the command; its type tells which payload it carries.
+  if (reply.type === 'production.batch_scheduled') log(SERVICE, 'schedule_batch.reply', { type: reply.type, line: reply.data.production_line, start: reply.data.scheduled_start });
+  else log(SERVICE, 'schedule_batch.reply', { type: reply.type, reason: reply.data.reason });
 }
 
 if (once) {

@@ -159,10 +159,7 @@ export const SERVICE_SOURCES: Readonly<Record<ServiceName, readonly ChannelSpec[
     { kind: 'business', destination: 'business.production.batch_completed' },
     { kind: 'business', destination: 'business.production.batch_created' },
   ],
-  'gateway-service': [
-    { kind: 'business', destination: 'business.user.token_rejected' },
-    { kind: 'business', destination: 'business.user.token_validated' },
-  ],
+  'gateway-service': [],
   'inventory-service': [
     { kind: 'recommendation', destination: 'recommendation.forecasting.medium' },
     { kind: 'business', destination: 'business.order.cancelled', bindings: { kafka: { topic: 'order-events', partitions: 6, topicConfiguration: { 'cleanup.policy': ['delete'], 'retention.ms': 604800000 } } } },
@@ -173,8 +170,6 @@ export const SERVICE_SOURCES: Readonly<Record<ServiceName, readonly ChannelSpec[
     { kind: 'business', destination: 'business.product.deleted' },
     { kind: 'business', destination: 'business.production.batch_completed' },
     { kind: 'business', destination: 'business.production.batch_created' },
-    { kind: 'business', destination: 'business.production.batch_rejected' },
-    { kind: 'business', destination: 'business.production.batch_scheduled' },
   ],
   'notification-service': [
     { kind: 'business', destination: 'business.company.activated' },

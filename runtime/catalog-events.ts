@@ -4,11 +4,11 @@
  * it to the generated registry and topology; this class holds the behaviour, so generated files
  * stay declarations only.
  */
-import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type RequestOptions } from './client.js';
+import { EventClient, type EventClientOptions, type EventHandler, type HandlerContext, type PublishOptions, type ReplyVersions, type RequestOptions } from './client.js';
 import { alertDestination, domainOf } from './destinations.js';
 import type { Envelope } from './envelope.js';
 import type { ProducerInput } from './producer-input.js';
-import type { EventRegistryInput, EventTypeOf } from './registry.js';
+import type { EventRegistryInput, EventTypeOf, EventVersionOf } from './registry.js';
 import { assertTenantId, serviceSubscriptionName, tenantSubscriptionName, type RetryPolicy, type SubscriptionSpec, type TopologySpec } from './topology.js';
 import { SEVERITY_URGENCY, type EventKind, type Severity, type Urgency } from './urgency.js';
 import type { CloseOptions, Subscription, Transport, TransportHealth } from './transport.js';
@@ -23,21 +23,61 @@ export type LatestPayload<M extends object, L extends LatestVersionMap<M>, T ext
 export type OlderVersions<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = Exclude<keyof M[T] & number, L[T]>;
 
 /**
- * Converts each older version's payload into the latest one, so one handler serves every version.
- * One for every older version: an event the catalogue still holds may still be sent.
+ * Per event type, the older versions past their sunset (generated `SunsetVersions`: `x-sunset` on or
+ * before the date the generation was told to judge sunsets by): a consumer may drop them.
  */
-export type Upcasters<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = {
-  readonly [V in OlderVersions<M, L, T>]: (data: M[T][V]) => LatestPayload<M, L, T>;
+export type SunsetMap<M extends object> = { readonly [T in keyof M]?: number };
+
+/** The versions of `T` past their sunset. */
+export type SunsetVersionsOf<X extends object, T> = T extends keyof X ? X[T] & number : never;
+
+/** The older versions of `T` still live (not past their sunset): consumers must take them. */
+export type LiveOlderVersions<M extends object, L extends LatestVersionMap<M>, T extends keyof M, X extends SunsetMap<M> = NoSunsets> = Exclude<OlderVersions<M, L, T>, SunsetVersionsOf<X, T>>;
+
+/** No version past its sunset. */
+export type NoSunsets = Record<never, never>;
+
+/**
+ * Converts each older version's payload into the latest one, so one handler serves every version.
+ * One for every live older version: an event the catalogue still holds may still be sent; one for a
+ * version past its sunset may be given, and need not.
+ */
+export type Upcasters<M extends object, L extends LatestVersionMap<M>, T extends keyof M, X extends SunsetMap<M> = NoSunsets> = {
+  readonly [V in LiveOlderVersions<M, L, T, X>]: (data: M[T][V]) => LatestPayload<M, L, T>;
+} & {
+  readonly [V in Extract<OlderVersions<M, L, T>, SunsetVersionsOf<X, T>>]?: (data: M[T][V]) => LatestPayload<M, L, T>;
 };
 
 /**
  * What `on()` takes after the handler: nothing for an event with one version; otherwise the
- * upcasters, required, so that leaving out the argument (`Expected 3 arguments`) or one version
- * (`Property '1' is missing`) is a compile error rather than dead letters at run time.
+ * upcasters, required while an older version is live, so that leaving out the argument
+ * (`Expected 3 arguments`) or one version (`Property '1' is missing`) is a compile error rather than
+ * dead letters at run time. When every older version is past its sunset they are optional.
  */
-export type UpcasterArgs<M extends object, L extends LatestVersionMap<M>, T extends keyof M> = [OlderVersions<M, L, T>] extends [never]
+export type UpcasterArgs<M extends object, L extends LatestVersionMap<M>, T extends keyof M, X extends SunsetMap<M> = NoSunsets> = [OlderVersions<M, L, T>] extends [never]
   ? []
-  : [upcastersForEveryOlderVersionStillInTheCatalogue: Upcasters<M, L, T>];
+  : [LiveOlderVersions<M, L, T, X>] extends [never]
+    ? [upcastersForVersionsPastTheirSunset?: Upcasters<M, L, T, X>]
+    : [upcastersForEveryLiveOlderVersion: Upcasters<M, L, T, X>];
+
+/** Per command: the events that may answer it, type → versions (generated `CommandReplies`). */
+export type CommandReplyMap<M extends object> = { readonly [C in keyof M]?: ReplyVersions<M> };
+
+/** No command declares a reply. */
+export type NoReplies = Record<never, never>;
+
+/** What a handler of `T` may answer with: the replies the catalogue declares when `T` is a command, else nothing. */
+export type RepliesOf<M extends object, R extends CommandReplyMap<M>, T extends keyof M> = T extends keyof R ? Extract<R[T], ReplyVersions<M>> : NoReplies;
+
+/**
+ * The reply to command `C` as its requester gets it: a union of one envelope per declared reply type
+ * and version, told apart by `type` (and `eventversion`), so `if (reply.type === 'x.y')` narrows `data`.
+ */
+export type ReplyEnvelope<M extends object, R extends CommandReplyMap<M>, C extends keyof M> = {
+  [T in keyof RepliesOf<M, R, C> & EventTypeOf<M>]: {
+    [V in RepliesOf<M, R, C>[T] & EventVersionOf<M, T>]: Envelope<M[T][V]> & { readonly type: T; readonly eventversion: V };
+  }[RepliesOf<M, R, C>[T] & EventVersionOf<M, T>];
+}[keyof RepliesOf<M, R, C> & EventTypeOf<M>];
 
 /** What generated code knows about the catalogue and hands to {@link CatalogEvents}. */
 export interface CatalogBinding<M extends object, L extends LatestVersionMap<M>, S extends string> {
@@ -82,7 +122,11 @@ export class WrongKindError extends TypeError {
   }
 }
 
-export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S extends string> {
+/**
+ * `R` is the catalogue's replies per command (generated `CommandReplies`), `X` its versions past their
+ * sunset (generated `SunsetVersions`); both default to none, for catalogues without them.
+ */
+export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S extends string, R extends CommandReplyMap<M> = NoReplies, X extends SunsetMap<M> = NoSunsets> {
   readonly client: EventClient<M>;
   readonly service: S;
   readonly transport: Transport;
@@ -133,29 +177,35 @@ export class CatalogEvents<M extends object, L extends LatestVersionMap<M>, S ex
     return this.publish(type, data, { ...options, toService: service });
   }
 
-  /** Sends a command and resolves with the validated reply envelope; rejects after `timeoutMs` (default 5000). */
-  protected requestReply<T extends EventTypeOf<M>, R>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: RequestOptions): Promise<Envelope<R>> {
-    return this.client.request(type, this.latestOf(type) as never, data as never, options) as Promise<Envelope<R>>;
+  /**
+   * Sends a command and resolves with the validated reply envelope, one of the replies the catalogue
+   * declares for it (another is refused with an UndeclaredReplyError); rejects after `timeoutMs` (default 5000).
+   */
+  protected requestReply<T extends EventTypeOf<M>, Reply = ReplyEnvelope<M, R, T>>(type: T, data: ProducerInput<LatestPayload<M, L, T>>, options?: RequestOptions): Promise<Reply> {
+    // Reply: the generated facade names ReplyEnvelope<T> through its own alias, which TypeScript cannot match with this one while T is generic.
+    return this.client.request(type, this.latestOf(type) as never, data as never, options) as Promise<Reply>;
   }
 
   /**
    * Handles `type` at its latest version. Older versions reach the same handler through their
-   * upcaster, and every older version the catalogue holds needs one: leaving one out is a compile
-   * error (it would be dead-lettered as unhandled at run time). Remove a version from the catalogue
-   * once it is past its sunset, and its upcaster is no longer asked for.
+   * upcaster, and every live older version the catalogue holds needs one: leaving one out is a
+   * compile error (it would be dead-lettered as unhandled at run time). A version past its sunset
+   * (`X`) needs none; those that still arrive are dead-lettered with reason `sunset`. A command's
+   * handler may reply with the replies the catalogue declares for it, and with nothing else.
    */
-  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M>, ...upcasters: UpcasterArgs<M, L, T>): this {
+  on<T extends EventTypeOf<M>>(type: T, handler: EventHandler<LatestPayload<M, L, T>, M, RepliesOf<M, R, T>>, ...upcasters: UpcasterArgs<M, L, T, X>): this {
     this.client.on(type, this.latestOf(type) as never, handler as never);
     const [given = {}] = upcasters as readonly [Readonly<Record<number, (data: unknown) => LatestPayload<M, L, T>>>?];
     for (const [version, upcast] of Object.entries(given) as [string, ((data: unknown) => LatestPayload<M, L, T>) | undefined][]) {
       if (upcast === undefined) continue;
-      this.client.on(type, Number(version) as never, ((data: unknown, context: HandlerContext<M>) => handler(upcast(data), context)) as never);
+      // The client's context may reply with any event; the handler's type allows fewer, and the client refuses the rest at run time.
+      this.client.on(type, Number(version) as never, ((data: unknown, context: HandlerContext<M>) => handler(upcast(data), context as never)) as never);
     }
     return this;
   }
 
   /** Handles one explicit version of `type`. */
-  onVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, handler: EventHandler<M[T][V], M>): this {
+  onVersion<T extends EventTypeOf<M>, V extends keyof M[T] & number>(type: T, version: V, handler: EventHandler<M[T][V], M, RepliesOf<M, R, T>>): this {
     this.client.on(type, version as never, handler as never);
     return this;
   }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { EventDefinition } from './registry.js';
 import type { Severity } from './urgency.js';
+import { withCompiledSubtrees } from './issue-collector.js';
 import { eventValidationError } from './validation-error.js';
 
 /**
@@ -35,11 +36,15 @@ export interface CatalogDefinition<T extends string = string, S extends z.ZodTyp
 /** Compiled validators by schema, shared by every registry of the process. */
 const compiled = new WeakMap<z.ZodType, z.ZodType>();
 
-/** Validators are compiled on first use: zod's compiled fast path is several times quicker than `.parse`. */
+/**
+ * Validators are compiled on first use: zod's compiled fast path is several times quicker than
+ * `.parse`. What it falls back to for an invalid payload walks only the subtrees that hold a
+ * problem (see issue-collector.ts), with the same issues as the schema's own parse.
+ */
 function validatorFor(schema: z.ZodType): z.ZodType {
   let validator = compiled.get(schema);
   if (!validator) {
-    validator = z.compile(schema);
+    validator = z.compile(withCompiledSubtrees(schema));
     compiled.set(schema, validator);
   }
   return validator;

@@ -9,14 +9,14 @@ import { causalIds, currentCause } from './context.js';
 import { resolveDestination } from './destinations.js';
 import { createEnvelope, type CreateEnvelopeInput, type Envelope, type Urgency } from './envelope.js';
 import { Dispatcher } from './dispatcher.js';
-import { MissingTenantError, TenantMismatchError, UnknownEventError, UnroutableError } from './errors.js';
+import { MissingTenantError, TenantMismatchError, UndeclaredReplyError, UnknownEventError, UnroutableError } from './errors.js';
 import { ALL_TENANTS } from './topology.js';
 import { eventValidationError } from './validation-error.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { consoleWarnings, emptyMetrics, safeLogger, type ClientMetrics, type LogEntry, type Logger } from './observability.js';
 import type { ProducerInput } from './producer-input.js';
-import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
-import type { CloseOptions, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
+import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type EventRef, type EventRegistryInput, type EventTypeOf, type EventVersionOf, type ResolvedDefinition } from './registry.js';
+import type { CloseOptions, ConsumerFailure, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 import { loadOtelApi } from './telemetry/load.js';
 import type { TelemetryOptions } from './telemetry/options.js';
 import { Telemetry, type SendMode } from './telemetry/telemetry.js';
@@ -75,7 +75,23 @@ export interface RequestOptions extends PublishOptions {
 
 type PublishFn<M extends object> = <T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options?: PublishOptions) => Promise<Envelope<M[T][V]>>;
 
-export interface HandlerContext<M extends object = EventMap> {
+/**
+ * The events a handler may answer with, type → versions. A command's handler in generated code gets
+ * the replies the catalogue declares for it; a handler of any other event gets none (`{}`).
+ */
+export type ReplyVersions<M extends object> = { readonly [T in EventTypeOf<M>]?: number };
+
+/** Every event at every version: what a hand-written client's handlers may answer with. */
+export type AnyReply<M extends object> = { readonly [T in EventTypeOf<M>]: EventVersionOf<M, T> };
+
+type ReplyFn<M extends object, A extends ReplyVersions<M>> = <T extends keyof A & EventTypeOf<M>, V extends A[T] & EventVersionOf<M, T>>(
+  type: T,
+  version: V,
+  data: ProducerInput<M[T][V]>,
+  options?: PublishOptions,
+) => Promise<Envelope<M[T][V]>>;
+
+export interface HandlerContext<M extends object = EventMap, A extends ReplyVersions<M> = AnyReply<M>> {
   envelope: Envelope;
   type: string;
   version: number;
@@ -85,11 +101,15 @@ export interface HandlerContext<M extends object = EventMap> {
   redelivered: boolean;
   /** Publishes with correlation and causation taken from the event being handled. */
   publish: PublishFn<M>;
-  /** Answers a request (command); rejects if the sender did not ask for a reply. */
-  reply: PublishFn<M>;
+  /**
+   * Answers a request (command) with one of the replies `A` allows. Rejects if the sender did not ask
+   * for a reply, and with an {@link UndeclaredReplyError} (nothing sent) when the registry declares
+   * the command's replies and this is not one of them.
+   */
+  reply: ReplyFn<M, A>;
 }
 
-export type EventHandler<TData, M extends object = EventMap> = (data: TData, context: HandlerContext<M>) => Promise<void> | void;
+export type EventHandler<TData, M extends object = EventMap, A extends ReplyVersions<M> = AnyReply<M>> = (data: TData, context: HandlerContext<M, A>) => Promise<void> | void;
 
 export class EventClient<M extends object = EventMap> {
   readonly registry: EventRegistry;
@@ -99,6 +119,8 @@ export class EventClient<M extends object = EventMap> {
   private readonly dispatcher: Dispatcher;
   private readonly pipeline: MessageHandler;
   private readonly subscriptions = new Set<Subscription>();
+  /** The last retry or dead letter per subscription, for health(). */
+  private readonly lastFailures = new Map<string, ConsumerFailure>();
   /** Set once `@opentelemetry/api` is loaded (never, when it is not installed or turned off). */
   private telemetry: Telemetry | undefined;
   /** Pending while the API loads; the first publishes and `consume()` wait for it, later ones do not. */
@@ -116,7 +138,12 @@ export class EventClient<M extends object = EventMap> {
       log(traceId === undefined ? entry : { ...entry, traceId });
     };
     this.dispatcher = new Dispatcher({ registry: this.registry, idempotency, scope: options.source, log: dispatchLog, metrics: this.counters, unhandled: options.unhandled ?? 'dead-letter' });
-    this.pipeline = consumePipeline((delivery) => this.dispatcher.dispatch(delivery), this.log, () => (this.telemetry?.recording === true ? this.telemetry : undefined));
+    this.pipeline = consumePipeline(
+      (delivery) => this.dispatcher.dispatch(delivery),
+      this.log,
+      () => (this.telemetry?.recording === true ? this.telemetry : undefined),
+      (subscription, failure) => void this.lastFailures.set(subscription, failure),
+    );
     const telemetry = options.telemetry;
     if (telemetry !== false) {
       this.telemetryLoading = loadOtelApi()
@@ -145,6 +172,11 @@ export class EventClient<M extends object = EventMap> {
       return reply;
     });
     if (reply === undefined) throw new Error('request settled without a reply');
+    const undeclared = this.undeclaredReply({ type, version }, reply.type, reply.eventversion);
+    if (undeclared !== undefined) {
+      this.log({ level: 'warn', event: 'request.undeclared_reply', id: reply.id, type: reply.type, version: reply.eventversion, command: type, error: undeclared.message });
+      throw undeclared;
+    }
     const definition = this.registry.get(reply.type, reply.eventversion);
     if (definition !== undefined) {
       const validated = definition.validate(reply.data);
@@ -182,8 +214,17 @@ export class EventClient<M extends object = EventMap> {
     return { ...this.counters };
   }
 
+  /** The transport's health; each consumer with the last message it retried or dead-lettered, and that message's trace. */
   health(): TransportHealth {
-    return this.transport.health();
+    const health = this.transport.health();
+    if (this.lastFailures.size === 0) return health;
+    return {
+      ...health,
+      consumers: health.consumers.map((consumer) => {
+        const lastFailure = this.lastFailures.get(consumer.subscription);
+        return lastFailure === undefined ? consumer : { ...consumer, lastFailure };
+      }),
+    };
   }
 
   /** Stops consuming (waiting for running handlers), then closes the transport if this client owns it. */
@@ -267,8 +308,22 @@ export class EventClient<M extends object = EventMap> {
       maxAttempts: delivery.maxAttempts,
       redelivered: delivery.redelivered,
       publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target)),
-      reply: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, { mode: 'reply', replyTo: delivery.replyTo }, (envelope) => delivery.reply(envelope)),
+      reply: (type, version, data, options = {}) => {
+        const undeclared = this.undeclaredReply({ type: cause.type, version: cause.eventversion }, type, version);
+        if (undeclared !== undefined) {
+          this.log({ level: 'warn', event: 'reply.undeclared', id: cause.id, type, version, command: cause.type, error: undeclared.message });
+          return Promise.reject(undeclared);
+        }
+        return this.publishFrom(cause, type, version, data, options, { mode: 'reply', replyTo: delivery.replyTo }, (envelope) => delivery.reply(envelope));
+      },
     };
+  }
+
+  /** The error for a reply the registry does not declare for `command`; none when it declares no list (hand-written definitions may not). */
+  private undeclaredReply(command: EventRef, type: string, version: number): UndeclaredReplyError | undefined {
+    const declared = this.registry.get(command.type, command.version)?.replies;
+    if (declared === undefined || declared.some((r) => r.type === type && r.version === version)) return undefined;
+    return new UndeclaredReplyError(command, { type, version }, declared);
   }
 
   private definition(type: string, version: number): ResolvedDefinition {
@@ -302,7 +357,7 @@ function traced(entry: LogEntry, traceId: string | undefined): LogEntry {
 function targetFor(definition: ResolvedDefinition, envelope: Envelope, options: PublishOptions): PublishTarget {
   const target: PublishTarget = {
     kind: definition.kind,
-    destination: options.destination ?? resolveDestination(definition.destination, options.params),
+    destination: options.destination ?? resolveDestination(definition.destination, options.params, definition.parameters),
     urgency: envelope.urgency ?? definition.urgency,
     persistent: options.persistent ?? true,
     mandatory: options.mandatory ?? true,

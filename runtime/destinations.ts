@@ -48,13 +48,61 @@ export function subscriptionPattern(kind: EventKind, domain: string, destination
   return destination.replace(/\{[^}]*\}/g, '*');
 }
 
-/** Fills `{name}` placeholders; an unfilled one is an error, since it would deliver nowhere useful. */
-export function resolveDestination(template: string, params: Readonly<Record<string, string>> = {}): string {
+/**
+ * What the catalogue says about one `{parameter}` of a destination (an AsyncAPI channel parameter):
+ * the values it may take. Every value is one word of the destination, so it never holds `.`, `/`,
+ * `*` or `#`, whatever the catalogue says.
+ */
+export interface DestinationParameter {
+  /** The values it may take. */
+  readonly enum?: readonly string[];
+  /** A regular expression (unicode) its values match somewhere, as JSON Schema's `pattern`. */
+  readonly pattern?: string;
+  /** The value used when the publisher gives none. */
+  readonly default?: string;
+}
+
+/** The parameters of a destination, by name. */
+export type DestinationParameters = Readonly<Record<string, DestinationParameter>>;
+
+/** A parameter value the destination cannot take: missing, not one word, or not what the catalogue allows. */
+export class DestinationParameterError extends TypeError {
+  constructor(readonly destination: string, readonly parameter: string, message: string) {
+    super(`destination '${destination}': ${message}`);
+    this.name = 'DestinationParameterError';
+  }
+}
+
+const patterns = new Map<string, RegExp>();
+
+function compiledPattern(pattern: string): RegExp {
+  let compiled = patterns.get(pattern);
+  if (compiled === undefined) patterns.set(pattern, (compiled = new RegExp(pattern, 'u')));
+  return compiled;
+}
+
+/**
+ * Fills `{name}` placeholders with `params` (a parameter's `default` when it is not given). A value
+ * must be one non-empty word (no `.`, `/`, `*` or `#`, which would route it elsewhere or to every
+ * subscriber) and, when `declared` describes the parameter, one of its `enum` values and a match
+ * of its `pattern`; `declared` also refuses parameters the destination does not have. A missing
+ * value is an error too, since the event would deliver nowhere useful.
+ */
+export function resolveDestination(template: string, params: Readonly<Record<string, string>> = {}, declared?: DestinationParameters): string {
+  if (declared !== undefined) {
+    for (const name of Object.keys(params)) {
+      if (!template.includes(`{${name}}`)) throw new DestinationParameterError(template, name, `has no parameter '${name}'`);
+    }
+  }
   if (!template.includes('{')) return template;
   return template.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new TypeError(`destination '${template}' needs parameter '${name}'`);
-    if (/[.#*]/.test(value)) throw new TypeError(`destination parameter '${name}' must not contain '.', '*' or '#': '${value}'`);
+    const spec = declared?.[name];
+    const value = params[name] ?? spec?.default;
+    if (value === undefined) throw new DestinationParameterError(template, name, `needs parameter '${name}'`);
+    if (typeof value !== 'string' || value.length === 0) throw new DestinationParameterError(template, name, `parameter '${name}' must be a non-empty string, not ${JSON.stringify(value)}`);
+    if (/[./#*]/.test(value)) throw new DestinationParameterError(template, name, `parameter '${name}' must not contain '.', '/', '*' or '#': '${value}'`);
+    if (spec?.enum !== undefined && !spec.enum.includes(value)) throw new DestinationParameterError(template, name, `parameter '${name}' must be one of ${spec.enum.map((v) => `'${v}'`).join(', ')}, not '${value}'`);
+    if (spec?.pattern !== undefined && !compiledPattern(spec.pattern).test(value)) throw new DestinationParameterError(template, name, `parameter '${name}' must match /${spec.pattern}/, not '${value}'`);
     return value;
   });
 }

@@ -67,6 +67,10 @@ export class Dispatcher {
     const handler = byVersion?.get(version) ?? byVersion?.get(ANY_VERSION);
     if (handler === undefined) {
       if (this.options.unhandled === 'ack') return { settle: 'ack' };
+      // A version past its sunset that nothing handles was dropped on purpose: say so, rather than look like a forgotten handler.
+      if (definition.sunset !== undefined && definition.sunset <= utcToday()) {
+        return this.reject(envelope, 'sunset', `'${type}' version ${version} is past its sunset (${definition.sunset}) and no handler takes it: its producers must send a later version`);
+      }
       return this.reject(envelope, 'unhandled-type', `no handler registered for '${type}' version ${version}`);
     }
     const validated = definition.validate(envelope.data);
@@ -161,4 +165,9 @@ export class Dispatcher {
   private reject(_envelope: Envelope, reason: string, error: string): Settlement {
     return { settle: 'dead-letter', reason, error };
   }
+}
+
+/** Today's date as YYYY-MM-DD, in UTC like the catalogue's dates. */
+function utcToday(): string {
+  return new Date().toISOString().slice(0, 10);
 }

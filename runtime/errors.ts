@@ -87,6 +87,30 @@ export class RequestTimeoutError extends EventsmithError {
   }
 }
 
+/**
+ * A reply whose event is not one the catalogue declares for the command (its operation's `reply`
+ * messages): refused before it is sent on the replier's side, and refused if it arrives on the
+ * requester's, so the requester's result is always one of the replies its type names.
+ */
+export class UndeclaredReplyError extends EventsmithError {
+  constructor(
+    readonly command: EventRefLike,
+    readonly reply: EventRefLike,
+    readonly declared: readonly EventRefLike[],
+  ) {
+    const list = declared.length === 0 ? 'none' : declared.map((r) => `'${r.type}' v${r.version}`).join(', ');
+    super(
+      'UNDECLARED_REPLY',
+      `'${reply.type}' v${reply.version} is not a reply the catalogue declares for command '${command.type}' v${command.version} (declared: ${list}): reply with one of those, or add it to the messages of the operation's reply in the catalogue`,
+    );
+  }
+}
+
+interface EventRefLike {
+  readonly type: string;
+  readonly version: number;
+}
+
 export class UnknownEventError extends EventsmithError {
   constructor(type: string, version?: number) {
     super('UNKNOWN_EVENT', version === undefined ? `unknown event type '${type}'` : `unknown event '${type}' version ${version}`);

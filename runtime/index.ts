@@ -4,7 +4,7 @@
  * their client; the in-memory transport for unit tests is here, since it needs none.
  */
 export { EventClient } from './client.js';
-export type { EventClientOptions, EventHandler, HandlerContext, PublishOptions, RequestOptions } from './client.js';
+export type { AnyReply, EventClientOptions, EventHandler, HandlerContext, PublishOptions, ReplyVersions, RequestOptions } from './client.js';
 
 export { createEnvelope, DEFAULT_MAX_JSON_DEPTH, parseEnvelope, serializeEnvelope } from './envelope.js';
 export type { CreateEnvelopeInput, Envelope, ParseEnvelopeResult, ParseLimits } from './envelope.js';
@@ -17,7 +17,7 @@ export type { EventDataOf, EventDefinition, EventMap, EventRef, EventRegistryInp
 export { EVENT_KINDS, SEVERITIES, SEVERITY_URGENCY, URGENCIES } from './urgency.js';
 export type { EventKind, Severity, Urgency } from './urgency.js';
 
-export { alertDestination, defaultDestination, destinationMatches, domainOf, resolveDestination, subscriptionPattern } from './destinations.js';
+export { alertDestination, defaultDestination, DestinationParameterError, destinationMatches, domainOf, resolveDestination, subscriptionPattern, type DestinationParameter, type DestinationParameters } from './destinations.js';
 export { bindingOf } from './bindings.js';
 export type { TransportBindings } from './bindings.js';
 export { DEFAULT_MAX_MESSAGE_BYTES } from './limits.js';
@@ -25,6 +25,7 @@ export { DEFAULT_MAX_MESSAGE_BYTES } from './limits.js';
 export type {
   CloseOptions,
   ConsumeSpec,
+  ConsumerFailure,
   ConsumerHealth,
   DeadLetterReason,
   Decision,
@@ -67,6 +68,7 @@ export {
   RequestTimeoutError,
   TenantMismatchError,
   TransportClosedError,
+  UndeclaredReplyError,
   UnknownEventError,
   UnroutableError,
 } from './errors.js';
@@ -77,4 +79,23 @@ export { MemoryTransport } from './memory/transport.js';
 export type { DeadLetter, MemoryTransportOptions, PublishedRecord } from './memory/transport.js';
 
 export { CatalogEvents, WrongKindError } from './catalog-events.js';
-export type { AlertOptions, CatalogBinding, CatalogEventsOptions, DirectOptions, LatestPayload, LatestVersionMap, OlderVersions, SubscriptionOptions, UpcasterArgs, Upcasters } from './catalog-events.js';
+export type {
+  AlertOptions,
+  CatalogBinding,
+  CatalogEventsOptions,
+  CommandReplyMap,
+  DirectOptions,
+  LatestPayload,
+  LatestVersionMap,
+  LiveOlderVersions,
+  NoReplies,
+  NoSunsets,
+  OlderVersions,
+  RepliesOf,
+  ReplyEnvelope,
+  SubscriptionOptions,
+  SunsetMap,
+  SunsetVersionsOf,
+  UpcasterArgs,
+  Upcasters,
+} from './catalog-events.js';

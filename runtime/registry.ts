@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TransportBindings } from './bindings.js';
+import type { DestinationParameters } from './destinations.js';
 import type { EventKind, Severity, Urgency } from './urgency.js';
 
 /** The payload property that names an event's tenant unless the catalogue says otherwise (`x-tenant-field`). */
@@ -51,6 +52,8 @@ export interface EventDefinition<TData = unknown> {
    * `params`.
    */
   destination: string;
+  /** What the catalogue allows for each `{parameter}` of the destination (its channel parameters). */
+  parameters?: DestinationParameters;
   /** What the catalogue says for one broker only (AsyncAPI channel bindings), by transport name. */
   bindings?: TransportBindings;
   /**
@@ -67,8 +70,13 @@ export interface EventDefinition<TData = unknown> {
   tenantScoped?: boolean;
   /** The payload property that names the tenant (`x-tenant-field`). Default {@link DEFAULT_TENANT_FIELD}. */
   tenantField?: string;
-  /** Commands only: the events that may answer it. */
+  /**
+   * The events that may answer it (the catalogue's reply messages of a command). When given, a reply
+   * to this event that is not in the list is refused (UndeclaredReplyError) on both sides.
+   */
   replies?: readonly EventRef[];
+  /** The date (YYYY-MM-DD) after which this version may go (`x-sunset`); one no handler takes is dead-lettered as `sunset`. */
+  sunset?: string;
   dataschema?: string;
 }
 

@@ -50,6 +50,8 @@ export type DeadLetterReason =
   | 'unknown-type'
   | 'unknown-version'
   | 'unhandled-type'
+  /** A version whose `x-sunset` date has passed and that no handler takes: its consumers dropped it. */
+  | 'sunset'
   | 'non-retryable'
   | 'max-attempts-exceeded';
 
@@ -136,6 +138,24 @@ export interface ConsumerHealth {
   prefetch: number;
   /** Messages waiting for this subscription, where the broker can tell cheaply. */
   lag?: number;
+  /** The last message of this subscription that was retried or dead-lettered (filled in by `EventClient.health()`). */
+  lastFailure?: ConsumerFailure;
+}
+
+/**
+ * A failed handling as health reports it: enough to find the message (its id and type) and, when
+ * the service is traced, its whole trace (`traceId`, the one in the log lines and spans).
+ */
+export interface ConsumerFailure {
+  /** ISO 8601 time of the decision. */
+  at: string;
+  outcome: 'retried' | 'dead-lettered';
+  /** The dead-letter reason (`max-attempts-exceeded`, `validation-failed`, …) or, for a retry, the error. */
+  reason: string;
+  attempt: number;
+  eventId?: string;
+  type?: string;
+  traceId?: string;
 }
 
 export interface TransportHealth<D extends object = object> {

@@ -2,7 +2,7 @@
 // Regenerate with: npx eventsmith generate
 import type { AlertOptions, CatalogEventsOptions, Envelope, EventHandler, PublishOptions, RequestOptions, UpcasterArgs } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
-import { Events, type ReplyPayload } from '../events.js';
+import { Events, type ReplyEnvelope, type RepliesTo, type SunsetVersions } from '../events.js';
 import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
@@ -30,9 +30,7 @@ export type InventoryServiceConsumes =
   | 'product.created'
   | 'product.deleted'
   | 'production.batch_completed'
-  | 'production.batch_created'
-  | 'production.batch_rejected'
-  | 'production.batch_scheduled';
+  | 'production.batch_created';
 
 /** One method per event inventory-service publishes (latest version). */
 export class InventoryServicePublisher {
@@ -71,7 +69,7 @@ export class InventoryServicePublisher {
   }
 
   /** Schedule batch: Ask production to schedule a batch of a product. */
-  scheduleBatch(data: PublishPayload<'production.schedule_batch'>, options?: RequestOptions): Promise<Envelope<ReplyPayload<'production.schedule_batch'>>> {
+  scheduleBatch(data: PublishPayload<'production.schedule_batch'>, options?: RequestOptions): Promise<ReplyEnvelope<'production.schedule_batch'>> {
     return this.events.request(EVENT_TYPES.PRODUCTION.SCHEDULE_BATCH, data, options);
   }
 
@@ -92,9 +90,11 @@ export class InventoryServiceConsumer {
 
   /**
    * Handles the latest version of `type`; older versions reach the handler through `upcasters`,
-   * one for each older version the catalogue holds (leaving one out is a compile error).
+   * one for each older version the catalogue holds that is not past its sunset (leaving one out is a
+   * compile error). A command's handler replies with `context.reply`, only with the replies the
+   * catalogue declares for it.
    */
-  on<T extends InventoryServiceConsumes>(type: T, handler: EventHandler<EventPayload<T>, EventPayloads>, ...upcasters: UpcasterArgs<EventPayloads, typeof LATEST_VERSIONS, T>): this {
+  on<T extends InventoryServiceConsumes>(type: T, handler: EventHandler<EventPayload<T>, EventPayloads, RepliesTo<T>>, ...upcasters: UpcasterArgs<EventPayloads, typeof LATEST_VERSIONS, T, SunsetVersions>): this {
     this.events.on(type, handler, ...upcasters);
     return this;
   }

@@ -2,7 +2,7 @@
 // Regenerate with: npx eventsmith generate
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, UpcasterArgs } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
-import { Events } from '../events.js';
+import { Events, type RepliesTo, type SunsetVersions } from '../events.js';
 import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
@@ -80,9 +80,11 @@ export class ProductionServiceConsumer {
 
   /**
    * Handles the latest version of `type`; older versions reach the handler through `upcasters`,
-   * one for each older version the catalogue holds (leaving one out is a compile error).
+   * one for each older version the catalogue holds that is not past its sunset (leaving one out is a
+   * compile error). A command's handler replies with `context.reply`, only with the replies the
+   * catalogue declares for it.
    */
-  on<T extends ProductionServiceConsumes>(type: T, handler: EventHandler<EventPayload<T>, EventPayloads>, ...upcasters: UpcasterArgs<EventPayloads, typeof LATEST_VERSIONS, T>): this {
+  on<T extends ProductionServiceConsumes>(type: T, handler: EventHandler<EventPayload<T>, EventPayloads, RepliesTo<T>>, ...upcasters: UpcasterArgs<EventPayloads, typeof LATEST_VERSIONS, T, SunsetVersions>): this {
     this.events.on(type, handler, ...upcasters);
     return this;
   }

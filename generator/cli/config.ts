@@ -12,13 +12,19 @@ export interface EventsmithConfig {
   catalog?: string;
   out?: string;
   strict?: boolean;
+  /**
+   * The date (YYYY-MM-DD) `generate` judges sunsets by: an older version whose `x-sunset` is on or
+   * before it is past its sunset, and consumers may drop it. A date written here, never the clock, so
+   * that the generated code does not change by itself from one day to the next.
+   */
+  sunsetAsOf?: string;
   /** Defaults and accepted changes for `eventsmith check`. */
   check?: CheckConfig;
 }
 
 export const CONFIG_FILES = ['eventsmith.config.json', 'eventsmith.config.yaml', 'eventsmith.config.yml'];
 
-const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean' | 'check'> = { catalog: 'string', out: 'string', strict: 'boolean', check: 'check' };
+const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean' | 'date' | 'check'> = { catalog: 'string', out: 'string', strict: 'boolean', sunsetAsOf: 'date', check: 'check' };
 
 /** Reads the config named by `explicit`, else the first of CONFIG_FILES in `cwd`; none is fine. */
 export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
@@ -29,8 +35,9 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
     throw new CatalogError([{ code: 'config', file: display, line: 0, column: 0, message, hint }]);
   };
   let raw: unknown;
+  let text = '';
   try {
-    const text = readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     return fail(`cannot read the config file: ${(error as Error).message.split('\n')[0]}`, 'Fix the syntax of the config file.');
@@ -45,6 +52,13 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
       config.check = readCheckConfig(value, fail);
       continue;
     }
+    if (expected === 'date') {
+      config.sunsetAsOf = readDate(key, value, (message, hint) => {
+        const at = valuePosition(text, key);
+        throw new CatalogError([{ code: 'config', file: display, line: at.line, column: at.column, message, hint }]);
+      });
+      continue;
+    }
     if (typeof value !== expected) fail(`option '${key}' must be a ${expected}`, `Write e.g. \`${key}: ${expected === 'string' ? 'catalog' : 'true'}\`.`);
     if (expected === 'string') (config as Record<string, unknown>)[key] = path.resolve(path.dirname(file), value as string);
     else (config as Record<string, unknown>)[key] = value;
@@ -55,4 +69,22 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
 /** The catalogue a command reads: `--catalog` (relative to the working directory), else the config's, else `catalog`. */
 export function resolveCatalog(cwd: string, flag: string | undefined, config: EventsmithConfig): string {
   return flag ? path.resolve(cwd, flag) : (config.catalog ?? path.resolve(cwd, 'catalog'));
+}
+
+/** A calendar date written YYYY-MM-DD (YAML may hand an unquoted one over as a Date). */
+function readDate(key: string, value: unknown, fail: (message: string, hint: string) => never): string {
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
+  if (typeof text === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)) return text;
+  return fail(`option '${key}' must be a date written YYYY-MM-DD, not ${JSON.stringify(value)}`, `Write e.g. \`${key}: '2027-06-30'\`: versions whose x-sunset is on or before it are past their sunset.`);
+}
+
+/** Where the value of top-level `key` starts (1-based), YAML or JSON; 0:0 when it cannot be found. */
+function valuePosition(text: string, key: string): { line: number; column: number } {
+  const lines = text.split('\n');
+  const pattern = new RegExp(`^(\\s*"?${key}"?\\s*:\\s*)`);
+  for (let i = 0; i < lines.length; i++) {
+    const match = pattern.exec(lines[i]!);
+    if (match) return { line: i + 1, column: match[1]!.length + 1 };
+  }
+  return { line: 0, column: 0 };
 }

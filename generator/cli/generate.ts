@@ -55,6 +55,7 @@ export const generateCommand: Command = {
       out: values.out ? path.resolve(ctx.cwd, values.out) : (config.out ?? path.resolve(ctx.cwd, 'generated')),
       check: values.check,
       strict: values.strict ?? config.strict ?? false,
+      ...(config.sunsetAsOf === undefined ? {} : { sunsetAsOf: config.sunsetAsOf }),
     };
     if (values.watch) return watchCatalog(options, ctx);
     return generate(options, ctx);
@@ -66,12 +67,14 @@ export interface GenerateOptions {
   out: string;
   check: boolean;
   strict: boolean;
+  /** The date sunsets are judged by (config `sunsetAsOf`); none: every version is live. */
+  sunsetAsOf?: string;
 }
 
 export async function generate(options: GenerateOptions, ctx: CommandContext): Promise<number> {
   const started = performance.now();
   const { catalog } = await loadCatalog(options.catalog, { strict: options.strict, cwd: ctx.cwd });
-  const files = emit(catalog);
+  const files = emit(catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf });
   const outDisplay = displayPath(ctx.cwd, options.out);
   const types = new Set(catalog.events.map((e) => e.type)).size;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);

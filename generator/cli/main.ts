@@ -10,8 +10,9 @@ import { docsCommand } from './docs.js';
 import { checkCommand } from './check.js';
 import { generateCommand } from './generate.js';
 import { dlqCommand } from './dlq.js';
+import { initCommand } from './init.js';
 
-const COMMANDS: readonly Command[] = [generateCommand, docsCommand, checkCommand, dlqCommand];
+const COMMANDS: readonly Command[] = [initCommand, generateCommand, docsCommand, checkCommand, dlqCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -11,18 +11,27 @@ import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson } from './stable-json.js';
-import { bindingsLiteral, eventsView, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
+import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
 const HEADER = `// ${GENERATED_MARKER} from the event catalogue. DO NOT EDIT.\n// Regenerate with: npx eventsmith generate`;
 const JSON_COMMENT = `${GENERATED_MARKER} from the event catalogue. DO NOT EDIT.`;
 
-export function emit(catalog: Catalog): Map<string, string> {
+export interface EmitOptions {
+  /**
+   * The date (YYYY-MM-DD) sunsets are judged by: an older version whose `x-sunset` is on or before it
+   * is past its sunset, and consumers may drop it. A fixed value (the config's `sunsetAsOf`), never
+   * the clock, so that one catalogue always gives the same code. Default: none, every version live.
+   */
+  sunsetAsOf?: string;
+}
+
+export function emit(catalog: Catalog, options: EmitOptions = {}): Map<string, string> {
   jsonSchemas = new Map();
   fragments.startEmit();
   try {
-    return emitFiles(catalog);
+    return emitFiles(catalog, options);
   } finally {
     jsonSchemas = undefined;
     fragments.endEmit();
@@ -68,7 +77,7 @@ function definitionsKey(catalog: Catalog, names: CatalogNames): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
-function emitFiles(catalog: Catalog): Map<string, string> {
+function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> {
   const names = new CatalogNames(catalog);
   const files = new Map<string, string>();
   const domains = groupByDomain(catalog.events);
@@ -81,7 +90,7 @@ function emitFiles(catalog: Catalog): Map<string, string> {
   }
   files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
   files.set('topology.ts', render('topology', topologyView(catalog, HEADER)));
-  files.set('events.ts', render('events', eventsView(catalog, HEADER)));
+  files.set('events.ts', render('events', eventsView(catalog, HEADER, options.sunsetAsOf)));
   const services = serviceNames(catalog);
   for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
   files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
@@ -189,6 +198,7 @@ function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
     `urgency: ${stringLiteral(event.urgency)},`,
     ...(event.severity ? [`severity: ${stringLiteral(event.severity)},`] : []),
     `destination: ${stringLiteral(event.destination)},`,
+    ...(parametersLiteral(event) === undefined ? [] : [`parameters: ${parametersLiteral(event)},`]),
     ...(bindingsLiteral(event) === undefined ? [] : [`bindings: ${bindingsLiteral(event)},`]),
     ...(event.orderingKey === undefined ? [] : [`orderingKey: ${stringLiteral(event.orderingKey)},`]),
     `producers: ${list(event.producers)},`,

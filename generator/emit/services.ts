@@ -5,8 +5,9 @@
  */
 import { subscriptionPattern } from '../../runtime/destinations.js';
 import type { Catalog, CatalogEvent, EventKind, KafkaTopicBinding } from '../model/catalog.js';
-import { camelName, kebabName, pascalName } from '../model/identifiers.js';
-import { docComment, stringLiteral } from './code/literals.js';
+import { publisherMethodName } from '../model/generated-names.js';
+import { kebabName, pascalName } from '../model/identifiers.js';
+import { docComment, propertyKey, stringLiteral } from './code/literals.js';
 import { domainKey, eventKey } from './names.js';
 
 const KIND_UNIONS: Record<EventKind, string> = {
@@ -30,6 +31,30 @@ export function latestEvents(catalog: Catalog): CatalogEvent[] {
   const latest = new Map<string, CatalogEvent>();
   for (const event of catalog.events) latest.set(event.type, event);
   return [...latest.values()];
+}
+
+/**
+ * The events `service` receives as replies to the commands it sends: they come back on the
+ * request's own reply address (RabbitMQ direct reply-to, a Redis or Kafka reply stream of the
+ * requester), never through its subscription, so they take no place in it.
+ */
+function repliesReceivedBy(latest: readonly CatalogEvent[], service: string): Set<string> {
+  return new Set(latest.filter((e) => e.kind === 'command' && e.producers.includes(service)).flatMap((e) => e.replies.map((r) => r.type)));
+}
+
+/** The latest versions of the events `service` consumes from its subscription: what it receives, less the replies to its own requests. */
+function subscribedEvents(latest: readonly CatalogEvent[], service: string): CatalogEvent[] {
+  const replies = repliesReceivedBy(latest, service);
+  return latest.filter((e) => e.consumers.includes(service) && !replies.has(e.type));
+}
+
+/** A command's replies as a type: reply event type → its versions, in type order. */
+function repliesType(event: CatalogEvent): string {
+  const versions = new Map<string, number[]>();
+  for (const reply of event.replies) versions.set(reply.type, [...(versions.get(reply.type) ?? []), reply.version]);
+  const entries = [...versions.entries()].sort(([a], [b]) => compare(a, b));
+  if (entries.length === 0) return '{}';
+  return `{ ${entries.map(([type, list]) => `${stringLiteral(type)}: ${[...new Set(list)].sort((a, b) => a - b).join(' | ')}`).join('; ')} }`;
 }
 
 export function serviceNames(catalog: Catalog): string[] {
@@ -102,6 +127,43 @@ function kafkaLiteral(binding: KafkaTopicBinding): string {
   return `{ ${fields.join(', ')} }`;
 }
 
+/** The registry's `parameters` literal (what the runtime checks values against); undefined without parameters. */
+export function parametersLiteral(event: CatalogEvent): string | undefined {
+  if (event.parameters === undefined) return undefined;
+  const entries = Object.entries(event.parameters).map(([name, p]) => {
+    const fields = [
+      ...(p.enum === undefined ? [] : [`enum: [${p.enum.map(stringLiteral).join(', ')}]`]),
+      ...(p.pattern === undefined ? [] : [`pattern: ${stringLiteral(p.pattern)}`]),
+      ...(p.default === undefined ? [] : [`default: ${stringLiteral(p.default)}`]),
+    ];
+    return `${propertyKey(name)}: {${fields.length === 0 ? '' : ` ${fields.join(', ')} `}}`;
+  });
+  return `{ ${entries.join(', ')} }`;
+}
+
+/**
+ * The options parameter of a publisher method: optional, unless the destination has parameters
+ * without a default, whose values are then required and typed (`'eu' | 'us'` for an enum).
+ */
+function optionsParameter(event: CatalogEvent, optionsType: string): string {
+  if (event.parameters === undefined) return `options?: ${optionsType}`;
+  const fields = Object.entries(event.parameters).map(([name, p]) => `${propertyKey(name)}${p.default === undefined ? '' : '?'}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')}`);
+  const required = Object.values(event.parameters).some((p) => p.default === undefined);
+  // Omit: PublishOptions' own `params` (any string record) would let misspelt names through.
+  return `options${required ? '' : '?'}: Omit<${optionsType}, 'params'> & { params${required ? '' : '?'}: { ${fields.join('; ')} } }`;
+}
+
+/** Lines of a publisher method's doc comment that say what each destination parameter is. */
+function parameterDocs(event: CatalogEvent): string[] {
+  if (event.parameters === undefined) return [];
+  return Object.entries(event.parameters).map(([name, p]) => {
+    const allowed = [p.enum === undefined ? undefined : `one of ${p.enum.join(', ')}`, p.pattern === undefined ? undefined : `matching /${p.pattern}/`, p.default === undefined ? undefined : `default ${p.default}`].filter((x) => x !== undefined);
+    const sentence = `\`params.${name}\` fills \`{${name}}\` in \`${event.destination}\`${allowed.length === 0 ? '' : ` (${allowed.join(', ')})`}`;
+    const description = p.description?.trim();
+    return description === undefined || description === '' ? `${sentence}.` : `${sentence}: ${/[.!?]$/.test(description) ? description : `${description}.`}`;
+  });
+}
+
 function channelLiteral(channel: Channel): string {
   const literal = bindingsLiteral(channel);
   const bindings = literal === undefined ? '' : `, bindings: ${literal}`;
@@ -124,15 +186,32 @@ export function topologyView(catalog: Catalog, header: string) {
     channels: channels.map(channelLiteral),
     services: services.map((service) => ({
       literal: stringLiteral(service),
-      sources: distinct(latest.filter((e) => e.consumers.includes(service)).map(sourceOf)).map(channelLiteral),
+      sources: distinct(subscribedEvents(latest, service).map(sourceOf)).map(channelLiteral),
     })),
   };
 }
 
-export function eventsView(catalog: Catalog, header: string) {
+/**
+ * The older versions past their sunset as of `asOf`: `x-sunset` on or before it. Without a date none
+ * is: generation never reads the clock, so one catalogue always gives the same code.
+ */
+export function sunsetVersions(catalog: Catalog, asOf: string | undefined): Map<string, number[]> {
+  const past = new Map<string, number[]>();
+  if (asOf === undefined) return past;
+  const latest = new Map(latestEvents(catalog).map((e) => [e.type, e.version]));
+  for (const event of catalog.events) {
+    if (event.version === latest.get(event.type) || event.sunset === undefined || event.sunset > asOf) continue;
+    past.set(event.type, [...(past.get(event.type) ?? []), event.version]);
+  }
+  return past;
+}
+
+export function eventsView(catalog: Catalog, header: string, sunsetAsOf?: string) {
   const latest = latestEvents(catalog);
   return {
     header,
+    sunsetRule: sunsetAsOf === undefined ? 'none (no `sunsetAsOf` date is configured)' : `\`x-sunset\` on or before ${sunsetAsOf} (\`sunsetAsOf\`)`,
+    sunsets: [...sunsetVersions(catalog, sunsetAsOf).entries()].map(([type, versions]) => ({ literal: stringLiteral(type), versions: versions.join(' | ') })),
     kinds: (Object.keys(KIND_UNIONS) as EventKind[]).map((kind) => ({
       kind,
       typeName: KIND_UNIONS[kind],
@@ -140,7 +219,7 @@ export function eventsView(catalog: Catalog, header: string) {
     })),
     commands: latest
       .filter((e) => e.kind === 'command')
-      .map((e) => ({ literal: stringLiteral(e.type), replies: e.replies.length === 0 ? 'never' : [...new Set(e.replies.map((r) => stringLiteral(r.type)))].join(' | ') })),
+      .map((e) => ({ literal: stringLiteral(e.type), replies: repliesType(e) })),
     events: latest.map((e) => ({ literal: stringLiteral(e.type), kind: stringLiteral(e.kind) })),
   };
 }
@@ -152,33 +231,31 @@ export function serviceModule(service: string): string {
 export function serviceView(catalog: Catalog, service: string, header: string) {
   const latest = latestEvents(catalog);
   const published = latest.filter((e) => e.producers.includes(service));
-  const consumed = latest.filter((e) => e.consumers.includes(service));
-  // Method names are the event name within its domain, unless two published events share one.
-  const shortNames = published.map((e) => camelName(e.name));
-  const clash = new Set(shortNames.filter((name, i) => shortNames.indexOf(name) !== i));
+  const consumed = subscribedEvents(latest, service);
   const publishes = published.map((event) => {
-    const short = camelName(event.name);
     const { call, options } = KIND_CALL[event.kind];
     const literal = stringLiteral(event.type);
     return {
-      method: clash.has(short) ? camelName(event.type) : short,
+      method: publisherMethodName(event),
       literal,
       call,
       optionsType: options,
-      resultType: event.kind === 'command' ? `ReplyPayload<${literal}>` : `EventPayload<${literal}>`,
+      optionsParameter: optionsParameter(event, options),
+      resultType: event.kind === 'command' ? `ReplyEnvelope<${literal}>` : `Envelope<EventPayload<${literal}>>`,
       constant: `${domainKey(event.domain)}.${eventKey(event)}`,
-      doc: docComment(`${event.title ?? event.type}: ${event.summary ?? event.description}`, '  '),
+      doc: docComment([`${event.title ?? event.type}: ${event.summary ?? event.description}`, ...parameterDocs(event)].join('\n\n'), '  '),
     };
   });
   const usedOptions = [...new Set(publishes.map((p) => p.optionsType))].sort();
-  const runtimeTypes = ['CatalogEventsOptions', ...(publishes.length > 0 ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'UpcasterArgs'] : []), ...usedOptions].sort();
+  const needsEnvelope = published.some((e) => e.kind !== 'command');
+  const runtimeTypes = ['CatalogEventsOptions', ...(needsEnvelope ? ['Envelope'] : []), ...(consumed.length > 0 ? ['EventHandler', 'UpcasterArgs'] : []), ...usedOptions].sort();
   const readsPayloads = consumed.length > 0 || published.some((e) => e.kind !== 'command');
   const registryTypes = [...(readsPayloads ? ['EventPayload'] : []), ...(consumed.length > 0 ? ['EventPayloads', 'LATEST_VERSIONS'] : []), ...(publishes.length > 0 ? ['PublishPayload'] : [])];
   const needsReply = published.some((e) => e.kind === 'command');
   const imports = [
     `type { ${runtimeTypes.join(', ')} } from 'eventsmith/runtime'`,
     ...(publishes.length > 0 ? ["{ EVENT_TYPES } from '../event-types.js'"] : []),
-    `{ Events${needsReply ? ', type ReplyPayload' : ''} } from '../events.js'`,
+    `{ ${['Events', ...(needsReply ? ['type ReplyEnvelope'] : []), ...(consumed.length > 0 ? ['type RepliesTo', 'type SunsetVersions'] : [])].join(', ')} } from '../events.js'`,
     ...(registryTypes.length > 0 ? [`type { ${registryTypes.join(', ')} } from '../registry.js'`] : []),
   ];
   return {

@@ -1,11 +1,14 @@
 /**
  * Turns payload and header schemas as written (with `$ref`s across files) into the model's form:
  * every reference becomes `#/$defs/<Name>`, a named definition shared by the whole catalogue. Names
- * come from where the schema is declared (`…/schemas/Money` → `Money`), so shared types keep their
- * names in generated code, and recursion terminates because a definition is named before it is read.
+ * come from where the schema is declared (`…/schemas/Money` → `Money`) or from its pin
+ * (`x-eventsmith-name`), never from what else the catalogue holds, so shared types keep their names
+ * in generated code whatever is added; two schemas that would get one name are reported with both
+ * places. Recursion terminates because a definition is named before it is read.
  */
 import path from 'node:path';
 import type { JsonSchema, JsonSchemaObject, JsonValue } from '../model/catalog.js';
+import { NAME_PIN_KEY, pinProblem } from '../model/generated-names.js';
 import { pascalName } from '../model/identifiers.js';
 import type { Claim, ClaimedDefinition, SchemaReader } from '../model/inputs.js';
 import type { AvroNamed } from '../model/avro.js';
@@ -30,11 +33,9 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
   private readonly definitions = new Map<string, JsonSchema>();
   /** `file#pointer` of a referenced schema → its definition name. */
   private readonly names = new Map<string, string>();
-  private readonly taken = new Set<string>();
-  /**
-   * Every claim so far, in order. Names depend on the claims before them (a second `Money` becomes
-   * `Money2`), so a document read after the same claims names its schemas the same way again.
-   */
+  /** Definition name → the schema that holds it. */
+  private readonly owners = new Map<string, { key: string; origin: DefinitionOrigin }>();
+  /** Every claim so far, in order: what a document claimed is replayed when it is not read again. */
   private readonly claims: Claim[] = [];
 
   constructor(private readonly sources: SourceSet) {}
@@ -61,17 +62,24 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
         const key = `${at.file.abs}#/${[...at.pointer, ...node.pointer].join('/')}`;
         let name = this.names.get(key);
         if (name === undefined) {
-          name = this.claimBaseName(pascalName(node.name));
-          this.names.set(key, name);
-          this.claims.push({ key, name });
-          // Named before it is built, so that a recursive type refers to itself.
-          this.definitions.set(name, true);
-          this.definitions.set(name, build());
+          const origin = { file: at.file, pointer: [...at.pointer, ...node.pointer] };
+          name = this.nameOf(origin.file, origin.pointer, this.sources.resolve(origin.file, origin.pointer, false)?.value, pascalName(node.name));
+          const hint = `Pin another name on one of them: add the attribute \`"${NAME_PIN_KEY}": "<PascalCaseName>"\` to the Avro type (docs/catalog-format.md, "Generated names").`;
+          if (this.claim(key, name, origin, `Avro type '${node.fullname}'`, hint)) {
+            // Named before it is built, so that a recursive type refers to itself.
+            this.definitions.set(name, true);
+            this.definitions.set(name, build());
+          }
         }
         return `${DEFS_PREFIX}${name}`;
       },
     });
     return schema === undefined ? undefined : { schema, avro: found.value as JsonValue };
+  }
+
+  /** Where the schema that definition `name` was given to is written. */
+  definitionOrigin(name: string): DefinitionOrigin | undefined {
+    return this.owners.get(name)?.origin;
   }
 
   /** Every definition met so far, sorted by name. */
@@ -90,15 +98,15 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
   }
 
   /** The claims made from index `start` on, with their definitions. */
-  claimedSince(start: number): ClaimedDefinition[] {
-    return this.claims.slice(start).map((c) => ({ ...c, definition: this.definitions.get(c.name)! }));
+  claimedSince(start: number): ClaimedDefinition<SourceFile>[] {
+    return this.claims.slice(start).map((c) => ({ ...c, definition: this.definitions.get(c.name)!, origin: this.owners.get(c.name)!.origin }));
   }
 
   /** Makes claims recorded by {@link claimedSince} again, as reading their document would. */
-  replay(claimed: readonly ClaimedDefinition[]): void {
-    for (const { key, name, definition } of claimed) {
+  replay(claimed: readonly ClaimedDefinition<SourceFile>[]): void {
+    for (const { key, name, definition, origin } of claimed) {
       this.names.set(key, name);
-      this.taken.add(name);
+      this.owners.set(name, { key, origin });
       this.claims.push({ key, name });
       this.definitions.set(name, definition);
     }
@@ -113,7 +121,8 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
     if (isRefObject(value)) return this.reference(file, pointer, value.$ref);
     const out: JsonSchemaObject = {};
     for (const [keyword, child] of Object.entries(value as Record<string, unknown>)) {
-      if (DEFINITION_CONTAINERS.has(keyword)) continue;
+      // The pin names the schema in generated code; it says nothing about the data.
+      if (DEFINITION_CONTAINERS.has(keyword) || keyword === NAME_PIN_KEY) continue;
       const at = [...pointer, keyword];
       if (SCHEMA_LIST_KEYWORDS.has(keyword) && Array.isArray(child)) {
         out[keyword] = child.map((item, i) => this.convert(file, [...at, String(i)], item));
@@ -136,26 +145,56 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
     const key = `${target.file.abs}#/${target.pointer.join('/')}`;
     let name = this.names.get(key);
     if (name === undefined) {
-      name = this.claimName(target.pointer, target.file);
-      this.names.set(key, name);
-      this.claims.push({ key, name });
       const value = this.sources.resolve(target.file, target.pointer, false)?.value;
-      this.definitions.set(name, this.convert(target.file, target.pointer, value));
+      name = this.nameOf(target.file, target.pointer, value, declaredName(target.file, target.pointer));
+      const hint = `Pin another name on one of them: add \`${NAME_PIN_KEY}: <PascalCaseName>\` to the schema (docs/catalog-format.md, "Generated names").`;
+      if (this.claim(key, name, { file: target.file, pointer: target.pointer }, 'schema', hint)) {
+        this.definitions.set(name, this.convert(target.file, target.pointer, value));
+      }
     }
     return { $ref: `${DEFS_PREFIX}${name}` };
   }
 
-  private claimName(pointer: readonly string[], file: SourceFile): string {
-    const last = [...pointer].reverse().find((s) => !/^\d+$/.test(s)) ?? path.basename(file.abs, path.extname(file.abs));
-    return this.claimBaseName(pascalName(last));
+  /** The schema's pin (`x-eventsmith-name`), else `fallback`. */
+  private nameOf(file: SourceFile, pointer: readonly string[], value: unknown, fallback: string): string {
+    const pin = isPlainObject(value) ? value[NAME_PIN_KEY] : undefined;
+    if (pin !== undefined) {
+      const problem = pinProblem(pin);
+      if (problem === undefined) return pin as string;
+      this.sources.report(file, [...pointer, NAME_PIN_KEY], 'invalid-name-pin', problem, 'Write e.g. `x-eventsmith-name: OrderLine`: the name the schema gets in generated code.');
+    }
+    return fallback;
   }
 
-  private claimBaseName(base: string): string {
-    let name = base;
-    for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
-    this.taken.add(name);
-    return name;
+  /**
+   * Gives `name` to the schema at `key`; false (and reported, naming both places) when another
+   * schema holds it already. The name is the schema's own either way, so the clash is never
+   * settled by renaming one of them behind the catalogue's back.
+   */
+  private claim(key: string, name: string, origin: DefinitionOrigin, what: string, hint: string): boolean {
+    this.names.set(key, name);
+    const owner = this.owners.get(name);
+    if (owner !== undefined && owner.key !== key) {
+      const there = this.sources.locate(owner.origin.file, owner.origin.pointer);
+      this.sources.report(origin.file, origin.pointer, 'name-clash', `this ${what} and the one at ${there.file.rel}:${there.line}:${there.column} would both be named '${name}' in generated code`, hint);
+      return false;
+    }
+    this.owners.set(name, { key, origin });
+    this.claims.push({ key, name });
+    return true;
   }
+}
+
+/** The last word of where a schema is declared (`…/schemas/Money` → `Money`), else its file's name. */
+function declaredName(file: SourceFile, pointer: readonly string[]): string {
+  const last = [...pointer].reverse().find((s) => !/^\d+$/.test(s)) ?? path.basename(file.abs, path.extname(file.abs));
+  return pascalName(last);
+}
+
+/** Where a definition's schema is written. */
+export interface DefinitionOrigin {
+  file: SourceFile;
+  pointer: readonly string[];
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,8 @@ import { exchangeFor } from '../../runtime/amqp/names.js';
 import { defaultDestination, domainOf } from '../../runtime/destinations.js';
 import type { Catalog, CatalogDocument, CatalogEvent, EventExample, EventRef, JsonSchema, JsonValue, KafkaTopicBinding } from './catalog.js';
 import { AVRO_SCHEMA_FORMAT } from './avro.js';
+import { readChannelParameters } from './channel-parameters.js';
+import { NAME_PIN_KEY, pinProblem } from './generated-names.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { declaredEventType, documentService, messageDefinition, ownerGroup } from './message-names.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
@@ -28,6 +30,8 @@ export interface EventOrigin<F extends SourceFileRef = SourceFileRef> {
 export interface BuiltCatalog<F extends SourceFileRef = SourceFileRef> {
   catalog: Catalog;
   origins: Map<CatalogEvent, EventOrigin<F>>;
+  /** Where each definition's schema is written. */
+  definitionOrigins: Map<string, EventOrigin<F>>;
 }
 
 const JSON_SCHEMA_FORMATS = /^(application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema\+json|schema\+yaml|schema)(;version=[\w.-]+)?)$/;
@@ -38,7 +42,7 @@ interface DocumentBuild<F extends SourceFileRef> {
   /** The schema names claimed before this document was read. */
   before: readonly Claim[];
   /** The names this document claimed, with their definitions. */
-  claimed: readonly ClaimedDefinition[];
+  claimed: readonly ClaimedDefinition<F>[];
   document: CatalogDocument;
   events: readonly [CatalogEvent, EventOrigin<F>][];
 }
@@ -48,7 +52,7 @@ interface DocumentBuild<F extends SourceFileRef> {
  * change (`generate --watch`). A document is read again unless it is the same ParsedDocument as last
  * time (which the caller hands out only while the document and every file it reaches are
  * unchanged), it was read without a problem, and the documents before it claimed the same schema
- * names (names depend on earlier claims). Otherwise the result is exactly that of a fresh build.
+ * names (a schema given a name an earlier one holds is a clash, found by reading). Otherwise the result is exactly that of a fresh build.
  */
 export class BuildCache<F extends SourceFileRef = SourceFileRef> {
   private readonly documents = new WeakMap<ParsedInput<F>, DocumentBuild<F>>();
@@ -64,8 +68,8 @@ export class BuildCache<F extends SourceFileRef = SourceFileRef> {
 }
 
 /**
- * The model of the documents `parsed`, in their order. `schemas` is a fresh reader over `sources`
- * (names depend on the claims before them); problems are reported to `sources`.
+ * The model of the documents `parsed`, in their order. `schemas` is a fresh reader over `sources`;
+ * problems are reported to `sources`.
  */
 export function buildCatalog<F extends SourceFileRef>(
   sources: CatalogSources<F>,
@@ -97,7 +101,13 @@ export function buildCatalog<F extends SourceFileRef>(
   const events = merged.map(([event]) => event);
   events.sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
   documents.sort((a, b) => a.file.localeCompare(b.file));
-  return { catalog: { events, definitions: schemas.collected(), documents }, origins };
+  const definitions = schemas.collected();
+  const definitionOrigins = new Map<string, EventOrigin<F>>();
+  for (const name of Object.keys(definitions)) {
+    const origin = schemas.definitionOrigin(name);
+    if (origin !== undefined) definitionOrigins.set(name, { file: origin.file, pointer: [...origin.pointer] });
+  }
+  return { catalog: { events, definitions, documents }, origins, definitionOrigins };
 }
 
 interface MessageUse {
@@ -146,6 +156,8 @@ function buildDocumentEvents<F extends SourceFileRef>(
     const channelPointer = pointerOfChannel(use.channel);
     const kafkaTopic = kafkaTopicOf(use.channel, (field, code, message, hint) => sources.report(file, [...channelPointer, 'bindings', 'kafka', field], code, message, hint));
     const orderingKey = readOrderingKey(json, payload, report);
+    const parameters = readChannelParameters(address, (use.channel.json() as { parameters?: unknown }).parameters, (inner, code, message, hint) => sources.report(file, [...channelPointer, 'parameters', ...inner], code, message, hint));
+    const pinnedName = readNamePin(json, report);
     const event: CatalogEvent = {
       type,
       domain,
@@ -165,15 +177,17 @@ function buildDocumentEvents<F extends SourceFileRef>(
       ...(meta.sunset ? { sunset: meta.sunset } : {}),
       channel: { id: use.channel.id(), address },
       destination: address ?? defaultDestination(meta.kind, type, domain, meta.severity ?? meta.urgency),
+      ...(parameters === undefined ? {} : { parameters }),
       ...(exchange === undefined ? {} : { amqpExchange: exchange }),
       ...(stream === undefined ? {} : { redisStream: stream }),
       ...(kafkaTopic === undefined ? {} : { kafkaTopic }),
       ...(orderingKey === undefined ? {} : { orderingKey }),
+      ...(pinnedName === undefined ? {} : { pinnedName }),
       payload,
       ...(read?.avro === undefined ? {} : { payloadAvro: read.avro }),
       ...(headers === undefined ? {} : { headers }),
       examples: readExamples(json),
-      replies: uniqueRefs(use.replies.flatMap((m) => {
+      replies: uniqueRefs([...use.replies, ...listedReplies(json, meta.kind, uses, (at, code, message, hint) => sources.report(file, [...pointer, ...at], code, message, hint))].flatMap((m) => {
         const replyType = typeOf(m);
         return replyType === undefined ? [] : [{ type: replyType, version: readMetadata(m.json() as Record<string, unknown>, () => {}).version }];
       })),
@@ -184,6 +198,32 @@ function buildDocumentEvents<F extends SourceFileRef>(
     results.push([event, { file, pointer }]);
   }
   return results;
+}
+
+/**
+ * The replies a command lists in `x-replies`, for AsyncAPI 2.x, whose operations have no `reply`:
+ * each item a `$ref` to a message of the document's channels (the parser has resolved it to that
+ * message's object, which is how it is found).
+ */
+function listedReplies(json: Record<string, unknown>, kind: string, uses: Map<unknown, MessageUse>, report: (at: string[], code: string, message: string, hint: string) => void): MessageInterface[] {
+  const listed = json['x-replies'];
+  if (listed === undefined) return [];
+  if (kind !== 'command') {
+    report(['x-replies'], 'replies-not-command', `x-replies is set on a ${kind} event`, 'Only commands have replies: set `x-kind: command`, or remove x-replies.');
+    return [];
+  }
+  if (!Array.isArray(listed)) {
+    report(['x-replies'], 'invalid-replies', 'x-replies must be a list of $refs to messages', "Write e.g. `x-replies: [{ $ref: '#/components/messages/PickupBooked' }]`.");
+    return [];
+  }
+  const found: MessageInterface[] = [];
+  listed.forEach((item: unknown, index) => {
+    const use = uses.get(item);
+    if (use !== undefined) found.push(use.message);
+    // Reported at the list: a position inside it would follow the $ref to the message it names.
+    else report(['x-replies'], 'unknown-reply', `x-replies item ${index} is not a message of this document's channels`, "Give a $ref to a message that a channel of this document carries, e.g. `{ $ref: '#/components/messages/PickupBooked' }`.");
+  });
+  return found;
 }
 
 /** Each message once, with the first channel it appears in and what the document's operations do with it. */
@@ -346,6 +386,16 @@ function readOrderingKey(message: Record<string, unknown>, payload: JsonSchema, 
     return undefined;
   }
   return key;
+}
+
+/** The stem the message pins for its generated names (`x-eventsmith-name`), when it pins a valid one. */
+function readNamePin(message: Record<string, unknown>, report: (field: string, code: string, message: string, hint: string) => void): string | undefined {
+  const pin = message[NAME_PIN_KEY];
+  if (pin === undefined) return undefined;
+  const problem = pinProblem(pin);
+  if (problem === undefined) return pin as string;
+  report(NAME_PIN_KEY, 'invalid-name-pin', problem, 'Write e.g. `x-eventsmith-name: PaymentCancelled`: its types become `PaymentCancelled`, `PaymentCancelledV<n>`, its publisher method `paymentCancelled`.');
+  return undefined;
 }
 
 function pointerOfChannel(channel: ChannelInterface): string[] {

@@ -55,6 +55,21 @@ export interface KafkaTopicBinding {
   topicConfiguration?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
+/**
+ * A `{parameter}` of a channel address (AsyncAPI channel `parameters`): the publisher gives a value
+ * for it, which fills one word of the destination. The runtime's DestinationParameter, plus its
+ * description.
+ */
+export interface ChannelParameter {
+  description?: string;
+  /** The values it may take. */
+  enum?: string[];
+  /** A regular expression (unicode) its values match. */
+  pattern?: string;
+  /** The value used when the publisher gives none. */
+  default?: string;
+}
+
 export interface CatalogEvent {
   /** Dot-separated event type, e.g. `inventory.stock_added`. Stable across versions. */
   type: string;
@@ -94,6 +109,8 @@ export interface CatalogEvent {
    * the channel address. On RabbitMQ it is the routing key.
    */
   destination: string;
+  /** The `{parameters}` of the destination, by name, in address order; absent when it has none. */
+  parameters?: Record<string, ChannelParameter>;
   /**
    * The AMQP exchange a channel binding of the catalogue names, when it is not the exchange of the
    * event's kind anyway (`eventsmith.<kind>`, see exchangeFor in runtime/amqp/names.ts).
@@ -111,6 +128,11 @@ export interface CatalogEvent {
    * handled in publish order where the broker partitions (Kafka: the record key).
    */
   orderingKey?: string;
+  /**
+   * The PascalCase stem the message pins for its generated names (`x-eventsmith-name`), instead of
+   * the one its type gives: `<Stem>V<n>`, `<Stem>` and the publisher method `<stem>`.
+   */
+  pinnedName?: string;
   payload: JsonSchema;
   /**
    * The payload's Avro schema as written, when the catalogue describes the payload in Avro;

@@ -10,7 +10,8 @@ import addFormatsModule from 'ajv-formats';
 import type { BuiltCatalog, EventOrigin } from './build.js';
 import type { CatalogEvent, JsonSchema, JsonSchemaObject } from './catalog.js';
 import { surelyValid } from './example-check.js';
-import { constantName, pascalName } from './identifiers.js';
+import { exportedNames, NAME_PIN_KEY, publisherMethodName, type NameOwner } from './generated-names.js';
+import { constantName } from './identifiers.js';
 import type { CatalogSources, SourceFileRef } from './inputs.js';
 import { DRAFT_07, DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema } from './json-schema.js';
 
@@ -22,6 +23,7 @@ export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>
   const at = (event: CatalogEvent): EventOrigin<F> => origins.get(event)!;
   checkDuplicates(sources, catalog.events, at);
   checkIdentifierClashes(sources, catalog.events, at);
+  checkGeneratedNames(sources, built, at);
   for (const event of catalog.events) {
     const field = event.tenantField ?? DEFAULT_TENANT_FIELD;
     if (event.tenantScoped && !requiresTenant(event.payload, catalog.definitions, field)) {
@@ -65,7 +67,8 @@ function checkIdentifierClashes<F extends SourceFileRef>(sources: CatalogSources
   // The event declared later (by file, then line) is the one reported: it is usually the new one.
   const inSourceOrder = [...events].sort((a, b) => a.source.file.localeCompare(b.source.file) || a.source.line - b.source.line);
   for (const event of inSourceOrder) {
-    const names = [`EVENT_TYPES.${constantName(event.domain)}.${constantName(event.name)}`, pascalName(event.type), `the file json-schema/${eventSchemaId({ type: event.type, version: 1 })}`];
+    // Exported TypeScript names are checked with every other export in checkGeneratedNames.
+    const names = [`EVENT_TYPES.${constantName(event.domain)}.${constantName(event.name)}`, `the file json-schema/${eventSchemaId({ type: event.type, version: 1 })}`];
     for (const name of names) {
       const other = byName.get(name);
       if (other === undefined) byName.set(name, event.type);
@@ -117,6 +120,114 @@ function exampleAjv(draft: unknown): Ajv {
  * its payload, its examples and the definitions it uses are still the ones that were checked.
  */
 const validatedEvents = new WeakSet<CatalogEvent>();
+
+interface Place<F extends SourceFileRef> {
+  file: F;
+  pointer: string[];
+  /** `file:line:col`, for naming it in another place's report. */
+  text: string;
+  /** For reporting the later of two in source order. */
+  order: [string, number, number];
+}
+
+const PIN_HINT = `Pin another name on one of them with \`${NAME_PIN_KEY}: <PascalCaseName>\` on the message or the schema (docs/catalog-format.md, "Generated names"); names never change by themselves when something is added.`;
+
+/**
+ * Two things that would be exported under one name, and two events one service publishes whose
+ * publisher methods would share a name: each name is the thing's own (generated-names.ts), so a
+ * clash is the catalogue's to settle with a pin, never settled by renaming one behind its back.
+ * The one written later (by file, then line) is reported: it is usually the new one.
+ */
+function checkGeneratedNames<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>, at: (e: CatalogEvent) => EventOrigin<F>): void {
+  const { catalog, definitionOrigins } = built;
+  const placeOf = (owner: NameOwner): Place<F> | undefined => {
+    if (owner.kind === 'definition') {
+      const origin = definitionOrigins.get(owner.name);
+      return origin === undefined ? undefined : place(sources, origin.file, origin.pointer);
+    }
+    const { file, pointer } = at(owner.event);
+    return place(sources, file, namePointer(sources, file, pointer));
+  };
+  const reportClash = (name: string, first: [string, Place<F>], later: [string, Place<F>], hint: string): void => {
+    sources.report(later[1].file, later[1].pointer, 'name-clash', `${later[0]} and ${first[0]} at ${first[1].text} would both be named '${name}' in generated code`, hint);
+  };
+  const placed = exportedNames(catalog.events, Object.keys(catalog.definitions)).flatMap(([name, owner]) => {
+    const where = placeOf(owner);
+    return where === undefined ? [] : [{ name, owner, where, id: ownerId(owner) }];
+  });
+  placed.sort((a, b) => compareOrder(a.where.order, b.where.order));
+  const holders = new Map<string, (typeof placed)[number]>();
+  const reportedPairs = new Set<string>();
+  for (const entry of placed) {
+    const holder = holders.get(entry.name);
+    if (holder === undefined) holders.set(entry.name, entry);
+    else if (holder.id !== entry.id && !reportedPairs.has(`${holder.id}\n${entry.id}`)) {
+      reportedPairs.add(`${holder.id}\n${entry.id}`);
+      reportClash(entry.name, [describe(holder.owner), holder.where], [describe(entry.owner), entry.where], PIN_HINT);
+    }
+  }
+  const latest = new Map<string, CatalogEvent>();
+  for (const event of catalog.events) latest.set(event.type, event);
+  const services = [...new Set(catalog.events.flatMap((e) => e.producers))].sort();
+  for (const service of services) {
+    const published = [...latest.values()].filter((e) => e.producers.includes(service)).map((event) => {
+      const { file, pointer } = at(event);
+      return { event, where: place(sources, file, namePointer(sources, file, pointer)) };
+    });
+    published.sort((a, b) => compareOrder(a.where.order, b.where.order));
+    const methods = new Map<string, (typeof published)[number]>();
+    for (const entry of published) {
+      const method = publisherMethodName(entry.event);
+      const holder = methods.get(method);
+      if (holder === undefined) methods.set(method, entry);
+      else {
+        const pin = (e: CatalogEvent): string => `\`${NAME_PIN_KEY}: ${suggestedPin(e)}\` on '${e.type}' makes its method \`${publisherMethodName({ name: '', pinnedName: suggestedPin(e) })}()\``;
+        const hint = `Pin another name on the message that is new: ${pin(entry.event)}, or ${pin(holder.event)}; their types keep their names (docs/catalog-format.md, "Generated names").`;
+        reportClash(`${method}()`, [`the publisher method of event '${holder.event.type}'`, holder.where], [`the publisher method of event '${entry.event.type}' in service '${service}'`, entry.where], hint);
+      }
+    }
+  }
+}
+
+/** The pin that gives an event its type's own stem, so that only its publisher method changes. */
+function suggestedPin(event: CatalogEvent): string {
+  return event.pinnedName ?? exportedNames([event], [])[0]![0].replace(/V\d+$/, '');
+}
+
+function ownerId(owner: NameOwner): string {
+  switch (owner.kind) {
+    case 'event':
+      return `event ${owner.event.type}`;
+    case 'definition':
+      return `definition ${owner.name}`;
+    case 'domain':
+      return `domain ${owner.domain}`;
+    case 'service':
+      return `service ${owner.service}`;
+  }
+}
+
+function describe(owner: NameOwner): string {
+  switch (owner.kind) {
+    case 'event':
+      return `event '${owner.event.type}'`;
+    case 'definition':
+      return `schema '${owner.name}'`;
+    case 'domain':
+      return `the event-type union of domain '${owner.domain}' (first event here)`;
+    case 'service':
+      return `the namespace of service '${owner.service}' (first event here)`;
+  }
+}
+
+function place<F extends SourceFileRef>(sources: CatalogSources<F>, file: F, pointer: readonly string[]): Place<F> {
+  const pos = sources.locate(file, pointer);
+  return { file, pointer: [...pointer], text: `${pos.file.rel}:${pos.line}:${pos.column}`, order: [pos.file.rel, pos.line, pos.column] };
+}
+
+function compareOrder(a: [string, number, number], b: [string, number, number]): number {
+  return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || a[1] - b[1] || a[2] - b[2];
+}
 
 function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>, at: (e: CatalogEvent) => EventOrigin<F>): void {
   const withExamples: CatalogEvent[] = [];

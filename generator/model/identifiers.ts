@@ -35,6 +35,11 @@ function guard(name: string, fallback: string): string {
   return safe;
 }
 
+/** Whether `name` may be declared as it is: an identifier, not a reserved word or a global generated code relies on. */
+export function isSafeIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED.has(name);
+}
+
 /** `stock_added` → `STOCK_ADDED`: constant and object keys of `EVENT_TYPES`. */
 export function constantName(text: string): string {
   return guard(words(text).map((w) => w.toUpperCase()).join('_'), '_');

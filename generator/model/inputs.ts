@@ -50,9 +50,10 @@ export interface Claim {
   name: string;
 }
 
-/** A claim with the definition it named, as it stood once the document that made it was read. */
-export interface ClaimedDefinition extends Claim {
+/** A claim with the definition it named, as it stood once the document that made it was read, and where its schema is written. */
+export interface ClaimedDefinition<F extends SourceFileRef = SourceFileRef> extends Claim {
   definition: JsonSchema;
+  origin: { file: F; pointer: readonly string[] };
 }
 
 /**
@@ -71,7 +72,9 @@ export interface SchemaReader<F extends SourceFileRef = SourceFileRef> {
   /** Whether the claims made so far are exactly `claims`, in order. */
   hasClaimed(claims: readonly Claim[]): boolean;
   /** The claims made from index `start` on, with their definitions. */
-  claimedSince(start: number): ClaimedDefinition[];
+  claimedSince(start: number): ClaimedDefinition<F>[];
   /** Makes claims recorded by {@link claimedSince} again, as reading their document would. */
-  replay(claimed: readonly ClaimedDefinition[]): void;
+  replay(claimed: readonly ClaimedDefinition<F>[]): void;
+  /** Where the schema that definition `name` was given to is written. */
+  definitionOrigin(name: string): { file: F; pointer: readonly string[] } | undefined;
 }

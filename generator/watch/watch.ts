@@ -18,6 +18,8 @@ export interface WatchOptions {
   catalog: string;
   out: string;
   strict: boolean;
+  /** The date sunsets are judged by (config `sunsetAsOf`); none: every version is live. */
+  sunsetAsOf?: string;
   /** Quiet time after the last file event before rebuilding; editors save in several steps. Default 20. */
   debounceMs?: number;
   /** Stops watching when aborted; default: on SIGINT or SIGTERM. */
@@ -47,7 +49,7 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
       files = loaded.files;
       // A save that changed nothing (or an editor touching a file) rewrites and prints nothing.
       if (loaded.unchanged) return;
-      const output = emit(loaded.catalog);
+      const output = emit(loaded.catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf });
       const diff = writer.write(output);
       const changed = diff.added.length + diff.changed.length + diff.removed.length;
       const types = new Set(loaded.catalog.events.map((e) => e.type)).size;

@@ -5,7 +5,8 @@
  */
 import { loadAmqplib } from './client.js';
 import type { Channel, ChannelModel, ConfirmChannel, SocketOptions } from 'amqplib';
-import { backoffDelay, cancellableSleep, type BackoffOptions } from '../backoff.js';
+import { backoffDelay, type BackoffOptions } from '../backoff.js';
+import { isUnreachable, probingSleep, type ProbeTarget } from '../reachability.js';
 import { NotConnectedError, TransportClosedError, errorMessage } from '../errors.js';
 import type { Logger } from '../observability.js';
 import type { TransportStatus } from '../transport.js';
@@ -20,7 +21,12 @@ export interface ConnectionOptions {
   connectionName?: string;
   /** Default 10. A dead peer is noticed after about two missed heartbeats. */
   heartbeatSeconds?: number;
-  reconnect?: BackoffOptions;
+  /**
+   * Delays between connection attempts. While waiting, the broker's TCP port is probed every
+   * `probeIntervalMs` (default 150; 0: off) and a port that refused and now accepts ends the wait,
+   * so a long outage does not leave the service waiting out a grown delay after the broker is back.
+   */
+  reconnect?: BackoffOptions & { probeIntervalMs?: number };
   /** How long the first connection may take before `connect` gives up. Default 30 s. */
   connectTimeoutMs?: number;
   /** Passed to `net`/`tls.connect`: CA, client certificate and key for TLS. */
@@ -45,6 +51,9 @@ export class ConnectionManager {
   private sleeper: { cancel(): void } | undefined;
   private looping = false;
   private openChannels = 0;
+  /** The last connect failed because the broker's port took no connection. */
+  private lastRefused = false;
+  private readonly probeTarget: ProbeTarget | undefined;
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -59,6 +68,9 @@ export class ConnectionManager {
       // Reported below with the redacted form; the raw URL may hold a password.
     }
     if (protocol !== 'amqp:' && protocol !== 'amqps:') throw new TypeError(`broker URL must be amqp:// or amqps://, got '${this.displayUrl}'`);
+    const parsed = new URL(this.url);
+    // amqplib's defaults: localhost, 5672 (amqp) or 5671 (amqps); an IPv6 host loses its brackets.
+    this.probeTarget = { host: parsed.hostname.replace(/^\[|\]$/g, '') || 'localhost', port: parsed.port === '' ? (protocol === 'amqps:' ? 5671 : 5672) : Number(parsed.port) };
   }
 
   onConnected(hook: ConnectedHook): void {
@@ -144,10 +156,11 @@ export class ConnectionManager {
           throw new NotConnectedError(`could not connect to ${this.displayUrl}: ${this.lastError ?? 'unknown error'}`);
         }
         this.log({ level: 'warn', event: 'amqp.reconnect.scheduled', attempt, delayMs: delay, url: this.displayUrl, error: this.lastError });
-        const sleeper = cancellableSleep(delay);
+        const sleeper = probingSleep(delay, { target: this.probeTarget, intervalMs: this.options.reconnect?.probeIntervalMs, refused: this.lastRefused });
         this.sleeper = sleeper;
-        await sleeper.promise;
+        const woke = await sleeper.promise;
         this.sleeper = undefined;
+        if (woke === 'accepting') this.log({ level: 'info', event: 'amqp.reconnect.broker_accepting', attempt, url: this.displayUrl });
       }
       if (deadline !== undefined) throw new TransportClosedError('connection');
     } finally {
@@ -175,6 +188,7 @@ export class ConnectionManager {
       return true;
     } catch (error) {
       this.lastError = this.redact(error);
+      this.lastRefused = isUnreachable(error);
       this.log({ level: 'warn', event: 'amqp.connect.failed', url: this.displayUrl, error: this.lastError });
       if (model !== undefined && this.model === model) {
         this.dropModel(model, error instanceof Error ? error : undefined);

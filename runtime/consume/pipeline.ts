@@ -10,7 +10,7 @@ import { parseEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
 import type { LogEntry, Logger } from '../observability.js';
 import { retryDelays } from '../topology.js';
-import type { Decision, InboundMessage, MessageHandler, SubscriptionInfo } from '../transport.js';
+import type { ConsumerFailure, Decision, InboundMessage, MessageHandler, SubscriptionInfo } from '../transport.js';
 import type { Delivery, Settlement } from './delivery.js';
 import type { ConsumeObserver, MessageObservation } from './observer.js';
 
@@ -19,7 +19,10 @@ const MAX_ERROR_LENGTH = 1000;
 
 export type Dispatch = (delivery: Delivery) => Promise<Settlement>;
 
-export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () => ConsumeObserver | undefined): MessageHandler {
+/** Told of every retry and dead letter, with the subscription it happened on (the client's health keeps the last). */
+export type FailureSink = (subscription: string, failure: ConsumerFailure) => void;
+
+export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () => ConsumeObserver | undefined, failed?: FailureSink): MessageHandler {
   const delaysBySubscription = new WeakMap<SubscriptionInfo, number[]>();
   const delaysOf = (subscription: SubscriptionInfo): number[] => {
     let delays = delaysBySubscription.get(subscription);
@@ -31,20 +34,20 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
     const observation = observer?.()?.received(message);
     const { subscription, attempt } = message;
     const refused = refusal(message);
-    if (refused !== undefined) return deadLetter(log, message, refused.reason, refused.detail, undefined, observation, undefined);
+    if (refused !== undefined) return deadLetter(log, failed, message, refused.reason, refused.detail, undefined, observation, undefined);
     const parsed = parseEnvelope(message.body, { maxDepth: subscription.maxJsonDepth });
-    if (!parsed.ok) return deadLetter(log, message, parsed.reason, parsed.detail, undefined, observation, undefined);
+    if (!parsed.ok) return deadLetter(log, failed, message, parsed.reason, parsed.detail, undefined, observation, undefined);
     const envelope = parsed.envelope;
     observation?.decoded(envelope);
     const tenant = subscription.tenant;
     if (tenant !== undefined && envelope.tenantid !== undefined && envelope.tenantid !== tenant) {
       // The broker's tenant filter let through an event whose envelope names another tenant: forged.
-      return deadLetter(log, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope, observation, undefined);
+      return deadLetter(log, failed, message, 'tenant-mismatch', `subscription of tenant '${tenant}' received an event of tenant '${envelope.tenantid}'`, envelope, observation, undefined);
     }
     const label = message.typeLabel;
     if (typeof label === 'string' && label !== envelope.type) {
       // A producer that labels the message one thing and ships another is not to be trusted with either.
-      return deadLetter(log, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope, observation, undefined);
+      return deadLetter(log, failed, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope, observation, undefined);
     }
     const delivery: Delivery = {
       envelope,
@@ -67,17 +70,18 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
       observation?.settled(settlement.duplicate === true ? 'duplicate' : 'acked', decision, undefined);
       return decision;
     }
-    if (settlement.settle === 'dead-letter') return deadLetter(log, message, settlement.reason, settlement.error ?? settlement.reason, envelope, observation, settlement.exception);
-    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, message, 'max-attempts-exceeded', settlement.reason, envelope, observation, settlement.exception);
+    if (settlement.settle === 'dead-letter') return deadLetter(log, failed, message, settlement.reason, settlement.error ?? settlement.reason, envelope, observation, settlement.exception);
+    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, failed, message, 'max-attempts-exceeded', settlement.reason, envelope, observation, settlement.exception);
     const delays = delaysOf(subscription);
     const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
     const decision: Decision = { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
     observation?.settled('retried', decision, settlement.exception);
+    failed?.(subscription.name, failure('retried', decision.reason, message, envelope, observation));
     return decision;
   };
 }
 
-function deadLetter(log: Logger, message: InboundMessage, reason: string, error: string, envelope: Envelope | undefined, observation: MessageObservation | undefined, exception: unknown): Decision {
+function deadLetter(log: Logger, failed: FailureSink | undefined, message: InboundMessage, reason: string, error: string, envelope: Envelope | undefined, observation: MessageObservation | undefined, exception: unknown): Decision {
   const decision: Decision = { settle: 'dead-letter', reason, error: truncate(error) };
   if (envelope !== undefined) decision.envelopeId = envelope.id;
   observation?.settled('dead-lettered', decision, exception);
@@ -85,7 +89,19 @@ function deadLetter(log: Logger, message: InboundMessage, reason: string, error:
   const traceId = observation?.traceId;
   if (traceId !== undefined) entry.traceId = traceId;
   log(entry);
+  failed?.(message.subscription.name, failure('dead-lettered', reason, message, envelope, observation));
   return decision;
+}
+
+function failure(outcome: ConsumerFailure['outcome'], reason: string, message: InboundMessage, envelope: Envelope | undefined, observation: MessageObservation | undefined): ConsumerFailure {
+  const entry: ConsumerFailure = { at: new Date().toISOString(), outcome, reason, attempt: message.attempt };
+  if (envelope !== undefined) {
+    entry.eventId = envelope.id;
+    entry.type = envelope.type;
+  }
+  const traceId = observation?.traceId;
+  if (traceId !== undefined) entry.traceId = traceId;
+  return entry;
 }
 
 /** What makes a message unreadable before its body is parsed: its size, its content type or encoding. */

@@ -4,13 +4,14 @@
  * delay with the attempt counter raised, dead-letter moves it to `deadLetters` with the reason.
  * Waiting messages are taken most urgent first, then in publish order.
  */
+import { Deque } from '../deque.js';
 import { parseEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import type { SubscriptionSpec } from '../topology.js';
 import type { Urgency } from '../urgency.js';
 
-const URGENCY_RANK: Readonly<Record<Urgency, number>> = { low: 1, medium: 2, high: 3, critical: 4 };
+const URGENCY_RANK: Readonly<Record<Urgency, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export interface MemoryMessage {
   content: Buffer;
@@ -44,7 +45,12 @@ export interface MemoryConsumer {
 type Replier = (replyTo: string, reply: Envelope) => Promise<void>;
 
 export class MemoryQueue {
-  readonly messages: MemoryMessage[] = [];
+  /**
+   * Waiting messages, one FIFO per urgency (index: rank): taking the most urgent first, then in
+   * publish order, stays constant-time with a backlog of any size (a sorted array's shift and
+   * splice are linear, quadratic over a backlog).
+   */
+  private readonly waiting = [new Deque<MemoryMessage>(), new Deque<MemoryMessage>(), new Deque<MemoryMessage>(), new Deque<MemoryMessage>()];
   readonly deadLetters: DeadLetter[] = [];
   consumer: MemoryConsumer | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -61,16 +67,28 @@ export class MemoryQueue {
   }
 
   enqueue(message: MemoryMessage): void {
-    const rank = URGENCY_RANK[message.urgency];
-    let index = this.messages.length;
-    while (index > 0 && URGENCY_RANK[this.messages[index - 1]!.urgency] < rank) index--;
-    this.messages.splice(index, 0, message);
+    this.waiting[URGENCY_RANK[message.urgency]]!.push(message);
     this.schedule();
+  }
+
+  /** Messages waiting for delivery. */
+  get depth(): number {
+    let depth = 0;
+    for (const fifo of this.waiting) depth += fifo.length;
+    return depth;
+  }
+
+  private next(): MemoryMessage | undefined {
+    for (let rank = this.waiting.length - 1; rank >= 0; rank--) {
+      const message = this.waiting[rank]!.shift();
+      if (message !== undefined) return message;
+    }
+    return undefined;
   }
 
   health(): ConsumerHealth {
     const consumer = this.consumer;
-    return { subscription: this.name, active: consumer?.active ?? false, inFlight: consumer?.inFlight.size ?? 0, prefetch: consumer?.prefetch ?? 0, lag: this.messages.length };
+    return { subscription: this.name, active: consumer?.active ?? false, inFlight: consumer?.inFlight.size ?? 0, prefetch: consumer?.prefetch ?? 0, lag: this.depth };
   }
 
   clearTimers(): void {
@@ -91,7 +109,7 @@ export class MemoryQueue {
   private dispatch(): void {
     const consumer = this.consumer;
     while (consumer !== undefined && consumer.active && consumer.inFlight.size < consumer.prefetch) {
-      const message = this.messages.shift();
+      const message = this.next();
       if (message === undefined) return;
       const work = this.handle(consumer, message).catch(() => {});
       consumer.inFlight.add(work);

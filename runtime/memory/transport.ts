@@ -132,7 +132,7 @@ export class MemoryTransport implements Transport {
 
   /** Messages waiting in `subscription` (not yet delivered, or waiting for a retry). */
   depth(subscription: string): number {
-    return this.queue(subscription).messages.length;
+    return this.queue(subscription).depth;
   }
 
   deadLetters(subscription: string): DeadLetter[] {

@@ -49,6 +49,13 @@ export class Telemetry implements ConsumeObserver {
   /** Metric attributes per destination or subscription and outcome, built once: the SDK hashes them on every record anyway. */
   private readonly sendAttributes = new Map<string, Attributes>();
   private readonly processAttributes = new Map<string, Attributes>();
+  /**
+   * Counter increments of this turn of the event loop, by attribute set (the cached objects above):
+   * the SDK sorts and serializes the attributes of every `add` to find their series, which cost as
+   * much as the rest of a record, so increments go out summed, one `add` per series and turn.
+   */
+  private readonly pendingCounts = new Map<Attributes, { counter: Counter; count: number }>();
+  private countsScheduled = false;
   readonly system: string;
 
   constructor(
@@ -72,6 +79,9 @@ export class Telemetry implements ConsumeObserver {
     this.processDuration = meter.createHistogram(METRIC.processDuration, { ...seconds, description: 'Duration of handling one message, from arrival to decision.' });
     this.inFlight = meter.createObservableUpDownCounter(METRIC.inFlight, { unit: '{message}', description: 'Messages being handled now.' });
     this.lag = meter.createObservableGauge(METRIC.lag, { unit: '{message}', description: 'Messages waiting for a subscription, where the transport can tell.' });
+    // The SDK runs observable callbacks before it reads the synchronous instruments, so a collection
+    // always includes the increments still waiting for the end of this turn.
+    if (this.metering) this.inFlight.addCallback(this.flushCounts);
   }
 
   /**
@@ -104,6 +114,8 @@ export class Telemetry implements ConsumeObserver {
 
   /** Stops reporting consumers (the client closed). */
   close(): void {
+    this.flushCounts();
+    this.inFlight.removeCallback(this.flushCounts);
     if (this.consumerCallbacks === undefined) return;
     this.inFlight.removeCallback(this.consumerCallbacks.inFlight);
     this.lag.removeCallback(this.consumerCallbacks.lag);
@@ -139,7 +151,7 @@ export class Telemetry implements ConsumeObserver {
     const traceId = traceIdOf(span);
     const finish = (errorType: string | undefined): void => {
       const attributes = this.sendAttributesOf(lowCardinality, errorType);
-      this.sent.add(1, attributes);
+      this.count(this.sent, attributes);
       this.sendDuration.record((performance.now() - started) / 1000, attributes);
       span.end();
     };
@@ -210,9 +222,24 @@ export class Telemetry implements ConsumeObserver {
       if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
       this.processAttributes.set(key, attributes);
     }
-    this.consumed.add(1, attributes);
+    this.count(this.consumed, attributes);
     this.processDuration.record(seconds, attributes);
   }
+
+  private count(counter: Counter, attributes: Attributes): void {
+    const pending = this.pendingCounts.get(attributes);
+    if (pending === undefined) this.pendingCounts.set(attributes, { counter, count: 1 });
+    else pending.count++;
+    if (this.countsScheduled) return;
+    this.countsScheduled = true;
+    setImmediate(this.flushCounts);
+  }
+
+  private readonly flushCounts = (): void => {
+    this.countsScheduled = false;
+    for (const [attributes, { counter, count }] of this.pendingCounts) counter.add(count, attributes);
+    this.pendingCounts.clear();
+  };
 
   private sendAttributesOf(destination: string, errorType: string | undefined): Attributes {
     const key = errorType === undefined ? destination : `${destination}\n${errorType}`;

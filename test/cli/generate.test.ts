@@ -80,6 +80,29 @@ describe('eventsmith generate', () => {
     expect(result.stderr).toMatch(/eventsmith\.config\.yaml: unknown option 'catalogue'/);
   });
 
+  it('judges sunsets by the config\'s sunsetAsOf, a fixed date: the same catalogue and config give the same code on any day', async () => {
+    const dir = tempDir();
+    const catalog = path.join(REPO_ROOT, 'test/fixtures/catalogs/sunset-and-replies');
+    writeTree(dir, { 'eventsmith.config.yaml': `catalog: ${catalog}\nout: out\nsunsetAsOf: 2026-01-01\n` });
+    const result = await runCli(['generate'], dir);
+    expect(result.code).toBe(0);
+    expect(hashTree(path.join(dir, 'out'))).toBe(hashTree(path.join(REPO_ROOT, 'test/golden/sunset-and-replies')));
+    // Without the date no version is past its sunset.
+    writeTree(dir, { 'eventsmith.config.yaml': `catalog: ${catalog}\nout: out\n` });
+    expect((await runCli(['generate'], dir)).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'out/events.ts'), 'utf8')).toMatch(/export interface SunsetVersions \{\n\}/);
+  });
+
+  it('rejects a sunsetAsOf that is not a date, naming the line and column', async () => {
+    const dir = tempDir();
+    writeTree(dir, { 'eventsmith.config.yaml': `catalog: ${FIXTURE}\nsunsetAsOf: next summer\n` });
+    const result = await runCli(['generate'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/eventsmith\.config\.yaml:2:13/);
+    expect(result.stderr).toMatch(/option 'sunsetAsOf' must be a date written YYYY-MM-DD, not "next summer"/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('accepts one document as --catalog', async () => {
     const dir = tempDir();
     const result = await runCli(['generate', '--catalog', path.join(FIXTURE, 'streetlights.yaml'), '--out', 'out'], dir);
@@ -114,7 +137,7 @@ describe('eventsmith generate', () => {
   it('prints help for the program and for generate', async () => {
     const main = await runCli(['--help'], tempDir());
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/Commands:\n\s+generate/);
+    expect(main.stdout).toMatch(/Commands:\n\s+init .*\n\s+generate/);
     const generate = await runCli(['generate', '--help'], tempDir());
     expect(generate.code).toBe(0);
     expect(generate.stdout).toMatch(/--catalog DIR\|FILE/);

@@ -32,6 +32,9 @@ beforeAll(() => {
   project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/catalog.types.ts'));
   project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/producer-input.types.ts'));
   project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/upcasters.types.ts'));
+  project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/channel-parameters.types.ts'));
+  project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/replies.types.ts'));
+  project.addSourceFileAtPath(path.join(REPO_ROOT, 'test/types/sunset.types.ts'));
   project.resolveSourceFileDependencies();
 }, 120_000);
 
@@ -43,7 +46,7 @@ describe('generated code compiles under strict', () => {
     expect(format(diagnostics)).toBe('');
   });
 
-  it.each(['catalog.types.ts', 'producer-input.types.ts', 'upcasters.types.ts'])('type tests (with @ts-expect-error) hold: %s', (name) => {
+  it.each(['catalog.types.ts', 'producer-input.types.ts', 'upcasters.types.ts', 'channel-parameters.types.ts', 'replies.types.ts', 'sunset.types.ts'])('type tests (with @ts-expect-error) hold: %s', (name) => {
     const file = project.getSourceFileOrThrow(path.join(REPO_ROOT, 'test/types', name));
     expect(format(file.getPreEmitDiagnostics())).toBe('');
   });

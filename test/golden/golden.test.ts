@@ -14,10 +14,11 @@ import { GOLDEN_CASES } from './cases.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-describe.each(GOLDEN_CASES)('golden output: $name', ({ catalog, golden, strict, name }) => {
+describe.each(GOLDEN_CASES)('golden output: $name', ({ catalog, golden, strict, name, sunsetAsOf }) => {
+  const options = sunsetAsOf === undefined ? {} : { sunsetAsOf };
   it('matches the committed files byte for byte', async () => {
     const { catalog: model } = await loadCatalog(catalog, { strict, cwd: REPO_ROOT });
-    const files = emit(model);
+    const files = emit(model, options);
     if (UPDATE && name !== 'repository catalogue') writeOutput(golden, files);
     expect(listFiles(golden)).toEqual([...files.keys()].sort());
     for (const [rel, content] of files) {
@@ -26,8 +27,8 @@ describe.each(GOLDEN_CASES)('golden output: $name', ({ catalog, golden, strict, 
   });
 
   it('is deterministic: the same catalogue gives the same bytes twice', async () => {
-    const first = emit((await loadCatalog(catalog, { strict, cwd: REPO_ROOT })).catalog);
-    const second = emit((await loadCatalog(catalog, { strict, cwd: '/' })).catalog);
+    const first = emit((await loadCatalog(catalog, { strict, cwd: REPO_ROOT })).catalog, options);
+    const second = emit((await loadCatalog(catalog, { strict, cwd: '/' })).catalog, options);
     expect(second).toEqual(first);
   });
 

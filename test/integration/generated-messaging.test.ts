@@ -180,6 +180,24 @@ describe('generated messaging over RabbitMQ', () => {
     const rejected = await gateway.events.request('user.validate_token', { ...command, token: 'bad-token-0123456789' });
     expect(rejected.type).toBe('user.token_rejected');
     expect(rejected.correlationid).toBeDefined();
+    // The result is told apart by type: each branch reads its own reply's fields.
+    if (accepted.type === 'user.token_validated') expect(accepted.data.scopes).toEqual(example('user.token_validated').scopes);
+    if (rejected.type === 'user.token_rejected') expect(rejected.data.reason).toBe(example('user.token_rejected').reason);
+  });
+
+  it('declares no queue for the gateway, which receives nothing but the replies to its own requests', async () => {
+    // The gateway started above and has had its replies; the broker holds no queue of its.
+    const connection = await amqp.connect(vhost.url);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      await expect(channel.checkQueue('gateway-service.events')).rejects.toThrow(/NOT_FOUND/);
+      const other = await connection.createChannel();
+      // The replier's queue, by contrast, is there.
+      await expect(other.checkQueue('auth-service.events')).resolves.toMatchObject({ queue: 'auth-service.events' });
+    } finally {
+      await connection.close();
+    }
   });
 
   it('delivers an older version through its upcaster to the latest-version handler', async () => {

@@ -206,6 +206,10 @@ for (const harness of harnesses) {
       const traceId = send === undefined ? undefined : traceIdOf(send);
       expect(logs.find((entry) => entry.event === 'consume.handler_failed')?.traceId).toBe(traceId);
       expect(logs.find((entry) => entry.event === 'consume.dead_lettered')?.traceId).toBe(traceId);
+      // Health names the subscription's last failure and its trace.
+      const health = consumer.health().consumers.find((entry) => entry.subscription === queue);
+      expect(health?.lastFailure).toMatchObject({ outcome: 'dead-lettered', reason: 'max-attempts-exceeded', attempt: 2, type: 'test.order_shipped', traceId });
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     });
 
     it('a request and its reply are one trace: request, process, reply', async () => {

@@ -9,6 +9,12 @@
  * `"type": "module"`): its compiled `require` calls load the ESM-only package (Node.js 20.19+
  * loads ES modules through `require`; TypeScript 5.8+ allows it under NodeNext).
  *
+ * Each project starts as a user's does: `npx eventsmith init`, `npx eventsmith generate`, `npx tsc
+ * --noEmit` and the scaffolded test (`npm test`) pass in the ESM project and in the CommonJS one (which
+ * is also told what CommonJS needs); the ESM project then follows the README's "The first hour" line by
+ * line, its RabbitMQ program included. This repository's catalogue is generated beside the scaffold
+ * (repo-catalog → src/repo-events) for the programs above. The tarball is packed once for all.
+ *
  * The tarball holds what a user needs and nothing else: no dist/generated (this repository's own
  * generated code), no examples or tests, the docs; the README states its packed size, within 25%.
  *
@@ -78,6 +84,11 @@ const TSCONFIG = {
   include: ['src'],
 };
 
+/** The program on this repository's catalogue, compiled apart from the scaffold (whose own tsconfig.json init wrote). */
+function repoTsconfig(compilerOptions: Record<string, unknown>): unknown {
+  return { compilerOptions, include: ['src/repo-main.ts'] };
+}
+
 /** v1 of inventory.stock_added is still in the catalogue: every consumer of it upcasts v1 (it would not compile otherwise). */
 const FROM_V1 = `const fromV1 = (v1: VersionedEventPayload<'inventory.stock_added', 1>): EventPayload<'inventory.stock_added'> => ({
   tenant_id: v1.tenant_id,
@@ -93,7 +104,7 @@ function mainSource(payload: unknown): string {
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from 'eventsmith/runtime';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './repo-events/index.js';
 ${FROM_V1}
 
 const url = process.env.RABBITMQ_URL;
@@ -134,7 +145,7 @@ console.log('OK');
 function memorySource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a program that needs no broker client.
 import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './repo-events/index.js';
 ${FROM_V1}
 
 const stock: EventPayload<'inventory.stock_added'> = ${JSON.stringify(payload, null, 2)};
@@ -176,7 +187,7 @@ console.log('OK');
 function commonJsSource(payload: unknown): string {
   return `// Written by test/package/package.test.ts: a CommonJS program on the installed ESM package.
 import { MemoryTransport, type Envelope } from 'eventsmith/runtime';
-import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './events/index.js';
+import { EVENT_TYPES, inventoryService, procurementService, type EventPayload, type VersionedEventPayload } from './repo-events/index.js';
 ${FROM_V1}
 
 async function main(): Promise<void> {
@@ -204,6 +215,55 @@ main().catch((error: unknown) => {
 `;
 }
 
+interface Packed {
+  tarball: string;
+  size: number;
+  files: string[];
+}
+
+let packing: Promise<Packed> | undefined;
+
+/** One `npm pack` for every project of this file. */
+function pack(work: string): Promise<Packed> {
+  packing ??= (async () => {
+    const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
+    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
+    if (packed === undefined) throw new Error(`npm pack printed no tarball: ${packJson}`);
+    return { tarball: path.join(work, packed.filename), size: packed.size, files: packed.files.map((file) => file.path) };
+  })();
+  return packing;
+}
+
+/** The README's "The first hour": its shell commands (comments dropped), in order, and the program it asks for in src/main.ts. */
+function firstHour(): { commands: string[]; program: string } {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = /^## The first hour\n([\s\S]*?)^## /m.exec(readme)?.[1];
+  if (section === undefined) throw new Error('README has no "## The first hour" section');
+  const blocks = [...section.matchAll(/^```(\w+)\n([\s\S]*?)^```/gm)].map((match) => ({ lang: match[1], body: match[2] ?? '' }));
+  const commands = blocks.filter((block) => block.lang === 'sh').flatMap((block) => block.body.split('\n').map((line) => line.replace(/(^|\s+)#.*$/, '').trim()).filter((line) => line !== ''));
+  const programs = blocks.filter((block) => block.lang === 'ts');
+  if (programs.length !== 1) throw new Error(`"The first hour" should hold one TypeScript program (src/main.ts), found ${programs.length}`);
+  return { commands, program: programs[0]!.body };
+}
+
+/** What the projects below install up front, from the tarball and with TypeScript 5: the README's install lines name the same packages. */
+const INSTALLED_UP_FRONT = ['npm install eventsmith', 'npm install --save-dev typescript @types/node', 'npm install amqplib'];
+
+/** `npx eventsmith init`, `npx eventsmith generate`, `npx tsc --noEmit` and the scaffolded test, in a project with the tarball installed; returns init's output. */
+async function scaffoldAndTest(app: string): Promise<string> {
+  const init = await sh('npx', ['--no-install', 'eventsmith', 'init'], app, 60_000);
+  expect(init).toMatch(/created in \.:/);
+  for (const file of ['catalog/shop.yaml', 'eventsmith.config.yaml', 'src/order-placed.test.ts', 'tsconfig.json']) expect(existsSync(path.join(app, file)), file).toBe(true);
+  await sh('npx', ['--no-install', 'eventsmith', 'generate'], app, 60_000);
+  expect(existsSync(path.join(app, 'src/events/services/checkout-service.ts'))).toBe(true);
+  await sh('npx', ['--no-install', 'tsc', '--noEmit'], app, 120_000);
+  const tested = await sh('npm', ['test'], app, 120_000);
+  // node:test's summary (TAP on Node.js 20, the spec reporter on 22 and later).
+  expect(tested).toMatch(/^(# |ℹ )pass 1$/m);
+  expect(tested).toMatch(/^(# |ℹ )fail 0$/m);
+  return init;
+}
+
 describe('npm package', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'eventsmith-package-'));
   let vhost: TestVhost | undefined;
@@ -213,14 +273,12 @@ describe('npm package', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('installs into a fresh project whose generated code compiles (TypeScript 5, strict NodeNext) and runs against the broker', { timeout: 240_000 }, async () => {
+  it('installs into a fresh project that follows the README\'s first hour, and whose generated code compiles (TypeScript 5, strict NodeNext) and runs against the broker', { timeout: 300_000 }, async () => {
     expect(existsSync(path.join(REPO_ROOT, 'dist/runtime/index.js')), 'dist/ is missing: run `npm run build` (npm test does)').toBe(true);
 
     // 1. Pack.
-    const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
-    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
-    expect(packed).toBeDefined();
-    const files = packed!.files.map((file) => file.path);
+    const packed = await pack(work);
+    const files = packed.files;
     for (const needed of ['package.json', 'bin/eventsmith.js', 'dist/runtime/index.js', 'dist/runtime/index.d.ts', 'dist/runtime/zod.js', 'dist/generator/cli/main.js', 'dist/generator/index.d.ts']) {
       expect(files, `tarball lacks ${needed}`).toContain(needed);
     }
@@ -230,9 +288,9 @@ describe('npm package', () => {
     expect(files.filter((file) => /^dist\/(generated|examples|test|bench)\//.test(file))).toEqual([]);
     const stated = /packed size[^\d]*(\d+) kB/i.exec(readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'))?.[1];
     expect(stated, 'README states no packed size').toBeDefined();
-    const packedKb = packed!.size / 1000;
+    const packedKb = packed.size / 1000;
     expect(Math.abs(packedKb - Number(stated)) / Number(stated), `packed ${packedKb.toFixed(0)} kB, README says ${stated} kB`).toBeLessThan(0.25);
-    const tarball = path.join(work, packed!.filename);
+    const tarball = packed.tarball;
     expect(existsSync(tarball)).toBe(true);
 
     // 2. A fresh ESM project with the tarball and TypeScript 5.
@@ -243,34 +301,58 @@ describe('npm package', () => {
     await sh('npm', ['install', tarball, 'amqplib', 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
     expect((await sh('npx', ['--no-install', 'tsc', '--version'], app, 30_000)).trim()).toMatch(/^Version 5\./);
 
-    // 3. Generate from this repository's catalogue with the installed CLI.
-    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
-    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
-    expect(existsSync(path.join(app, 'src/events/index.ts'))).toBe(true);
-    const generated = readFileSync(path.join(app, 'src/events/schemas/inventory.ts'), 'utf8');
+    vhost = await createVhost(`eventsmith-package-${randomUUID().slice(0, 4)}`);
+
+    // 3. The README's first hour, command by command: init, generate, type-check, the scaffolded test, then the RabbitMQ program.
+    const { commands, program } = firstHour();
+    expect(commands[0]).toBe('npx eventsmith init');
+    expect(commands.filter((command) => command.startsWith('npm install'))).toEqual(INSTALLED_UP_FRONT);
+    const outputs = new Map<string, string>();
+    for (const command of commands) {
+      if (INSTALLED_UP_FRONT.includes(command)) continue;
+      if (command === 'npx eventsmith init') {
+        outputs.set(command, await sh('npx', ['--no-install', 'eventsmith', 'init'], app, 60_000));
+        continue;
+      }
+      // The README asks for src/main.ts before the command that runs it.
+      if (command.includes('dist/main.js')) writeFileSync(path.join(app, 'src/main.ts'), program);
+      outputs.set(command, await sh('sh', ['-c', command], app, 120_000, cleanEnv({ RABBITMQ_URL: vhost.url })));
+    }
+    expect(outputs.get('npx eventsmith init')).toMatch(/created in \.:\n {2}catalog\/shop\.yaml/);
+    expect(commands).toEqual(expect.arrayContaining(['npm run generate', 'npx tsc --noEmit', 'npm test']));
+    expect(outputs.get('npm test')).toMatch(/^(# |ℹ )pass 1$/m);
+    expect(outputs.get('npm test')).toMatch(/^(# |ℹ )fail 0$/m);
+    const firstHourOutput = outputs.get([...outputs.keys()].find((command) => command.includes('dist/main.js')) ?? '') ?? '';
+    expect(firstHourOutput.trim().split('\n')).toEqual([
+      expect.stringMatching(/^checkout-service published shop\.order_placed [0-9a-f-]{36}$/),
+      expect.stringMatching(/^shipping-service handled shop\.order_placed [0-9a-f-]{36} \(4200 cents\)$/),
+    ]);
+
+    // 4. Generate from this repository's catalogue with the installed CLI, beside the scaffold.
+    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'repo-catalog'), { recursive: true });
+    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'repo-catalog', '--out', 'src/repo-events', '--strict'], app, 60_000);
+    expect(existsSync(path.join(app, 'src/repo-events/index.ts'))).toBe(true);
+    const generated = readFileSync(path.join(app, 'src/repo-events/schemas/inventory.ts'), 'utf8');
     expect(generated).toContain("from 'eventsmith/zod'");
 
-    // 4. A program on the generated code; type-check, compile, run.
-    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/events/catalog.snapshot.json'), 'utf8')) as Snapshot;
+    // 5. A program on the generated code; type-check, compile, run.
+    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/repo-events/catalog.snapshot.json'), 'utf8')) as Snapshot;
     const versions = snapshot.catalog.events.filter((event) => event.type === 'inventory.stock_added').sort((a, b) => a.version - b.version);
     const payload = versions[versions.length - 1]?.examples[0]?.payload;
     expect(payload).toBeDefined();
-    writeFileSync(path.join(app, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
-    writeFileSync(path.join(app, 'src/main.ts'), mainSource(payload));
-    await sh('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'], app, 120_000);
-    await sh('npx', ['--no-install', 'tsc', '-p', '.'], app, 120_000);
-    expect(existsSync(path.join(app, 'dist/main.js'))).toBe(true);
+    writeFileSync(path.join(app, 'tsconfig.repo.json'), `${JSON.stringify(repoTsconfig(TSCONFIG.compilerOptions), null, 2)}\n`);
+    writeFileSync(path.join(app, 'src/repo-main.ts'), mainSource(payload));
+    // tsc exits non-zero on a type error whether it emits or not: one run type-checks and compiles.
+    await sh('npx', ['--no-install', 'tsc', '-p', 'tsconfig.repo.json'], app, 120_000);
+    expect(existsSync(path.join(app, 'dist/repo-main.js'))).toBe(true);
 
-    vhost = await createVhost(`eventsmith-package-${randomUUID().slice(0, 4)}`);
-    const output = await sh(process.execPath, ['dist/main.js'], app, 60_000, cleanEnv({ RABBITMQ_URL: vhost.url }));
+    const output = await sh(process.execPath, ['dist/repo-main.js'], app, 60_000, cleanEnv({ RABBITMQ_URL: vhost.url }));
     expect(output.trim().split('\n')).toEqual(['OK']);
     console.info(`package test: ${timings.join(', ')}`);
   });
 
   it('runs a service on the in-memory transport with no broker client installed', { timeout: 240_000 }, async () => {
-    const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
-    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string }>;
-    const tarball = path.join(work, packed!.filename);
+    const { tarball } = await pack(work);
     const app = path.join(work, 'memory-app');
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'eventsmith-package-memory-app', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`);
@@ -278,9 +360,9 @@ describe('npm package', () => {
     expect(existsSync(path.join(app, 'node_modules/amqplib')), 'amqplib was installed although nothing asked for it').toBe(false);
     expect(existsSync(path.join(app, 'node_modules/@platformatic/kafka')), '@platformatic/kafka was installed although nothing asked for it').toBe(false);
 
-    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
-    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
-    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/events/catalog.snapshot.json'), 'utf8')) as Snapshot;
+    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'repo-catalog'), { recursive: true });
+    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'repo-catalog', '--out', 'src/repo-events', '--strict'], app, 60_000);
+    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/repo-events/catalog.snapshot.json'), 'utf8')) as Snapshot;
     const versions = snapshot.catalog.events.filter((event) => event.type === 'inventory.stock_added').sort((a, b) => a.version - b.version);
     writeFileSync(path.join(app, 'tsconfig.json'), `${JSON.stringify({ ...TSCONFIG, compilerOptions: { ...TSCONFIG.compilerOptions, skipLibCheck: true } }, null, 2)}\n`);
     writeFileSync(path.join(app, 'src/main.ts'), memorySource(versions[versions.length - 1]?.examples[0]?.payload));
@@ -292,22 +374,26 @@ describe('npm package', () => {
       'OK',
     ]);
   });
-  it('installs into a CommonJS project: generated code compiles to require calls that load the package', { timeout: 240_000 }, async () => {
-    const packJson = await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], REPO_ROOT, 60_000);
-    const [packed] = JSON.parse(packJson.slice(packJson.indexOf('['))) as Array<{ filename: string }>;
+  it('installs into a CommonJS project: init says what CommonJS needs, its scaffold and generated code compile to require calls that load the package', { timeout: 240_000 }, async () => {
+    const { tarball } = await pack(work);
     const app = path.join(work, 'cjs-app');
     mkdirSync(app);
     writeFileSync(path.join(app, 'package.json'), `${JSON.stringify({ name: 'eventsmith-package-cjs-app', version: '0.0.0', private: true }, null, 2)}\n`);
-    await sh('npm', ['install', path.join(work, packed!.filename), 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
-    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'catalog'), { recursive: true });
-    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'catalog', '--out', 'src/events', '--strict'], app, 60_000);
-    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/events/catalog.snapshot.json'), 'utf8')) as Snapshot;
+    await sh('npm', ['install', tarball, 'typescript@^5', '@types/node@^20', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], app, 180_000);
+
+    const init = await scaffoldAndTest(app);
+    expect(init).toMatch(/This is a CommonJS project \(package\.json has no "type": "module"\)\. .*Node\.js 20\.19 or newer .*TypeScript 5\.8 or newer and "module": "NodeNext"\. Use async function main\(\) instead of top-level await\. To switch the project to ESM instead, add "type": "module" to package\.json/);
+    expect(readFileSync(path.join(app, 'dist/order-placed.test.js'), 'utf8')).toContain('require("eventsmith/runtime")');
+
+    cpSync(path.join(REPO_ROOT, 'catalog'), path.join(app, 'repo-catalog'), { recursive: true });
+    await sh('npx', ['--no-install', 'eventsmith', 'generate', '--catalog', 'repo-catalog', '--out', 'src/repo-events', '--strict'], app, 60_000);
+    const snapshot = JSON.parse(readFileSync(path.join(app, 'src/repo-events/catalog.snapshot.json'), 'utf8')) as Snapshot;
     const versions = snapshot.catalog.events.filter((event) => event.type === 'inventory.stock_added').sort((a, b) => a.version - b.version);
-    writeFileSync(path.join(app, 'tsconfig.json'), `${JSON.stringify({ ...TSCONFIG, compilerOptions: { ...TSCONFIG.compilerOptions, skipLibCheck: true, verbatimModuleSyntax: false } }, null, 2)}\n`);
-    writeFileSync(path.join(app, 'src/main.ts'), commonJsSource(versions[versions.length - 1]?.examples[0]?.payload));
-    await sh('npx', ['--no-install', 'tsc', '-p', '.'], app, 120_000);
-    expect(readFileSync(path.join(app, 'dist/main.js'), 'utf8')).toContain('require("eventsmith/runtime")');
-    const output = await sh(process.execPath, ['dist/main.js'], app, 60_000);
+    writeFileSync(path.join(app, 'tsconfig.repo.json'), `${JSON.stringify(repoTsconfig({ ...TSCONFIG.compilerOptions, skipLibCheck: true, verbatimModuleSyntax: false }), null, 2)}\n`);
+    writeFileSync(path.join(app, 'src/repo-main.ts'), commonJsSource(versions[versions.length - 1]?.examples[0]?.payload));
+    await sh('npx', ['--no-install', 'tsc', '-p', 'tsconfig.repo.json'], app, 120_000);
+    expect(readFileSync(path.join(app, 'dist/repo-main.js'), 'utf8')).toContain('require("eventsmith/runtime")');
+    const output = await sh(process.execPath, ['dist/repo-main.js'], app, 60_000);
     expect(output.trim().split('\n')).toEqual(['OK']);
   });
 

@@ -55,7 +55,7 @@ async function generated(): Promise<Map<string, string>> {
 describe('destinations in generated code', () => {
   it('registry entries: destination always, bindings only for an exchange of another name', async () => {
     const registry = (await generated()).get('registry.ts')!;
-    expect(registry).toContain("destination: 'orders.{region}.placed',\n      bindings: { amqp: { exchange: 'shop.orders' } },");
+    expect(registry).toContain("destination: 'orders.{region}.placed',\n      parameters: { region: {} },\n      bindings: { amqp: { exchange: 'shop.orders' } },");
     expect(registry).toContain("destination: 'business.shop.order_shipped',\n      producers");
     expect(registry).toContain("destination: 'alert.shop.urgent',\n      producers");
     expect(registry.match(/bindings:/g)).toHaveLength(1);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CatalogNames } from '../../generator/emit/names.js';
+import { publisherMethodName } from '../../generator/model/generated-names.js';
 import { camelName, constantName, kebabName, pascalName } from '../../generator/model/identifiers.js';
 
 describe('identifiers', () => {
@@ -46,16 +48,36 @@ describe('identifiers', () => {
 });
 
 describe('names in generated code', () => {
-  it('give way to event names deterministically when a shared schema is called like an event', async () => {
-    const { CatalogNames } = await import('../../generator/emit/names.js');
-    const catalog = {
-      documents: [],
-      definitions: { ClassDefault: { type: 'boolean' }, Date: { type: 'string' } },
-      events: [{ type: 'class.default', version: 1, domain: 'class', producers: ['class-service'], consumers: [] }],
-    } as unknown as ConstructorParameters<typeof CatalogNames>[0];
-    const names = new CatalogNames(catalog);
-    expect(names.latestOf('class.default')).toEqual({ typeName: 'ClassDefault', schemaName: 'ClassDefaultSchema' });
-    expect(names.definition('ClassDefault')).toEqual({ typeName: 'ClassDefault_2', schemaName: 'ClassDefault_2Schema' });
-    expect(names.definition('Date')).toEqual({ typeName: 'Date_', schemaName: 'Date_Schema' });
+  const catalogOf = (events: object[], definitions: Record<string, unknown>) =>
+    ({ documents: [], definitions, events }) as unknown as ConstructorParameters<typeof CatalogNames>[0];
+  const event = (type: string, version = 1, extra: object = {}) => ({ type, version, domain: type.split('.')[0]!, name: type.split('.')[1]!, producers: ['shop'], consumers: [], ...extra });
+
+  it('are each a function of the thing named, whatever else the catalogue holds', () => {
+    const alone = new CatalogNames(catalogOf([event('order.cancelled')], { OrderItem: { type: 'object' } }));
+    const crowded = new CatalogNames(catalogOf(
+      [event('class.default'), event('order.cancelled'), event('order.item'), event('payment.cancelled')],
+      { ClassDefault: { type: 'boolean' }, OrderItem: { type: 'object' }, Date: { type: 'string' } },
+    ));
+    for (const names of [alone, crowded]) {
+      expect(names.event({ type: 'order.cancelled', version: 1 })).toEqual({ typeName: 'OrderCancelledV1', schemaName: 'OrderCancelledV1Schema', jsonSchemaName: 'OrderCancelledV1JsonSchema' });
+      expect(names.latestOf('order.cancelled')).toEqual({ typeName: 'OrderCancelled', schemaName: 'OrderCancelledSchema' });
+      expect(names.definition('OrderItem')).toEqual({ typeName: 'OrderItem', schemaName: 'OrderItemSchema' });
+    }
+  });
+
+  it('give way to the fixed names of the templates only, which never change with the catalogue', () => {
+    const names = new CatalogNames(catalogOf([event('business.thing')], { ServiceName: { type: 'string' }, Date_: { type: 'string' } }));
+    expect(names.definition('ServiceName')).toEqual({ typeName: 'ServiceName_2', schemaName: 'ServiceName_2Schema' });
+    expect(names.definition('Date_')).toEqual({ typeName: 'Date_', schemaName: 'Date_Schema' });
+    expect(names.domainType('business')).toBe('BusinessDomainEventType');
+  });
+
+  it('follow a message\'s pin (x-eventsmith-name) for its types and its publisher method', () => {
+    const pinned = event('payment.cancelled', 2, { pinnedName: 'PaymentVoided' });
+    const names = new CatalogNames(catalogOf([pinned], {}));
+    expect(names.event(pinned).typeName).toBe('PaymentVoidedV2');
+    expect(names.latestOf('payment.cancelled').typeName).toBe('PaymentVoided');
+    expect(publisherMethodName(pinned)).toBe('paymentVoided');
+    expect(publisherMethodName(event('payment.cancelled'))).toBe('cancelled');
   });
 });

@@ -135,18 +135,22 @@ describe('IncrementalCatalog', () => {
     expect(await outcome(async () => second)).toBe(await cold(root, dir));
   });
 
-  it('reads an unchanged document again when an earlier one changes the names its schemas get', async () => {
+  it('reads an unchanged document again when an earlier one claims a name its schemas hold', async () => {
     const { dir, root } = catalogue();
     const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
     const first = await catalog.load();
     expect(Object.keys(first.catalog.definitions)).toEqual(['Money']);
-    // a.yaml now claims `Money` for its own schema, so b.yaml's shared Money becomes `Money2`.
+    // a.yaml now declares a Money of its own: b.yaml's shared Money would share its name, a clash.
     edit(root, 'a.yaml', () => A_OWN_MONEY);
-    const second = await catalog.load();
-    expect(second.reparsed).toEqual(['a.yaml']);
-    expect(Object.keys(second.catalog.definitions)).toEqual(['Money', 'Money2']);
-    expect(JSON.stringify(second.catalog.events.find((e) => e.type === 'billing.invoice_issued')?.payload)).toContain('#/$defs/Money2');
-    expect(await outcome(async () => second)).toBe(await cold(root, dir));
+    const clash = await outcome(() => catalog.load());
+    expect(clash).toMatch(/^problems .*name-clash.*would both be named 'Money'/);
+    expect(clash).toBe(await cold(root, dir));
+    // Pinned, a.yaml's Money gets a name of its own and the shared one keeps `Money`.
+    edit(root, 'a.yaml', () => A_OWN_MONEY.replace('    Money:\n      type: object', '    Money:\n      x-eventsmith-name: OrderMoney\n      type: object'));
+    const pinned = await catalog.load();
+    expect(Object.keys(pinned.catalog.definitions)).toEqual(['Money', 'OrderMoney']);
+    expect(JSON.stringify(pinned.catalog.events.find((e) => e.type === 'billing.invoice_issued')?.payload)).toContain('#/$defs/Money"');
+    expect(await outcome(async () => pinned)).toBe(await cold(root, dir));
   });
 
   it('validates the examples of an unchanged document again when a fragment they depend on changes', async () => {

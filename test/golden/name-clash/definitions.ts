@@ -2,14 +2,14 @@
 // Regenerate with: npx eventsmith generate
 import { z } from 'eventsmith/zod';
 
-export const ClassDefault_2Schema = z.boolean();
-export type ClassDefault_2 = z.infer<typeof ClassDefault_2Schema>;
+export const ClassDefaultFlagSchema = z.boolean();
+export type ClassDefaultFlag = z.infer<typeof ClassDefaultFlagSchema>;
+
+export const DateTimeSchema = z.string().regex(new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8])))[Tt\\s](?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:[Zz]|[+-](?:[01]\\d|2[0-3])(?::?[0-5]\\d)?)|23:59:60(?:\\.\\d+)?(?:[Zz]|[+-]00(?::?00)?))$', 'u'), 'Invalid date-time');
+export type DateTime = z.infer<typeof DateTimeSchema>;
 
 export const Date_Schema = z.iso.date();
 export type Date_ = z.infer<typeof Date_Schema>;
-
-export const Date2Schema = z.string().regex(new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8])))[Tt\\s](?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:[Zz]|[+-](?:[01]\\d|2[0-3])(?::?[0-5]\\d)?)|23:59:60(?:\\.\\d+)?(?:[Zz]|[+-]00(?::?00)?))$', 'u'), 'Invalid date-time');
-export type Date2 = z.infer<typeof Date2Schema>;
 
 export const EnumSchema = z.enum(['a', 'b']);
 export type Enum = z.infer<typeof EnumSchema>;

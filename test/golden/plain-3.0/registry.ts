@@ -44,6 +44,7 @@ export const EVENT_REGISTRY = {
       kind: 'business',
       urgency: 'medium',
       destination: 'orders.{region}.placed',
+      parameters: { region: {} },
       producers: [],
       consumers: ['account-service'],
       tenantScoped: false,

@@ -8,6 +8,8 @@ import {
   type EventKind,
   type Envelope,
   type PublishOptions,
+  type RepliesOf,
+  type ReplyEnvelope as CatalogReplyEnvelope,
   type RequestOptions,
 } from 'eventsmith/runtime';
 import type { EventType } from './event-types.js';
@@ -34,12 +36,29 @@ export type RecommendationEventType = never;
 /** Event types of kind command. */
 export type CommandEventType = never;
 
-/** The replies each command may receive. */
+/**
+ * The replies the catalogue declares for each command (its operation's `reply` messages), reply
+ * event type → versions: what the command's handler may answer with, and what `request()` resolves with.
+ */
 export interface CommandReplies {
 }
 
+/** The reply to command `T`: a union told apart by `type`, so `if (reply.type === …)` narrows `reply.data`. */
+export type ReplyEnvelope<T extends CommandEventType> = CatalogReplyEnvelope<EventPayloads, CommandReplies, T>;
+
 /** The payload of any reply to command `T`. */
-export type ReplyPayload<T extends CommandEventType> = EventPayload<CommandReplies[T]>;
+export type ReplyPayload<T extends CommandEventType> = ReplyEnvelope<T>['data'];
+
+/** What a handler of `T` may reply with: the declared replies when `T` is a command, else nothing. */
+export type RepliesTo<T extends EventType> = RepliesOf<EventPayloads, CommandReplies, T>;
+
+/**
+ * Older versions past their sunset: consumers need no handler or upcaster for them, and those that
+ * still arrive are dead-lettered with reason `sunset`.
+ * Past their sunset: none (no `sunsetAsOf` date is configured).
+ */
+export interface SunsetVersions {
+}
 
 export const EVENT_KINDS: { readonly [T in EventType]: EventKind } = {
   'commentLiked': 'business',
@@ -61,7 +80,7 @@ export const CATALOG: CatalogBinding<EventPayloads, typeof LATEST_VERSIONS, Serv
  * (`AmqpTransport` for RabbitMQ, `MemoryTransport` in unit tests). Each method takes only the
  * event types of its kind, and each payload is typed by its event type.
  */
-export class Events extends CatalogEvents<EventPayloads, typeof LATEST_VERSIONS, ServiceName> {
+export class Events extends CatalogEvents<EventPayloads, typeof LATEST_VERSIONS, ServiceName, CommandReplies, SunsetVersions> {
   constructor(options: CatalogEventsOptions<ServiceName>) {
     super(CATALOG, options);
   }
@@ -86,8 +105,11 @@ export class Events extends CatalogEvents<EventPayloads, typeof LATEST_VERSIONS,
     return this.publishKind('recommendation', type, data, options);
   }
 
-  /** Sends a command and resolves with its reply; rejects on timeout (`options.timeoutMs`, default 5000). */
-  request<T extends CommandEventType>(type: T, data: PublishPayload<T>, options?: RequestOptions): Promise<Envelope<ReplyPayload<T>>> {
+  /**
+   * Sends a command and resolves with its reply, one of those the catalogue declares for it; rejects
+   * on timeout (`options.timeoutMs`, default 5000).
+   */
+  request<T extends CommandEventType>(type: T, data: PublishPayload<T>, options?: RequestOptions): Promise<ReplyEnvelope<T>> {
     return this.requestReply(type, data, options);
   }
 }

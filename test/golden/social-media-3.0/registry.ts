@@ -75,6 +75,7 @@ export const EVENT_REGISTRY = {
       kind: 'business',
       urgency: 'medium',
       destination: 'comment/{commentId}/changed',
+      parameters: { commentId: {} },
       producers: ['comments-service'],
       consumers: ['backend', 'notification-service', 'public-api'],
       tenantScoped: false,

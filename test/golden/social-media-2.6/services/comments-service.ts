@@ -2,7 +2,7 @@
 // Regenerate with: npx eventsmith generate
 import type { CatalogEventsOptions, Envelope, EventHandler, PublishOptions, UpcasterArgs } from 'eventsmith/runtime';
 import { EVENT_TYPES } from '../event-types.js';
-import { Events } from '../events.js';
+import { Events, type RepliesTo, type SunsetVersions } from '../events.js';
 import type { EventPayload, EventPayloads, LATEST_VERSIONS, PublishPayload } from '../registry.js';
 
 /** The service name in the catalogue. */
@@ -20,8 +20,12 @@ export type CommentsServiceConsumes =
 export class CommentsServicePublisher {
   constructor(readonly events: Events) {}
 
-  /** Comment changed: The number of likes of a comment changed. */
-  commentChanged(data: PublishPayload<'comments.comment_changed'>, options?: PublishOptions): Promise<Envelope<EventPayload<'comments.comment_changed'>>> {
+  /**
+   * Comment changed: The number of likes of a comment changed.
+   *
+   * `params.commentId` fills `{commentId}` in `comment/{commentId}/changed`: The comment whose likes changed.
+   */
+  commentChanged(data: PublishPayload<'comments.comment_changed'>, options: Omit<PublishOptions, 'params'> & { params: { commentId: string } }): Promise<Envelope<EventPayload<'comments.comment_changed'>>> {
     return this.events.publishBusinessEvent(EVENT_TYPES.COMMENTS.COMMENT_CHANGED, data, options);
   }
 }
@@ -32,9 +36,11 @@ export class CommentsServiceConsumer {
 
   /**
    * Handles the latest version of `type`; older versions reach the handler through `upcasters`,
-   * one for each older version the catalogue holds (leaving one out is a compile error).
+   * one for each older version the catalogue holds that is not past its sunset (leaving one out is a
+   * compile error). A command's handler replies with `context.reply`, only with the replies the
+   * catalogue declares for it.
    */
-  on<T extends CommentsServiceConsumes>(type: T, handler: EventHandler<EventPayload<T>, EventPayloads>, ...upcasters: UpcasterArgs<EventPayloads, typeof LATEST_VERSIONS, T>): this {
+  on<T extends CommentsServiceConsumes>(type: T, handler: EventHandler<EventPayload<T>, EventPayloads, RepliesTo<T>>, ...upcasters: UpcasterArgs<EventPayloads, typeof LATEST_VERSIONS, T, SunsetVersions>): this {
     this.events.on(type, handler, ...upcasters);
     return this;
   }
