@@ -29,7 +29,7 @@ export async function benchGeneration({ sizes, runsFor }) {
         for (const side of shuffled(['ours', 'bare'])) {
           if (side === 'ours') {
             rmSync(out, { recursive: true, force: true });
-            ours.push(await measureNode([CLI, 'generate', '--catalog', dir, '--out', out, '--strict'], { cwd: work }));
+            ours.push(await measureNode([CLI, 'generate', '--catalog', dir, '--out', out, '--strict', '--no-cache'], { cwd: work }));
           } else {
             bare.push(await measureNode([BARE_PARSE, dir], { cwd: work }));
           }
@@ -53,4 +53,42 @@ export async function benchGeneration({ sizes, runsFor }) {
     }
   }
   return results;
+}
+
+/**
+ * `eventsmith generate` again with nothing changed: the content-hash cache answers (every input
+ * read and hashed, the output folder compared byte for byte). Measured from outside, spawn to exit,
+ * beside a bare `node -e ''` start on the same machine (the floor of any command-line run).
+ */
+export async function benchCachedGeneration({ events, runs }) {
+  const work = mkdtempSync(path.join(os.tmpdir(), `eventsmith-bench-cache-${events}-`));
+  try {
+    const { dir } = makeCatalog(events, path.join(work, 'catalog'));
+    const out = path.join(work, 'generated');
+    const args = [CLI, 'generate', '--catalog', dir, '--out', out, '--strict'];
+    const cold = await measureNode(args, { cwd: work });
+    const cached = [];
+    const bareNode = [];
+    for (let r = 0; r < runs; r++) {
+      for (const side of shuffled(['cached', 'node'])) {
+        if (side === 'cached') {
+          const m = await measureNode(args, { cwd: work });
+          if (!/output from the cache/.test(m.stdout)) throw new Error(`the second run did not use the cache: ${m.stdout}`);
+          cached.push(m);
+        } else bareNode.push(await measureNode(['-e', ''], { cwd: work }));
+      }
+    }
+    const row = {
+      events,
+      runs,
+      coldMs: cold.wallMs,
+      cachedMs: median(cached.map((m) => m.wallMs)),
+      nodeMs: median(bareNode.map((m) => m.wallMs)),
+      ratio: medianRatio(cached.map((m) => m.wallMs), bareNode.map((m) => m.wallMs)),
+    };
+    log(`generate again, nothing changed, ${events} events: ${row.cachedMs.toFixed(0)} ms (runs ${cached.map((m) => m.wallMs.toFixed(0)).join(' ')}), bare node start ${row.nodeMs.toFixed(0)} ms, first run ${(row.coldMs / 1000).toFixed(2)} s`);
+    return row;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,11 @@
  *   npm run bench -- --quick      # a small subset in under a minute (CI runs it so the code cannot rot)
  *   npm run bench -- --only generation,runtime
  *   npm run bench -- --only otel  # OpenTelemetry overhead: off, API without SDK, SDK (no-op exporter)
+ *   npm run bench -- --only generation,cache,modelina,watch   # the generator's rows
+ *   npm run bench -- --only generation --sizes 1000           # catalogue sizes of the generation section
+ *
+ * The modelina section installs AsyncAPI Modelina (about 190 MB, not a dependency of eventsmith)
+ * into bench/.modelina on first use, with npm.
  *
  * Needs a build (`npm run bench` builds first) and, for the runtime and memory sections, RabbitMQ
  * on RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672) with rabbitmqctl on the PATH; without
@@ -19,7 +24,8 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchCheck } from './check.mjs';
-import { benchGeneration } from './generation.mjs';
+import { benchCachedGeneration, benchGeneration } from './generation.mjs';
+import { benchModelina } from './modelina.mjs';
 import { benchKafka } from './kafka.mjs';
 import { benchMemory } from './memory.mjs';
 import { benchOtel } from './otel.mjs';
@@ -33,16 +39,18 @@ import { rabbitmqVersion } from './lib/vhost.mjs';
 // A broker that drops every connection (other test suites share it) must fail a row, not the run.
 process.on('unhandledRejection', (error) => log(`unhandled rejection: ${error instanceof Error ? error.message : String(error)}`));
 
-const SECTIONS = ['generation', 'watch', 'check', 'runtime', 'redis', 'kafka', 'otel', 'validation', 'memory'];
+const SECTIONS = ['generation', 'cache', 'modelina', 'watch', 'check', 'runtime', 'redis', 'kafka', 'otel', 'validation', 'memory'];
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, sizes: { type: 'string' } } });
 const quick = values.quick;
 const only = new Set(values.only ? values.only.split(',').map((s) => s.trim()) : SECTIONS);
+const sizes = values.sizes?.split(',').map((s) => Number(s.trim()));
+if (sizes?.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes takes event counts separated by commas, e.g. 100,1000`);
 for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`unknown section '${name}'; sections: ${SECTIONS.join(', ')}`);
 
 const CONFIG = quick
-  ? { sizes: [10], runsFor: () => 1, watch: { events: 10, edits: 2 }, check: { events: 10, changes: 5, runs: 1 } }
-  : { sizes: [10, 100, 1000, 5000], runsFor: (n) => (n >= 5000 ? 1 : 3), watch: { events: 1000, edits: 5 }, check: { events: 1000, changes: 50, runs: 2 } };
+  ? { sizes: [10], runsFor: () => 1, cache: { events: 10, runs: 2 }, modelina: { events: 10, runs: 1 }, watch: { events: 10, edits: 2 }, check: { events: 10, changes: 5, runs: 1 } }
+  : { sizes: [10, 100, 1000, 5000], runsFor: (n) => (n >= 5000 ? 1 : 3), cache: { events: 1000, runs: 5 }, modelina: { events: 1000, runs: 2 }, watch: { events: 1000, edits: 5 }, check: { events: 1000, changes: 50, runs: 2 } };
 
 function machine() {
   const freeH = (() => {
@@ -73,7 +81,9 @@ const startedAt = new Date();
 const loadBefore = os.loadavg();
 const started = performance.now();
 const results = { quick, startedAt: startedAt.toISOString(), machine: { ...machine(), rabbitmq: await rabbitmqVersion() } };
-results.generation = await section('generation', () => benchGeneration({ sizes: CONFIG.sizes, runsFor: CONFIG.runsFor }));
+results.generation = await section('generation', () => benchGeneration({ sizes: sizes ?? CONFIG.sizes, runsFor: CONFIG.runsFor }));
+results.cache = await section('cache', () => benchCachedGeneration(CONFIG.cache));
+results.modelina = await section('modelina', () => benchModelina(CONFIG.modelina));
 results.watch = await section('watch', () => benchWatch(CONFIG.watch));
 results.check = await section('check', () => benchCheck(CONFIG.check));
 results.runtime = await section('runtime', () => benchRuntime({ quick }));
@@ -91,17 +101,29 @@ const rows = [];
 const row = (benchmark, ours, baseline, ratio, target, met) => rows.push({ benchmark, ours, baseline, ratio, target, verdict: met === undefined ? '' : met ? 'met' : '**missed**' });
 const na = (benchmark, reason, target = '') => rows.push({ benchmark, ours: 'not available', baseline: reason, ratio: '', target, verdict: '' });
 
+// The goals of the generator's rows are those of the performance issue: generate at the parse
+// floor, watch and a run with nothing changed under 300 ms, ten times Modelina's speed.
 if (Array.isArray(results.generation)) {
   for (const g of results.generation) {
-    const target = g.events === 1000 ? '≤ 1.30×' : '';
-    row(`generate, ${g.events.toLocaleString('en')} events (wall, peak RSS; ${g.runs} run${g.runs === 1 ? '' : 's'})`, `${fmt.s(g.oursMs)}, ${fmt.mb(g.oursRss)}`, `bare parse ${fmt.s(g.bareMs)}, ${fmt.mb(g.bareRss)}`, `${fmt.ratio(g.ratio)} (CPU ${fmt.ratio(g.cpuRatio)})`, target, target ? g.ratio <= 1.3 : undefined);
+    const target = g.events === 1000 ? '≤ 1.10×' : '';
+    row(`generate, ${g.events.toLocaleString('en')} events (wall, peak RSS; ${g.runs} run${g.runs === 1 ? '' : 's'})`, `${fmt.s(g.oursMs)}, ${fmt.mb(g.oursRss)}`, `bare parse ${fmt.s(g.bareMs)}, ${fmt.mb(g.bareRss)}`, `${fmt.ratio(g.ratio)} (CPU ${fmt.ratio(g.cpuRatio)})`, target, target ? g.ratio <= 1.1 : undefined);
   }
-} else if (results.generation) na('generate', results.generation.reason, '≤ 1.30×');
+} else if (results.generation) na('generate', results.generation.reason, '≤ 1.10×');
+
+if (results.cache?.cachedMs !== undefined) {
+  const c = results.cache;
+  row(`generate again with nothing changed, ${c.events.toLocaleString('en')} events (content-hash cache; ${c.runs} runs)`, fmt.ms(c.cachedMs), `bare \`node -e ''\` start ${fmt.ms(c.nodeMs)}; first run ${fmt.s(c.coldMs)}`, fmt.ratio(c.ratio), '< 300 ms', c.cachedMs < 300);
+} else if (results.cache) na('generate again with nothing changed', results.cache.reason, '< 300 ms');
+
+if (results.modelina?.speedup !== undefined) {
+  const m = results.modelina;
+  row(`same work vs AsyncAPI Modelina ${m.version} (models only), ${m.events.toLocaleString('en')} events (${m.runs} run${m.runs === 1 ? '' : 's'})`, fmt.s(m.oursMs), `Modelina ${fmt.s(m.modelinaMs)} (${m.models})`, `${m.speedup.toFixed(1)}× faster`, '≥ 10× faster', m.speedup >= 10);
+} else if (results.modelina) na('same work vs AsyncAPI Modelina (models only)', results.modelina.reason, '≥ 10× faster');
 
 if (results.watch?.latencyMs !== undefined) {
   const w = results.watch;
-  row(`watch: save one domain file → output rewritten, ${w.events.toLocaleString('en')} events`, fmt.ms(w.latencyMs), `warm parse of that document ${fmt.ms(w.bareParseMs)}`, fmt.ratio(w.ratio), '< 500 ms', w.latencyMs < 500);
-} else if (results.watch) na('watch', results.watch.reason, '< 500 ms');
+  row(`watch: save one domain file → output rewritten, ${w.events.toLocaleString('en')} events`, fmt.ms(w.latencyMs), `warm parse of that document ${fmt.ms(w.bareParseMs)}`, fmt.ratio(w.ratio), '< 300 ms', w.latencyMs < 300);
+} else if (results.watch) na('watch', results.watch.reason, '< 300 ms');
 
 if (results.check?.available) {
   const c = results.check;

@@ -43,7 +43,6 @@ Every rule, with an example and its verdict per mode and policy: docs/compatibil
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Fail on catalogue changes that break consumers (against a git ref, folder, file or snapshot)',
   help: HELP,
   async run(argv, ctx) {
     const { values } = parseArgs({

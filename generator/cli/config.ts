@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { CatalogError } from '../load/diagnostics.js';
 import { readCheckConfig, type CheckConfig } from './check-config.js';
 
@@ -28,7 +28,7 @@ const KNOWN_KEYS: Record<keyof EventsmithConfig, 'string' | 'boolean' | 'date' |
 
 /** Reads the config named by `explicit`, else the first of CONFIG_FILES in `cwd`; none is fine. */
 export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
-  const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => existsSync(f));
+  const file = configFile(cwd, explicit);
   if (!file) return {};
   const display = path.relative(cwd, file) || file;
   const fail = (message: string, hint: string): never => {
@@ -64,6 +64,20 @@ export function readConfig(cwd: string, explicit?: string): EventsmithConfig {
     else (config as Record<string, unknown>)[key] = value;
   }
   return config;
+}
+
+/**
+ * The YAML library, loaded on first use: it takes a noticeable part of a `generate` that the cache
+ * answers, which has no other use for it when the config is JSON or absent.
+ */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
+}
+
+/** The config file a command reads: `explicit` (relative to `cwd`), else the first of CONFIG_FILES in `cwd`; undefined when none. */
+export function configFile(cwd: string, explicit?: string): string | undefined {
+  return explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => existsSync(f));
 }
 
 /** The catalogue a command reads: `--catalog` (relative to the working directory), else the config's, else `catalog`. */

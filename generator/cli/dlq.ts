@@ -54,7 +54,6 @@ Exit codes: 0 done, 1 replay left matching messages behind (no origin, unroutabl
 
 export const dlqCommand: Command = {
   name: 'dlq',
-  summary: 'Inspect a dead-letter queue, or replay its messages to where they came from',
   help: HELP,
   async run(argv, ctx) {
     const [action, ...rest] = argv;

@@ -33,7 +33,6 @@ Exit codes: 0 done, 2 bad catalogue or usage.`;
 
 export const docsCommand: Command = {
   name: 'docs',
-  summary: 'Write a browsable site (HTML or Markdown) of the catalogue, with a diagram of who talks to whom',
   help: HELP,
   async run(argv, ctx) {
     const { values } = parseArgs({

@@ -2,17 +2,16 @@
  * `eventsmith generate`: catalogue → model → files → output folder (or, with --check, a verdict on
  * whether the committed output is current).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { emit } from '../emit/emit.js';
+import { defaultCacheDir, GenerateCache, hashText, type GenerateResult } from '../cache/generate-cache.js';
 import { diffOutput, writeOutput } from '../emit/write.js';
-import { loadCatalog } from '../pipeline/load-catalog.js';
-import { watchCatalog } from '../watch/watch.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
-import { readConfig, resolveCatalog } from './config.js';
+import { configFile, readConfig, resolveCatalog } from './config.js';
 import type { CommandContext } from './context.js';
 
-const HELP = `Usage: eventsmith generate [--catalog DIR|FILE] [--out DIR] [--check | --watch] [--strict] [--config FILE]
+const HELP = `Usage: eventsmith generate [--catalog DIR|FILE] [--out DIR] [--check | --watch] [--strict] [--config FILE] [--no-cache]
 
 Generates into the output folder: EVENT_TYPES constants, zod schemas and types per event version,
 a registry, JSON Schema per event version and a catalogue snapshot. The folder is replaced as a
@@ -26,13 +25,15 @@ Options:
                       changed, rewrites only the output files that changed); Ctrl+C stops
   --strict            require every eventsmith metadata field on every event
   --config FILE       config file [default: eventsmith.config.json|.yaml|.yml in the working directory]
+  --no-cache          load and emit the whole catalogue even when nothing changed since the last run
+                      (the cache, in node_modules/.cache/eventsmith or .eventsmith-cache, is keyed
+                      by the content of every input, eventsmith itself and the options; safe to delete)
   -h, --help          show this help
 
 Exit codes: 0 done (or up to date), 1 output stale (--check), 2 bad catalogue or usage.`;
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'Generate constants, zod validators, JSON Schema and a snapshot from the catalogue',
   help: HELP,
   async run(argv, ctx) {
     const { values } = parseArgs({
@@ -44,6 +45,7 @@ export const generateCommand: Command = {
         watch: { type: 'boolean', default: false },
         strict: { type: 'boolean' },
         config: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
       },
       allowPositionals: false,
       strict: true,
@@ -57,7 +59,15 @@ export const generateCommand: Command = {
       strict: values.strict ?? config.strict ?? false,
       ...(config.sunsetAsOf === undefined ? {} : { sunsetAsOf: config.sunsetAsOf }),
     };
-    if (values.watch) return watchCatalog(options, ctx);
+    if (values.watch) {
+      // Loaded only here: a run answered from the cache never loads the parser or the emitter.
+      const { watchCatalog } = await import('../watch/watch.js');
+      return watchCatalog(options, ctx);
+    }
+    if (!values['no-cache']) {
+      const file = configFile(ctx.cwd, values.config);
+      options.cache = new GenerateCache({ catalog: options.catalog, strict: options.strict, configText: file ? readFileSync(file, 'utf8') : undefined, dir: defaultCacheDir(ctx.cwd) });
+    }
     return generate(options, ctx);
   },
 };
@@ -69,20 +79,28 @@ export interface GenerateOptions {
   strict: boolean;
   /** The date sunsets are judged by (config `sunsetAsOf`); none: every version is live. */
   sunsetAsOf?: string;
+  /** Output of an earlier run with the same inputs is used again when there is one. */
+  cache?: GenerateCache;
 }
 
 export async function generate(options: GenerateOptions, ctx: CommandContext): Promise<number> {
   const started = performance.now();
-  const { catalog } = await loadCatalog(options.catalog, { strict: options.strict, cwd: ctx.cwd });
-  const files = emit(catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf });
   const outDisplay = displayPath(ctx.cwd, options.out);
-  const types = new Set(catalog.events.map((e) => e.type)).size;
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const seconds = (): string => ((performance.now() - started) / 1000).toFixed(2);
+  const hit = options.cache?.lookup();
+  const from = hit ? ' (unchanged inputs: output from the cache)' : '';
+  if (hit?.matches(options.out)) {
+    // The usual case of a run with nothing changed: the folder already holds this output.
+    if (options.check) ctx.out(`eventsmith: ${outDisplay} is up to date (${hit.types} events, ${hit.versions} versions, ${hit.size} files) in ${seconds()}s${from}`);
+    else ctx.out(`eventsmith: ${hit.types} events (${hit.versions} versions) → ${outDisplay}: ${hit.size} files, 0 changed, in ${seconds()}s${from}`);
+    return EXIT_OK;
+  }
+  const { types, versions, files } = hit?.result() ?? (await generateAfresh(options, ctx));
   if (options.check) {
     const diff = diffOutput(options.out, files);
     const stale = [...diff.added.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.removed.map((f) => `extra    ${f}`)];
     if (stale.length === 0) {
-      ctx.out(`eventsmith: ${outDisplay} is up to date (${types} events, ${catalog.events.length} versions, ${files.size} files) in ${seconds}s`);
+      ctx.out(`eventsmith: ${outDisplay} is up to date (${types} events, ${versions} versions, ${files.size} files) in ${seconds()}s${from}`);
       return EXIT_OK;
     }
     ctx.err(`eventsmith: ${outDisplay} is stale; ${stale.length} file${stale.length === 1 ? '' : 's'} differ from the catalogue:`);
@@ -92,8 +110,18 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
   }
   const diff = writeOutput(options.out, files);
   const changed = diff.added.length + diff.changed.length + diff.removed.length;
-  ctx.out(`eventsmith: ${types} events (${catalog.events.length} versions) → ${outDisplay}: ${files.size} files, ${changed} changed, in ${seconds}s`);
+  ctx.out(`eventsmith: ${types} events (${versions} versions) → ${outDisplay}: ${files.size} files, ${changed} changed, in ${seconds()}s${from}`);
   return EXIT_OK;
+}
+
+/** Loads the catalogue and emits it (the parser and the emitter are loaded here, on first use); stores the result in the cache. */
+async function generateAfresh(options: GenerateOptions, ctx: CommandContext): Promise<GenerateResult> {
+  const [{ loadCatalog }, { emit }] = await Promise.all([import('../pipeline/load-catalog.js'), import('../emit/emit.js')]);
+  const loaded = await loadCatalog(options.catalog, { strict: options.strict, cwd: ctx.cwd });
+  const { catalog } = loaded;
+  const result: GenerateResult = { types: new Set(catalog.events.map((e) => e.type)).size, versions: catalog.events.length, files: emit(catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf }) };
+  options.cache?.store(loaded.documents, new Map([...loaded.texts].map(([abs, text]) => [abs, hashText(text)])), result);
+  return result;
 }
 
 /** Reported by main like parseArgs' own errors: the message and a pointer to --help. */

@@ -52,7 +52,6 @@ Exit codes: 0 created, 2 an existing file would be overwritten, or bad usage.`;
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Scaffold a catalogue, a config, npm scripts and a first test on the in-memory transport',
   help: HELP,
   async run(argv, ctx) {
     const { values } = parseArgs({

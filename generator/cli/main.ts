@@ -6,13 +6,21 @@ import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import { OutputError } from '../emit/write.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { processContext, type CommandContext } from './context.js';
-import { docsCommand } from './docs.js';
-import { checkCommand } from './check.js';
-import { generateCommand } from './generate.js';
-import { dlqCommand } from './dlq.js';
-import { initCommand } from './init.js';
 
-const COMMANDS: readonly Command[] = [initCommand, generateCommand, docsCommand, checkCommand, dlqCommand];
+interface CommandEntry {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'init', summary: 'Scaffold a catalogue, a config, npm scripts and a first test on the in-memory transport', load: async () => (await import('./init.js')).initCommand },
+  { name: 'generate', summary: 'Generate constants, zod validators, JSON Schema and a snapshot from the catalogue', load: async () => (await import('./generate.js')).generateCommand },
+  { name: 'docs', summary: 'Write a browsable site (HTML or Markdown) of the catalogue, with a diagram of who talks to whom', load: async () => (await import('./docs.js')).docsCommand },
+  { name: 'check', summary: 'Fail on catalogue changes that break consumers (against a git ref, folder, file or snapshot)', load: async () => (await import('./check.js')).checkCommand },
+  { name: 'dlq', summary: 'Inspect a dead-letter queue, or replay its messages to where they came from', load: async () => (await import('./dlq.js')).dlqCommand },
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -34,11 +42,12 @@ export async function main(argv: readonly string[], ctx: CommandContext = proces
       ctx.out(mainHelp());
       return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) {
       ctx.err(`eventsmith: unknown command '${name}'\n\n${mainHelp()}`);
       return EXIT_BAD_INPUT;
     }
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       ctx.out(command.help);
       return EXIT_OK;

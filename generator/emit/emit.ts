@@ -10,7 +10,7 @@ import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
 import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
-import { stableJson } from './stable-json.js';
+import { stableJson, stableJsonReusing } from './stable-json.js';
 import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
@@ -68,6 +68,37 @@ class FragmentMemo {
 const fragments = new FragmentMemo();
 
 /**
+ * Texts computed from one event alone, kept as long as the event object lives. The model is not
+ * changed once built, and `generate --watch` hands the same event objects to every emit while
+ * their document is unchanged, so these are computed once per event instead of once per emit.
+ */
+interface EventMemo {
+  /** Unique to the event object: stands for all of its content in keys. */
+  readonly id: number;
+  /** Key of what the event's JSON Schema is made from (besides the definitions). */
+  readonly schemaKey: string;
+  /** Key of its payload schema. */
+  readonly payloadKey: string;
+  /** Its stableJson, in the snapshot. */
+  stable?: string;
+  /** Definitions its payload references directly. */
+  refs?: string[];
+}
+
+const eventMemos = new WeakMap<CatalogEvent, EventMemo>();
+let nextEventMemoId = 0;
+
+function memoOf(event: CatalogEvent): EventMemo {
+  let memo = eventMemos.get(event);
+  if (memo === undefined) {
+    const payloadKey = JSON.stringify(event.payload);
+    memo = { id: nextEventMemoId++, payloadKey, schemaKey: JSON.stringify([event.type, event.version, event.description]) + payloadKey };
+    eventMemos.set(event, memo);
+  }
+  return memo;
+}
+
+/**
  * What a payload's zod expression depends on besides the payload: definitions and their names. A
  * digest, since it is part of every fragment's key and hashing the whole text each time was a
  * noticeable part of an emit.
@@ -86,7 +117,7 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   files.set('definitions.ts', render('definitions', definitionsView(catalog, names)));
   const defsKey = definitionsKey(catalog, names);
   for (const [domain, events] of domains) {
-    files.set(`${domainModule(domain)}.ts`, render('domain-schemas', domainView(catalog, events, names, defsKey)));
+    files.set(`${domainModule(domain)}.ts`, domainFile(domain, catalog, events, names, defsKey));
   }
   files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
   files.set('topology.ts', render('topology', topologyView(catalog, HEADER)));
@@ -95,10 +126,11 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
   files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
   for (const event of catalog.events) {
-    const schemaKey = `${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`;
+    const schemaKey = `${defsKey}\0${memoOf(event).schemaKey}`;
     files.set(`json-schema/${eventSchemaId(event)}`, fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`));
   }
-  files.set('catalog.snapshot.json', `${stableJson({ $comment: JSON_COMMENT, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION, catalog })}\n`);
+  const eventTexts = new Map(catalog.events.map((event) => [event as object, memoOf(event).stable ??= stableJson(event)]));
+  files.set('catalog.snapshot.json', `${stableJsonReusing({ $comment: JSON_COMMENT, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION, catalog }, eventTexts)}\n`);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -147,6 +179,31 @@ function definitionsView(catalog: Catalog, names: CatalogNames) {
   };
 }
 
+/**
+ * A domain's module, rendered again only when something it is made from changed since the last
+ * emit: its event objects (see EventMemo), the names they and their definitions get, and the
+ * definitions. Domain modules are the largest files, and a save usually changes one domain.
+ */
+const domainFiles = new Map<string, { key: string; text: string }>();
+
+function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string): string {
+  const used = [...new Set(events.flatMap((e) => (memoOf(e).refs ??= directRefs(e.payload))))].sort();
+  const key = [
+    defsKey,
+    used.map((ref) => names.definition(ref).schemaName).join(','),
+    ...events.map((e) => {
+      const n = names.event(e);
+      const latest = names.latestOf(e.type);
+      return `${memoOf(e).id}:${n.typeName}:${n.schemaName}:${n.jsonSchemaName}:${latest.typeName}:${latest.schemaName}`;
+    }),
+  ].join('\0');
+  const previous = domainFiles.get(domain);
+  if (previous?.key === key) return previous.text;
+  const text = render('domain-schemas', domainView(catalog, events, names, defsKey));
+  domainFiles.set(domain, { key, text });
+  return text;
+}
+
 function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string) {
   const used = new Set(events.flatMap((e) => directRefs(e.payload)));
   return {
@@ -157,9 +214,9 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       typeLabel: event.type,
       version: event.version,
       doc: docComment(eventDoc(event)),
-      zod: fragments.get(`zod\0${defsKey}\0${JSON.stringify(event.payload)}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
-      jsonSchema: fragments.get(`json\0${defsKey}\0${JSON.stringify([event.type, event.version, event.description, event.payload])}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
-      draft: draftLabel(eventJsonSchema(catalog, event).$schema),
+      zod: fragments.get(`zod\0${defsKey}\0${memoOf(event).payloadKey}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
+      jsonSchema: fragments.get(`json\0${defsKey}\0${memoOf(event).schemaKey}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
+      draft: fragments.get(`draft\0${defsKey}\0${memoOf(event).schemaKey}`, () => draftLabel(eventJsonSchema(catalog, event).$schema)),
     })),
     latest: latestOnly(events).map((event) => ({
       ...names.event(event),

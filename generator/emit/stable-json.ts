@@ -12,3 +12,32 @@ function sortKeys(value: unknown): unknown {
       .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
   );
 }
+
+/**
+ * {@link stableJson} of `value`, where the objects in `reuse` (found anywhere in it) are written as
+ * the text `reuse` keeps for them: a process that emits again after a small change (`generate
+ * --watch`) serialises only the objects that changed. The text must be their own stableJson; it
+ * is indented to where it lands (JSON text holds no raw line break inside a string, so every line
+ * break in it is layout).
+ */
+export function stableJsonReusing(value: unknown, reuse: ReadonlyMap<object, string>): string {
+  if (reuse.size === 0) return stableJson(value);
+  // Each reused object is first written as a placeholder string unique to this call.
+  const nonce = `@@eventsmith-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}@@`;
+  const placed: string[] = [];
+  const swap = (node: unknown): unknown => {
+    if (typeof node === 'object' && node !== null) {
+      const text = reuse.get(node);
+      if (text !== undefined) {
+        placed.push(text);
+        return `${nonce}${placed.length - 1}`;
+      }
+    }
+    if (Array.isArray(node)) return node.map(swap);
+    if (typeof node !== 'object' || node === null) return node;
+    return Object.fromEntries(Object.keys(node).sort().map((k) => [k, swap((node as Record<string, unknown>)[k])]));
+  };
+  const skeleton = JSON.stringify(swap(value), null, 2);
+  const placeholder = new RegExp(`^( *)(.*)"${nonce}(\\d+)"`, 'gm');
+  return skeleton.replace(placeholder, (_, indent: string, before: string, index: string) => `${indent}${before}${placed[Number(index)]!.split('\n').join(`\n${indent}`)}`);
+}

@@ -18,7 +18,8 @@ export interface DiscoveredCatalog {
 
 export class DiscoveryError extends Error {}
 
-export function discoverCatalog(target: string): DiscoveredCatalog {
+/** With `texts`, the content of every file read to tell documents from fragments is kept there, by absolute path. */
+export function discoverCatalog(target: string, texts?: Map<string, string>): DiscoveredCatalog {
   const abs = path.resolve(target);
   let stats;
   try {
@@ -29,7 +30,7 @@ export function discoverCatalog(target: string): DiscoveredCatalog {
   if (stats.isFile()) {
     return { root: path.dirname(abs), documents: [abs] };
   }
-  const documents = walk(abs).filter(isDocument).sort();
+  const documents = walk(abs).filter((file) => isDocument(file, texts)).sort();
   if (documents.length === 0) {
     throw new DiscoveryError(`no AsyncAPI document in '${target}': no .yaml, .yml or .json file there has a top-level 'asyncapi' key`);
   }
@@ -50,8 +51,9 @@ function walk(dir: string): string[] {
   return found;
 }
 
-function isDocument(file: string): boolean {
+function isDocument(file: string, texts: Map<string, string> | undefined): boolean {
   const text = readFileSync(file, 'utf8');
+  texts?.set(file, text);
   if (path.extname(file).toLowerCase() === '.json') {
     try {
       const value: unknown = JSON.parse(text);

@@ -17,6 +17,10 @@ export interface LoadedCatalog {
   catalog: Catalog;
   /** Every file read (documents and the fragments they reach), absolute paths, sorted. */
   files: string[];
+  /** The documents of the catalogue, absolute paths, sorted. */
+  documents: string[];
+  /** The content of each file read, as this load read it, by absolute path. */
+  texts: ReadonlyMap<string, string>;
   /** Folder that the model's relative paths start from. */
   root: string;
   /** Positions inside event schemas; only when asked for with `locate: true`. */
@@ -26,7 +30,9 @@ export interface LoadedCatalog {
 /** Loads the catalogue at `target` (a folder or one document); throws a CatalogError listing every problem. */
 export async function loadCatalog(target: string, options: LoadOptions = {}): Promise<LoadedCatalog> {
   const run = await runPipeline(target, { strict: options.strict ?? false, cwd: options.cwd });
-  const loaded: LoadedCatalog = { catalog: run.built.catalog, files: run.sources.loadedFiles(), root: run.root };
+  const files = run.sources.loadedFiles();
+  const texts = new Map(files.map((abs) => [abs, run.sources.loaded(abs)!.text]));
+  const loaded: LoadedCatalog = { catalog: run.built.catalog, files, documents: run.documents, texts, root: run.root };
   if (options.locate) loaded.locate = schemaLocator(run.sources, run.built.origins);
   return loaded;
 }

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { emit } from '../emit/emit.js';
-import { OutputError } from '../emit/write.js';
+import { OutputError, type OutputDiff } from '../emit/write.js';
 import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import type { CommandContext } from '../cli/context.js';
 import { IncrementalCatalog } from './incremental.js';
@@ -26,7 +26,8 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-const WATCHED_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** Catalogue files: documents and fragments, and the Avro schemas they reach through `$ref`. */
+const WATCHED_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.avsc']);
 const SKIPPED_DIRECTORIES = new Set(['node_modules']);
 
 export async function watchCatalog(options: WatchOptions, ctx: CommandContext): Promise<number> {
@@ -51,19 +52,18 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
       if (loaded.unchanged) return;
       const output = emit(loaded.catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf });
       const diff = writer.write(output);
-      const changed = diff.added.length + diff.changed.length + diff.removed.length;
       const types = new Set(loaded.catalog.events.map((e) => e.type)).size;
       const parsed = loaded.reparsed.length === 0 ? 'no document re-parsed' : `re-parsed ${loaded.reparsed.join(', ')}`;
-      ctx.out(`eventsmith: ${types} events (${loaded.catalog.events.length} versions) → ${outDisplay}: ${output.size} files, ${changed} rewritten, in ${seconds(started)}s (${parsed})`);
+      ctx.out(`${clock()} eventsmith: ${describeDiff(diff)} → ${outDisplay} (${types} events, ${loaded.catalog.events.length} versions, ${output.size} files; ${parsed}) in ${seconds(started)}s`);
     } catch (error) {
       if (error instanceof CatalogError) {
         for (const d of error.diagnostics) ctx.err(formatDiagnostic(d));
         const n = error.diagnostics.length;
-        ctx.err(`eventsmith: ${n} problem${n === 1 ? '' : 's'} found; ${outDisplay} keeps its previous content. Watching for changes…`);
+        ctx.err(`${clock()} eventsmith: ${n} problem${n === 1 ? '' : 's'} found; ${outDisplay} keeps its previous content. Watching for changes…`);
       } else if (error instanceof OutputError) {
-        ctx.err(`eventsmith: ${error.message}`);
+        ctx.err(`${clock()} eventsmith: ${error.message}`);
       } else {
-        ctx.err(`eventsmith: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        ctx.err(`${clock()} eventsmith: internal error, please report it:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
     if (!stopped) watchFolders(files);
@@ -171,6 +171,18 @@ function folders(dir: string, out: string): string[] {
     found.push(...folders(full, out));
   }
   return found;
+}
+
+/** What a regeneration did to the output folder: "no change", "1 file differs", "3 files differ". */
+export function describeDiff(diff: OutputDiff): string {
+  const n = diff.added.length + diff.changed.length + diff.removed.length;
+  return n === 0 ? 'no change' : `${n} file${n === 1 ? ' differs' : 's differ'}`;
+}
+
+/** Local wall-clock time of a report, HH:MM:SS: which save a line is about. */
+function clock(): string {
+  const now = new Date();
+  return [now.getHours(), now.getMinutes(), now.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function seconds(started: number): string {

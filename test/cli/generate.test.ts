@@ -20,7 +20,7 @@ describe('eventsmith generate', () => {
     expect(stderr).toBe('');
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const files = listFiles(path.join(REPO_ROOT, 'generated')).length;
-    expect(stdout).toMatch(new RegExp(`^eventsmith: 46 events \\(47 versions\\) → .*: ${files} files, ${files} changed, in \\d+\\.\\d+s\\n$`));
+    expect(stdout).toMatch(new RegExp(`^eventsmith: 46 events \\(47 versions\\) → .*: ${files} files, ${files} changed, in \\d+\\.\\d+s( \\(unchanged inputs: output from the cache\\))?\\n$`));
     expect(hashTree(out)).toBe(hashTree(path.join(REPO_ROOT, 'generated')));
   });
 

@@ -5,9 +5,10 @@
  * re-parses exactly the documents that reach it; SIGINT stops it cleanly.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeDiff } from '../../generator/watch/watch.js';
 import { hashTree, REPO_ROOT, tempDir, writeTree } from '../helpers/cli.js';
 
 const ORDERS = `asyncapi: 3.0.0
@@ -110,6 +111,8 @@ async function until(what: string, condition: () => boolean, timeoutMs = 45_000)
 }
 
 const count = (text: string, pattern: RegExp): number => (text.match(new RegExp(pattern, 'g')) ?? []).length;
+/** The line each regeneration prints. */
+const REPORT = /eventsmith: (no change|\d+ files? differs?) → /;
 
 describe('eventsmith generate --watch', () => {
   it('regenerates on save, rewrites only what changed, survives a broken save and recovers', async () => {
@@ -119,7 +122,7 @@ describe('eventsmith generate --watch', () => {
     const w = startWatch(dir, ['--catalog', 'catalog', '--out', 'out']);
     await until('the first build', () => /watching catalog/.test(w.stdout));
     expect(w.stderr).toBe('');
-    expect(w.stdout).toMatch(/2 events \(2 versions\) → out: \d+ files, \d+ rewritten, in \d+\.\d+s \(re-parsed billing\.yaml, orders\.yaml\)/);
+    expect(w.stdout).toMatch(/^\d\d:\d\d:\d\d eventsmith: \d+ files differ → out \(2 events, 2 versions, \d+ files; re-parsed billing\.yaml, orders\.yaml\) in \d+\.\d+s$/m);
     const schemaFile = path.join(out, 'json-schema/order.created.v1.json');
     const billingSchema = path.join(out, 'json-schema/billing.invoice_issued.v1.json');
     expect(readFileSync(schemaFile, 'utf8')).toContain('An order was placed.');
@@ -129,10 +132,10 @@ describe('eventsmith generate --watch', () => {
     // whose content changed are rewritten.
     writeFileSync(path.join(dir, 'catalog/orders.yaml'), ORDERS.replace('An order was placed.', 'A customer placed an order.'));
     await until('the rebuild', () => readFileSync(schemaFile, 'utf8').includes('A customer placed an order.'));
-    await until('the summary line', () => count(w.stdout, /rewritten/) === 2);
+    await until('the summary line', () => count(w.stdout, REPORT) === 2);
     const line = w.stdout.trim().split('\n').at(-1)!;
-    expect(line).toMatch(/\(re-parsed orders\.yaml\)$/);
-    const [, total, rewritten] = /: (\d+) files, (\d+) rewritten/.exec(line)!.map(Number);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d eventsmith: \d+ files? differs? → out \(.*; re-parsed orders\.yaml\) in \d+\.\d+s$/);
+    const [, rewritten, total] = /: (\d+) files? differs? → out \(2 events, 2 versions, (\d+) files;/.exec(line)!.map(Number);
     expect(rewritten).toBeGreaterThan(0);
     expect(rewritten).toBeLessThan(total! / 2);
     expect(statSync(billingSchema).mtimeMs).toBe(billingMtime);
@@ -142,6 +145,7 @@ describe('eventsmith generate --watch', () => {
     writeFileSync(path.join(dir, 'catalog/orders.yaml'), ORDERS.replace("      x-consumers: [billing-service]\n", "      x-consumers: [billing-service\n"));
     await until('the error report', () => /keeps its previous content/.test(w.stderr));
     expect(w.stderr).toMatch(/catalog\/orders\.yaml:\d+:\d+: /);
+    expect(w.stderr).toMatch(/^\d\d:\d\d:\d\d eventsmith: 1 problem found; out keeps its previous content/m);
     expect(hashTree(out)).toBe(good);
     expect(w.child.exitCode).toBeNull();
 
@@ -158,14 +162,46 @@ describe('eventsmith generate --watch', () => {
     // A fragment change re-parses the documents that reach it, and only those.
     writeFileSync(path.join(dir, 'catalog/shared/money.yaml'), MONEY.replace('currency: { type: string', () => 'currency: { description: ISO 4217 code, type: string'));
     await until('the fragment rebuild', () => readFileSync(schemaFile, 'utf8').includes('ISO 4217 code'));
-    await until('its summary line', () => count(w.stdout, /rewritten/) === 4);
-    expect(w.stdout.trim().split('\n').at(-1)).toMatch(/\(re-parsed orders\.yaml\)$/);
+    await until('its summary line', () => count(w.stdout, REPORT) === 4);
+    expect(w.stdout.trim().split('\n').at(-1)).toMatch(/; re-parsed orders\.yaml\) in \d+\.\d+s$/);
+
+    // A save that changes no output (a comment) is reported as such.
+    writeFileSync(path.join(dir, 'catalog/shared/money.yaml'), `# Money, shared.\n${readFileSync(path.join(dir, 'catalog/shared/money.yaml'), 'utf8')}`);
+    await until('the no-change line', () => count(w.stdout, REPORT) === 5);
+    expect(w.stdout.trim().split('\n').at(-1)).toMatch(/^\d\d:\d\d:\d\d eventsmith: no change → out \(/);
 
     // SIGINT stops it with exit code 0.
     w.child.kill('SIGINT');
     expect(await w.exit).toBe(0);
     expect(w.stdout).toMatch(/stopped watching/);
   }, 180_000);
+
+  it('regenerates when an Avro schema (.avsc) that a document reaches is saved', async () => {
+    const dir = tempDir();
+    cpSync(path.join(REPO_ROOT, 'test/fixtures/catalogs/avro'), path.join(dir, 'catalog'), { recursive: true });
+    const w = startWatch(dir, ['--catalog', 'catalog', '--out', 'out']);
+    await until('the first build', () => /watching catalog/.test(w.stdout));
+    const avsc = path.join(dir, 'catalog/schemas/payment-captured.avsc');
+    const schemaFiles = () => readdirSync(path.join(dir, 'out/json-schema')).map((f) => readFileSync(path.join(dir, 'out/json-schema', f), 'utf8')).join('\n');
+    expect(schemaFiles()).not.toContain('A card payment was captured and settled.');
+    writeFileSync(avsc, readFileSync(avsc, 'utf8').replace('A card payment was captured.', 'A card payment was captured and settled.'));
+    await until('the rebuild', () => schemaFiles().includes('A card payment was captured and settled.'));
+    expect(w.stdout.trim().split('\n').at(-1)).toMatch(/files? differs? → out .*re-parsed orders\.yaml/);
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+  }, 120_000);
+
+  it('says how many output files differ, plural right', () => {
+    const diff = (added: number, changed: number, removed: number) => ({
+      added: Array.from({ length: added }, (_, i) => `a${i}`),
+      changed: Array.from({ length: changed }, (_, i) => `c${i}`),
+      removed: Array.from({ length: removed }, (_, i) => `r${i}`),
+      unchanged: 0,
+    });
+    expect(describeDiff(diff(0, 0, 0))).toBe('no change');
+    expect(describeDiff(diff(0, 1, 0))).toBe('1 file differs');
+    expect(describeDiff(diff(1, 1, 1))).toBe('3 files differ');
+  });
 
   it('refuses --watch together with --check', async () => {
     const dir = tempDir();

@@ -1,0 +1,190 @@
+/**
+ * Every shortcut gives what a clean run gives: over a series of random edits to a catalogue (an
+ * event added, removed or reworded, a payload field added or changed, a shared schema changed, a
+ * save that changes nothing), the incremental path of `generate --watch` (IncrementalCatalog, the
+ * emitter's memos, the changed-files writer, all kept from one edit to the next) and `generate`
+ * with its content-hash cache write exactly the files, byte for byte, that `generate --no-cache`
+ * writes into a folder of its own.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { emit } from '../../generator/emit/emit.js';
+import { IncrementalCatalog } from '../../generator/watch/incremental.js';
+import { ChangedFilesWriter } from '../../generator/watch/write-changed.js';
+import { hashTree, runCli, tempDir, writeTree } from '../helpers/cli.js';
+
+interface EventState {
+  /** Unique within the catalogue: `<entity>_<n>`. */
+  name: string;
+  description: string;
+  maxLength: number;
+  /** An optional payload field added by an edit. */
+  note: boolean;
+}
+
+interface CatalogState {
+  documents: Record<'orders' | 'billing', EventState[]>;
+  /** Shared Money: the minimum of its amount, and whether it carries a description. */
+  money: { minimum: number; described: boolean };
+  /** A YAML comment: content changes, output does not. */
+  comment: number;
+}
+
+const DOCUMENTS = ['orders', 'billing'] as const;
+
+function moneyYaml(state: CatalogState): string {
+  return `# Shared types (${state.comment})
+components:
+  schemas:
+    Money:
+      type: object
+      required: [amount, currency]
+${state.money.described ? '      description: An amount in a currency.\n' : ''}      properties:
+        amount: { type: number, minimum: ${state.money.minimum} }
+        currency: { type: string, pattern: '^[A-Z]{3}$' }
+`;
+}
+
+function documentYaml(domain: (typeof DOCUMENTS)[number], events: readonly EventState[]): string {
+  const message = (e: EventState): string => e.name.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+  return `asyncapi: 3.0.0
+info:
+  title: ${domain} events
+  version: 1.0.0
+  x-service: ${domain}-service
+channels:
+${events.map((e) => `  ${message(e)}Channel:
+    address: business.${domain}.${e.name}
+    messages:
+      ${message(e)}:
+        $ref: '#/components/messages/${message(e)}'
+`).join('')}operations:
+${events.map((e) => `  publish${message(e)}:
+    action: send
+    channel: { $ref: '#/channels/${message(e)}Channel' }
+`).join('')}components:
+  messages:
+${events.map((e) => `    ${message(e)}:
+      name: ${domain}.${e.name}
+      description: ${e.description}
+      x-consumers: [audit-service]
+      payload:
+        type: object
+        required: [id, total]
+        properties:
+          id: { type: string, maxLength: ${e.maxLength} }
+          total:
+            $ref: './shared/types.yaml#/components/schemas/Money'
+${e.note ? '          note: { type: string, description: A free-text note. }\n' : ''}      examples:
+        - payload: { id: x-1, total: { amount: 12.5, currency: EUR } }
+`).join('')}`;
+}
+
+type Edit =
+  | { kind: 'add'; document: number; entity: string }
+  | { kind: 'remove'; document: number; index: number }
+  | { kind: 'describe'; document: number; index: number; words: string }
+  | { kind: 'field'; document: number; index: number; maxLength: number; note: boolean }
+  | { kind: 'money'; minimum: number; described: boolean }
+  | { kind: 'comment' };
+
+const words = fc.array(fc.constantFrom('order', 'invoice', 'was', 'placed', 'paid', 'late', 'again', 'by', 'a', 'customer'), { minLength: 1, maxLength: 6 }).map((w) => `${w.join(' ')}.`);
+
+const EDIT: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('add' as const), document: fc.nat(1), entity: fc.constantFrom('parcel', 'refund', 'coupon', 'ticket') }),
+  fc.record({ kind: fc.constant('remove' as const), document: fc.nat(1), index: fc.nat(9) }),
+  fc.record({ kind: fc.constant('describe' as const), document: fc.nat(1), index: fc.nat(9), words }),
+  fc.record({ kind: fc.constant('field' as const), document: fc.nat(1), index: fc.nat(9), maxLength: fc.integer({ min: 8, max: 64 }), note: fc.boolean() }),
+  fc.record({ kind: fc.constant('money' as const), minimum: fc.nat(5), described: fc.boolean() }),
+  fc.constant({ kind: 'comment' as const }),
+);
+
+let serial = 0;
+
+function apply(state: CatalogState, edit: Edit): void {
+  if (edit.kind === 'comment') {
+    state.comment++;
+    return;
+  }
+  if (edit.kind === 'money') {
+    state.money = { minimum: edit.minimum, described: edit.described };
+    return;
+  }
+  const events = state.documents[DOCUMENTS[edit.document]!];
+  if (edit.kind === 'add') {
+    events.push({ name: `${edit.entity}_${++serial}`, description: `A ${edit.entity} changed.`, maxLength: 36, note: false });
+    return;
+  }
+  // Every document keeps one event: a document without operations is another test's subject.
+  if (events.length === 0) return;
+  const index = edit.index % events.length;
+  if (edit.kind === 'remove') {
+    if (events.length > 1) events.splice(index, 1);
+  } else if (edit.kind === 'describe') {
+    events[index]!.description = edit.words;
+  } else {
+    events[index] = { ...events[index]!, maxLength: edit.maxLength, note: edit.note };
+  }
+}
+
+/** Writes the files whose content the state changes (as an editor saves), and only those. */
+function save(root: string, state: CatalogState): void {
+  const files: Record<string, string> = { 'shared/types.yaml': moneyYaml(state) };
+  for (const domain of DOCUMENTS) files[`${domain}.yaml`] = documentYaml(domain, state.documents[domain]);
+  for (const [rel, text] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    let before: string | undefined;
+    try {
+      before = readFileSync(file, 'utf8');
+    } catch {
+      before = undefined;
+    }
+    if (before !== text) writeTree(root, { [rel]: text });
+  }
+}
+
+describe('watch and the generate cache give what a clean generate gives', () => {
+  it('over a series of random edits, byte for byte', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(EDIT, { minLength: 1, maxLength: 6 }), async (edits) => {
+        const dir = tempDir();
+        const root = path.join(dir, 'catalog');
+        const state: CatalogState = {
+          documents: {
+            orders: [{ name: 'order_placed', description: 'An order was placed.', maxLength: 36, note: false }],
+            billing: [
+              { name: 'invoice_issued', description: 'An invoice was issued.', maxLength: 36, note: false },
+              { name: 'invoice_paid', description: 'An invoice was paid.', maxLength: 24, note: true },
+            ],
+          },
+          money: { minimum: 0, described: false },
+          comment: 0,
+        };
+        save(root, state);
+        // The watch side: one IncrementalCatalog and one writer for the whole series, as in a watch session.
+        const incremental = new IncrementalCatalog(root, { strict: false, cwd: dir });
+        const watchOut = path.join(dir, 'watch-out');
+        const writer = new ChangedFilesWriter(watchOut);
+        for (const edit of [undefined, ...edits]) {
+          if (edit) {
+            apply(state, edit);
+            save(root, state);
+          }
+          const loaded = await incremental.load();
+          if (!loaded.unchanged) writer.write(emit(loaded.catalog));
+          const cached = await runCli(['generate', '--catalog', 'catalog', '--out', 'cached-out'], dir);
+          expect(cached.code, cached.stderr).toBe(0);
+          const cleanOut = path.join(tempDir(), 'clean-out');
+          const clean = await runCli(['generate', '--catalog', root, '--out', cleanOut, '--no-cache'], dir);
+          expect(clean.code, clean.stderr).toBe(0);
+          const expected = hashTree(cleanOut);
+          expect(hashTree(watchOut), `watch after ${JSON.stringify(edit)}`).toBe(expected);
+          expect(hashTree(path.join(dir, 'cached-out')), `cached generate after ${JSON.stringify(edit)}`).toBe(expected);
+        }
+      }),
+      { numRuns: 8 },
+    );
+  }, 600_000);
+});
