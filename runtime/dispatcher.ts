@@ -36,7 +36,8 @@ const ANY_VERSION = '*';
 type Waiters = Array<(completed: boolean) => void> | null;
 
 export class Dispatcher {
-  private readonly handlers = new Map<string, BoundHandler>();
+  /** By type, then by version (`*`: any version). Keyed apart rather than by a joined string, which every delivery would build and hash anew. */
+  private readonly handlers = new Map<string, Map<number | typeof ANY_VERSION, BoundHandler>>();
   /**
    * Ids whose handler runs in this process (claimed, not yet completed or released), with the
    * copies of them waiting for its outcome. Only kept when deduplicating.
@@ -46,11 +47,12 @@ export class Dispatcher {
   constructor(private readonly options: DispatcherOptions) {}
 
   register(type: string, version: number | undefined, handler: BoundHandler): void {
-    const key = handlerKey(type, version ?? ANY_VERSION);
-    if (this.handlers.has(key)) throw new Error(`a handler for '${type}'${version === undefined ? '' : ` version ${version}`} is already registered`);
+    let byVersion = this.handlers.get(type);
+    if (byVersion?.has(version ?? ANY_VERSION) === true) throw new Error(`a handler for '${type}'${version === undefined ? '' : ` version ${version}`} is already registered`);
     if (!this.options.registry.hasType(type)) throw new Error(`cannot handle '${type}': not in the registry`);
     if (version !== undefined && this.options.registry.get(type, version) === undefined) throw new Error(`cannot handle '${type}' version ${version}: not in the registry`);
-    this.handlers.set(key, handler);
+    if (byVersion === undefined) this.handlers.set(type, (byVersion = new Map()));
+    byVersion.set(version ?? ANY_VERSION, handler);
   }
 
   async dispatch(delivery: Delivery): Promise<Settlement> {
@@ -61,7 +63,8 @@ export class Dispatcher {
       const known = this.options.registry.hasType(type);
       return this.reject(envelope, known ? 'unknown-version' : 'unknown-type', known ? `version ${version} of '${type}' is not in the registry` : `event type '${type}' is not in the registry`);
     }
-    const handler = this.handlers.get(handlerKey(type, version)) ?? this.handlers.get(handlerKey(type, ANY_VERSION));
+    const byVersion = this.handlers.get(type);
+    const handler = byVersion?.get(version) ?? byVersion?.get(ANY_VERSION);
     if (handler === undefined) {
       if (this.options.unhandled === 'ack') return { settle: 'ack' };
       // A version past its sunset that nothing handles was dropped on purpose: say so, rather than look like a forgotten handler.
@@ -80,6 +83,8 @@ export class Dispatcher {
 
     const store = this.options.idempotency;
     const id = envelope.id;
+    // Made once: a fresh string is hashed again by every lookup it is used for.
+    const key = store === undefined ? id : this.storeKey(id);
     if (store !== undefined) {
       const running = this.running.get(id);
       if (running !== undefined) return this.afterRunning(running, delivery);
@@ -90,7 +95,7 @@ export class Dispatcher {
       if (store !== undefined) {
         // Stores may answer synchronously (the in-memory one does); awaiting only real promises saves a
         // microtask per step on every delivery.
-        const claimed = store.claim(this.storeKey(id));
+        const claimed = store.claim(key);
         const claim = typeof claimed === 'string' ? claimed : await claimed;
         if (claim === 'duplicate') {
           completed = true;
@@ -105,14 +110,14 @@ export class Dispatcher {
         const running = runWithCause(envelope, () => handler(validated.data, delivery));
         if (running !== undefined) await running;
       } catch (error) {
-        await store?.release(this.storeKey(id));
+        await store?.release(key);
         const reason = errorMessage(error);
         if (error instanceof NonRetryableError) return { settle: 'dead-letter', reason: 'non-retryable', error: reason, exception: error };
         // One warning per failed attempt: the last attempt's is the dead letter's, which the pipeline logs with this error.
         if (delivery.attempt < delivery.maxAttempts) this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
         return { settle: 'retry', reason, exception: error };
       }
-      const recorded = store?.complete(this.storeKey(id));
+      const recorded = store?.complete(key);
       if (recorded !== undefined) await recorded;
       completed = true;
       this.options.metrics.consumed++;
@@ -165,8 +170,4 @@ export class Dispatcher {
 /** Today's date as YYYY-MM-DD, in UTC like the catalogue's dates. */
 function utcToday(): string {
   return new Date().toISOString().slice(0, 10);
-}
-
-function handlerKey(type: string, version: number | string): string {
-  return `${type}@${version}`;
 }

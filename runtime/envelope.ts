@@ -103,6 +103,8 @@ const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 // RFC 3339 as CloudEvents requires; Date.parse alone accepts far looser forms.
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const OPTIONAL_STRINGS = ['dataschema', 'correlationid', 'causationid', 'tenantid', 'traceparent', 'tracestate'] as const;
+/** Names known to pass {@link ATTRIBUTE_NAME}: every envelope carries most of them, so they skip the pattern. */
+const KNOWN_ATTRIBUTES: ReadonlySet<string> = new Set(['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'eventversion', 'urgency', ...OPTIONAL_STRINGS]);
 
 export function parseEnvelope(input: Buffer | Uint8Array | string, limits: ParseLimits = {}): ParseEnvelopeResult {
   let text: string;
@@ -186,7 +188,7 @@ function envelopeProblem(value: unknown): string | undefined {
     if (name === 'data') continue;
     const attribute = record[name];
     if (name === 'data_base64') return 'binary data (data_base64) is not supported';
-    if (!ATTRIBUTE_NAME.test(name)) return `attribute name '${name}' is not lowercase alphanumeric`;
+    if (!KNOWN_ATTRIBUTES.has(name) && !ATTRIBUTE_NAME.test(name)) return `attribute name '${name}' is not lowercase alphanumeric`;
     if (attribute === null) return `attribute '${name}' is null`;
   }
   if (record.specversion !== '1.0') return `unsupported specversion ${JSON.stringify(record.specversion)}`;
@@ -201,7 +203,7 @@ function envelopeProblem(value: unknown): string | undefined {
     return "'time' is not an RFC 3339 timestamp";
   }
   const contentType = record.datacontenttype;
-  if (contentType !== undefined && (typeof contentType !== 'string' || !/^application\/([\w.+-]+\+)?json(;.*)?$/i.test(contentType))) {
+  if (contentType !== undefined && contentType !== 'application/json' && (typeof contentType !== 'string' || !/^application\/([\w.+-]+\+)?json(;.*)?$/i.test(contentType))) {
     return `unsupported datacontenttype ${JSON.stringify(contentType)}`;
   }
   for (const name of OPTIONAL_STRINGS) {

@@ -119,18 +119,23 @@ function refusal(message: InboundMessage): { reason: string; detail: string } | 
   return undefined;
 }
 
-/** Verdicts per content type seen: a service meets a handful, and each message asks (bounded, since they come from outside). */
-const jsonContentTypes = new Map<string, boolean>();
-const MAX_CONTENT_TYPES_REMEMBERED = 64;
+/**
+ * Answers for the content types seen lately: a service receives a handful of distinct ones, and
+ * parsing the same header again for every message costs more than the rest of the check.
+ */
+const contentTypeAnswers = new Map<string, boolean>();
+const REMEMBERED_CONTENT_TYPES = 64;
 
 /** `application/json`, `application/cloudevents+json` or any `+json`, in UTF-8 when a charset is named. */
 export function isJsonContentType(value: string): boolean {
-  let verdict = jsonContentTypes.get(value);
-  if (verdict === undefined) {
-    verdict = judgeContentType(value);
-    if (jsonContentTypes.size < MAX_CONTENT_TYPES_REMEMBERED) jsonContentTypes.set(value, verdict);
+  const known = contentTypeAnswers.get(value);
+  if (known !== undefined) return known;
+  const answer = judgeContentType(value);
+  if (value.length <= 256) {
+    if (contentTypeAnswers.size >= REMEMBERED_CONTENT_TYPES) contentTypeAnswers.clear();
+    contentTypeAnswers.set(value, answer);
   }
-  return verdict;
+  return answer;
 }
 
 function judgeContentType(value: string): boolean {

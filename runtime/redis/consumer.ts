@@ -16,7 +16,7 @@ import type { Logger } from '../observability.js';
 import { ALL_TENANTS, type ChannelSpec } from '../topology.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
 import type { RedisConnection } from './client.js';
-import { FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
+import { CONTENT_TYPE, FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
 import type { RedisNames } from './names.js';
 import type { Realtime } from './realtime.js';
 
@@ -49,22 +49,46 @@ export interface RedisConsumerOptions {
 
 type Outcome = Omit<SettlementOutcome, 'subscription'>;
 
+/** Stands in for an entry's handling until its promise exists (see {@link RedisConsumer.accept}). */
+const STARTING: Promise<void> = Promise.resolve();
+
+/** One entry's place among the `prefetch` the consumer holds at once; given back exactly once. */
+interface Slot {
+  released: boolean;
+}
+
+/** The acknowledgements of one stream waiting to be sent, and the settlements waiting for them. */
+interface AckBatch {
+  ids: string[];
+  slots: Slot[];
+  done: Promise<void>;
+  settle: (error?: unknown) => void;
+}
+
 export class RedisConsumer {
   /** The consumer's name in its groups: one per process and subscription. */
   readonly consumerName = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private stopped = false;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Entries holding a slot of the prefetch (see {@link flushAcks} for when an acknowledged one gives it back). */
+  private busy = 0;
   private slotFreed: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private lag: number | undefined;
   private lastError: string | undefined;
-  /** Acknowledgements waiting for the end of this turn of the event loop, by stream. */
-  private readonly acks = new Map<string, { ids: string[]; done: Promise<void>; settle: (error?: unknown) => void }>();
+  /** Acknowledgements not sent yet, by stream: sent before the next read, or at the end of this turn of the event loop. */
+  private readonly acks = new Map<string, AckBatch>();
+  private unsentAcks = 0;
+  private ackFlushScheduled = false;
   /** Per stream read, the destination patterns taken from it (`undefined` pattern list: everything). */
   private readonly patterns = new Map<string, string[] | undefined>();
+  /** Per stream, whether those patterns take a destination, as found before: patterns with wildcards cost a split per entry. */
+  private readonly taken = new Map<string, Map<string, boolean>>();
   private stopRealtime: (() => Promise<void>) | undefined;
   private readonly realtimeRetries = new Set<NodeJS.Timeout>();
+  /** This group's retry stream, compared with every entry's stream. */
+  private readonly retryStream: string;
 
   constructor(
     private readonly commands: RedisConnection,
@@ -77,6 +101,7 @@ export class RedisConsumer {
       for (const stream of names.streamsOf(source)) this.patterns.set(stream, [...(this.patterns.get(stream) ?? []), source.destination]);
     }
     if (options.service !== undefined) this.patterns.set(names.service(options.service), undefined);
+    this.retryStream = names.retryStream(options.subscription.name);
   }
 
   get name(): string {
@@ -136,11 +161,13 @@ export class RedisConsumer {
     // trip, and reads of one entry each would spend more time on the wire than in handlers.
     const refill = Math.max(1, Math.floor(this.options.prefetch / 2));
     while (!this.stopped) {
-      const capacity = this.options.prefetch - this.inFlight.size;
+      // Entries decided but not yet acknowledged are as good as free: their XACK goes first, on this connection.
+      const capacity = this.options.prefetch - this.busy + this.unsentAcks;
       if (capacity < refill) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
+      if (this.unsentAcks > 0) this.flushAcks(this.reader, true);
       try {
         const entries = await this.read(capacity);
         failures = 0;
@@ -177,7 +204,7 @@ export class RedisConsumer {
     if (this.stopped) return;
     const { urgent, normal } = this.options.streams;
     for (const stream of [...urgent, ...normal]) {
-      const capacity = this.options.prefetch - this.inFlight.size;
+      const capacity = this.options.prefetch - this.busy;
       if (capacity <= 0 || this.stopped) return;
       const reply = (await this.commands.sendCommand(['XAUTOCLAIM', stream, this.name, this.consumerName, String(this.options.claimIdleMs), '0-0', 'COUNT', String(capacity)], BUFFERS)) as unknown[];
       const claimed = (Array.isArray(reply?.[1]) ? (reply[1] as unknown[]) : []).map((raw) => readEntry(stream, raw)).filter((entry): entry is StreamEntry => entry !== undefined && !this.inFlight.has(key(entry)));
@@ -239,8 +266,12 @@ export class RedisConsumer {
       this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
     });
     const id = `${entry.stream} ${attempt} ${Math.random()}`;
+    const slot = this.take();
     this.inFlight.set(id, work);
-    void work.finally(() => this.inFlight.delete(id));
+    void work.finally(() => {
+      this.inFlight.delete(id);
+      this.release(slot);
+    });
   }
 
   private async handleRealtime(entry: StreamEntry, attempt: number): Promise<void> {
@@ -273,31 +304,27 @@ export class RedisConsumer {
   private accept(raw: StreamEntry, deliveries: number, redelivered: boolean): void {
     // Read after cancel: left pending, for a living consumer to claim.
     if (this.stopped) return;
-    const retried = raw.stream === this.names.retryStream(this.name) ? unpackRetry(raw) : undefined;
+    const retried = raw.stream === this.retryStream ? unpackRetry(raw) : undefined;
     const entry = retried?.entry ?? raw;
     if (!this.takes(entry, retried !== undefined)) {
       void this.ackOnly(raw);
       return;
     }
     const attempt = (retried?.attempt ?? positive(field(entry, FIELD.attempt)) ?? 1) + Math.max(0, deliveries - 1);
-    const work = this.handle(raw, entry, attempt, redelivered, retried?.origin ?? `${raw.stream} ${raw.id}`).catch((error: unknown) => {
-      this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
-    });
     const id = key(raw);
-    this.inFlight.set(id, work);
-    void work.finally(() => {
-      this.inFlight.delete(id);
-      const freed = this.slotFreed;
-      this.slotFreed = undefined;
-      freed?.();
-    });
+    // handle() removes the entry when it ends, which it may do before returning its promise.
+    this.inFlight.set(id, STARTING);
+    const work = this.handle(raw, entry, attempt, redelivered, retried?.origin, id, this.take());
+    if (this.inFlight.has(id)) this.inFlight.set(id, work);
   }
 
   /** Destination patterns and the tenant filter: what a RabbitMQ binding would have let through. */
   private takes(entry: StreamEntry, retried: boolean): boolean {
     const tenant = this.options.subscription.tenant;
-    const entryTenant = field(entry, FIELD.tenant);
-    if (tenant !== undefined && entryTenant !== undefined && entryTenant !== ALL_TENANTS && entryTenant !== tenant) return false;
+    if (tenant !== undefined) {
+      const entryTenant = field(entry, FIELD.tenant);
+      if (entryTenant !== undefined && entryTenant !== ALL_TENANTS && entryTenant !== tenant) return false;
+    }
     if (retried) return true;
     const stream = entry.stream.endsWith(':urgent') ? entry.stream.slice(0, -':urgent'.length) : entry.stream;
     const patterns = this.patterns.get(stream);
@@ -305,82 +332,158 @@ export class RedisConsumer {
     const destination = field(entry, FIELD.destination);
     // An entry without a destination was put there by hand: the subscription reads the stream, so it is its to judge.
     if (destination === undefined) return true;
-    return patterns.some((pattern) => destinationMatches(pattern, destination));
+    let answers = this.taken.get(stream);
+    if (answers === undefined) this.taken.set(stream, (answers = new Map()));
+    let answer = answers.get(destination);
+    if (answer === undefined) {
+      answer = patterns.some((pattern) => destinationMatches(pattern, destination));
+      // A stream carries a bounded set of destinations in practice; forgetting them all keeps a flood of odd ones cheap.
+      if (answers.size >= 1024) answers.clear();
+      answers.set(destination, answer);
+    }
+    return answer;
   }
 
-  private async handle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string): Promise<void> {
-    const replyTo = field(entry, FIELD.replyTo);
-    const inbound: InboundMessage = {
-      subscription: this.options.subscription,
-      body: entry.fields.get(FIELD.body) ?? Buffer.alloc(0),
-      contentType: field(entry, FIELD.contentType),
-      typeLabel: field(entry, FIELD.type),
-      attempt,
-      redelivered,
-      reply: (reply) => this.reply(entry, reply),
-      ...(replyTo === undefined ? {} : { replyTo }),
-    };
-    let decision: Decision;
+  /**
+   * Runs the core on one entry and carries its decision out; never rejects, and frees the entry's
+   * slot when done. One async function per entry, not one per step: with async context tracking
+   * on, every promise and every await costs a hook call.
+   */
+  private async handle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string | undefined, id: string, slot: Slot): Promise<void> {
     try {
-      decision = await this.options.handler(inbound);
-    } catch (error) {
-      // The core answers every message; if it threw, leave the entry pending: it is claimed again later.
-      this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
-      return;
-    }
-    const outcome: Outcome = { outcome: 'acked', attempt };
-    if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
-    if (decision.settle === 'ack') {
-      // The common case: acknowledged with the others of this turn of the event loop, one XACK per stream.
+      // Built field by field, without a closure unless there is someone to reply to: this runs for every entry.
+      const replyTo = field(entry, FIELD.replyTo);
+      const inbound: { -readonly [K in keyof InboundMessage]: InboundMessage[K] } = {
+        subscription: this.options.subscription,
+        body: entry.fields.get(FIELD.body) ?? EMPTY,
+        contentType: contentTypeOf(entry),
+        typeLabel: field(entry, FIELD.type),
+        attempt,
+        redelivered,
+        reply: noReplyAddress,
+      };
+      if (replyTo !== undefined) {
+        inbound.replyTo = replyTo;
+        inbound.reply = (reply) => this.reply(entry, reply);
+      }
+      let decision: Decision;
       try {
-        await this.acknowledge(raw.stream, raw.id);
+        decision = await this.options.handler(inbound);
       } catch (error) {
+        // The core answers every message; if it threw, leave the entry pending: it is claimed again later.
+        this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
+        return;
+      }
+      const outcome: Outcome = { outcome: 'acked', attempt };
+      if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
+      if (decision.settle === 'ack') {
+        // The common case: acknowledged with the others of this turn of the event loop, one XACK per stream.
+        try {
+          await this.acknowledge(raw.stream, raw.id, slot);
+        } catch (error) {
+          this.warn('redis.consumer.settle_failed', error);
+          this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+          return;
+        }
+        this.report(outcome);
+        return;
+      }
+      const from = origin ?? `${raw.stream} ${raw.id}`;
+      // A copy elsewhere and the acknowledgement in one transaction: a crash in between loses nothing.
+      const settle = this.commands.multi();
+      if (decision.settle === 'retry') {
+        settle.addCommand(['ZADD', this.names.retrySet(this.name), String(Date.now() + decision.delayMs), JSON.stringify(retryCopy(entry, attempt + 1, from))]);
+        outcome.outcome = 'retried';
+        outcome.reason = decision.reason;
+      } else if (decision.settle === 'dead-letter') {
+        settle.addCommand(this.deadLetterCommand(entry, from, attempt, decision.reason, decision.error));
+        outcome.outcome = 'dead-lettered';
+        outcome.reason = decision.reason;
+      }
+      settle.addCommand(['XACK', raw.stream, this.name, raw.id]);
+      try {
+        await settle.exec();
+      } catch (error) {
+        // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
         this.warn('redis.consumer.settle_failed', error);
         this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
         return;
       }
       this.report(outcome);
-      return;
-    }
-    // A copy elsewhere and the acknowledgement in one transaction: a crash in between loses nothing.
-    const settle = this.commands.multi();
-    if (decision.settle === 'retry') {
-      settle.addCommand(['ZADD', this.names.retrySet(this.name), String(Date.now() + decision.delayMs), JSON.stringify(retryCopy(entry, attempt + 1, origin))]);
-      outcome.outcome = 'retried';
-      outcome.reason = decision.reason;
-    } else if (decision.settle === 'dead-letter') {
-      settle.addCommand(this.deadLetterCommand(entry, origin, attempt, decision.reason, decision.error));
-      outcome.outcome = 'dead-lettered';
-      outcome.reason = decision.reason;
-    }
-    settle.addCommand(['XACK', raw.stream, this.name, raw.id]);
-    try {
-      await settle.exec();
     } catch (error) {
-      // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
-      this.warn('redis.consumer.settle_failed', error);
-      this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
-      return;
+      this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
+    } finally {
+      this.inFlight.delete(id);
+      this.release(slot);
     }
-    this.report(outcome);
   }
 
-  /** Collects the acknowledgements of one turn of the event loop and sends one XACK per stream. */
-  private acknowledge(stream: string, id: string): Promise<void> {
+  private take(): Slot {
+    this.busy++;
+    return { released: false };
+  }
+
+  private release(slot: Slot): void {
+    if (slot.released) return;
+    slot.released = true;
+    this.busy--;
+    this.wake();
+  }
+
+  /** Lets a waiting read loop look at its capacity again. */
+  private wake(): void {
+    const freed = this.slotFreed;
+    this.slotFreed = undefined;
+    freed?.();
+  }
+
+
+
+  /**
+   * Collects acknowledgements and sends one XACK per stream: on the reader's connection just before
+   * its next XREADGROUP when the read loop gets there first (Redis then applies the XACK before the
+   * read, so the group never holds more than `prefetch` of this consumer's entries, and both travel
+   * in one round trip), else at the end of this turn of the event loop on the command connection.
+   * The settlement resolves once Redis answered the XACK either way.
+   */
+  private acknowledge(stream: string, id: string, slot: Slot): Promise<void> {
     let batch = this.acks.get(stream);
     if (batch === undefined) {
       let settle!: (error?: unknown) => void;
       const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
-      batch = { ids: [], done, settle };
+      batch = { ids: [], slots: [], done, settle };
       this.acks.set(stream, batch);
-      const pending = batch;
-      setImmediate(() => {
-        this.acks.delete(stream);
-        this.commands.sendCommand(['XACK', stream, this.name, ...pending.ids]).then(() => pending.settle(), (error: unknown) => pending.settle(error ?? new Error('XACK failed')));
-      });
     }
     batch.ids.push(id);
+    batch.slots.push(slot);
+    this.unsentAcks++;
+    if (!this.ackFlushScheduled) {
+      this.ackFlushScheduled = true;
+      setImmediate(() => {
+        this.ackFlushScheduled = false;
+        this.flushAcks(this.commands, false);
+      });
+    }
+    this.wake();
     return batch.done;
+  }
+
+  /**
+   * Sends the collected acknowledgements on `connection`. `beforeRead`: the read loop sends its
+   * XREADGROUP next on the same connection, which Redis runs after the XACK, so their slots are
+   * free for that read already.
+   */
+  private flushAcks(connection: RedisConnection, beforeRead: boolean): void {
+    if (this.unsentAcks === 0) return;
+    for (const [stream, batch] of this.acks) {
+      if (beforeRead) for (const slot of batch.slots) this.release(slot);
+      connection.sendCommand(['XACK', stream, this.name, ...batch.ids]).then(
+        () => batch.settle(),
+        (error: unknown) => batch.settle(error ?? new Error('XACK failed')),
+      );
+    }
+    this.acks.clear();
+    this.unsentAcks = 0;
   }
 
   private deadLetterCommand(entry: StreamEntry, origin: string, attempt: number, reason: string, error: string): string[] {
@@ -413,8 +516,12 @@ export class RedisConsumer {
   }
 
   private report(outcome: Outcome): void {
+    const onOutcome = this.options.onOutcome;
+    if (onOutcome === undefined) return;
     try {
-      this.options.onOutcome?.({ subscription: this.name, ...outcome });
+      const reported = outcome as SettlementOutcome;
+      reported.subscription = this.name;
+      onOutcome(reported);
     } catch {
       // Counters must never break settlement.
     }
@@ -424,6 +531,27 @@ export class RedisConsumer {
     this.lastError = errorMessage(error);
     this.log({ level: 'warn', event, subscription: this.name, error: this.lastError });
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function noReplyAddress(): Promise<void> {
+  return Promise.reject(new Error('the message carries no reply address'));
+}
+
+/** The content type every publisher of this transport writes, as bytes: most entries carry exactly it. */
+const CONTENT_TYPE_BYTES = Buffer.from(CONTENT_TYPE, 'utf8');
+
+/** The entry's content type; the usual one without decoding it again for every entry. */
+function contentTypeOf(entry: StreamEntry): string | undefined {
+  const value = entry.fields.get(FIELD.contentType);
+  if (value === undefined) return undefined;
+  if (value.length === CONTENT_TYPE_BYTES.length) {
+    let index = 0;
+    while (index < value.length && value[index] === CONTENT_TYPE_BYTES[index]) index++;
+    if (index === value.length) return CONTENT_TYPE;
+  }
+  return value.toString('utf8');
 }
 
 function key(entry: StreamEntry): string {

@@ -20,6 +20,9 @@ export const FIELD = {
   retry: 'retry',
 } as const;
 
+/** The content type this transport's publishers write beside the body. */
+export const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
+
 export interface StreamEntry {
   stream: string;
   id: string;
@@ -48,8 +51,24 @@ export function readEntry(stream: string, raw: unknown): StreamEntry | undefined
   if (!Array.isArray(raw) || raw.length < 2 || !Array.isArray(raw[1])) return undefined;
   const values = raw[1] as unknown[];
   const fields = new Map<string, Buffer>();
-  for (let index = 0; index + 1 < values.length; index += 2) fields.set(text(values[index]), buffer(values[index + 1]));
+  for (let index = 0; index + 1 < values.length; index += 2) fields.set(fieldName(values[index]), buffer(values[index + 1]));
   return { stream, id: text(raw[0]), fields };
+}
+
+/** The names the transport writes, as bytes: matched without decoding, since every entry carries five of them. */
+const KNOWN_NAMES: ReadonlyArray<{ name: string; bytes: Buffer }> = Object.values(FIELD).map((name) => ({ name, bytes: Buffer.from(name, 'utf8') }));
+
+function fieldName(value: unknown): string {
+  if (!Buffer.isBuffer(value)) return text(value);
+  const length = value.length;
+  for (const known of KNOWN_NAMES) {
+    const bytes = known.bytes;
+    if (bytes.length !== length) continue;
+    let index = 0;
+    while (index < length && bytes[index] === value[index]) index++;
+    if (index === length) return known.name;
+  }
+  return value.toString('utf8');
 }
 
 export function text(value: unknown): string {

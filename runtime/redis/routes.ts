@@ -14,6 +14,8 @@ interface Cached {
   patterns: string[];
   groups: number;
   at: number;
+  /** Destinations found taken while this answer is fresh: a publisher sends to few, many times over. */
+  taken: Set<string>;
 }
 
 export class RouteTable {
@@ -30,9 +32,18 @@ export class RouteTable {
     this.cache.delete(stream);
   }
 
-  async takes(stream: string, destination: string): Promise<boolean> {
+  /** Whether a fresh answer already says that a subscription takes `destination` (no round trip); false: ask {@link takes}. */
+  known(stream: string, destination: string): boolean {
     const cached = this.cache.get(stream);
-    if (cached !== undefined && Date.now() - cached.at < TTL_MS && matches(cached, destination)) return true;
+    if (cached === undefined || Date.now() - cached.at >= TTL_MS) return false;
+    if (cached.taken.has(destination)) return true;
+    if (!matches(cached, destination)) return false;
+    if (cached.taken.size < 1024) cached.taken.add(destination);
+    return true;
+  }
+
+  async takes(stream: string, destination: string): Promise<boolean> {
+    if (this.known(stream, destination)) return true;
     return matches(await this.load(stream), destination);
   }
 
@@ -48,7 +59,7 @@ export class RouteTable {
     });
     // Groups made by other tools leave no routes: a stream read by anyone counts as taken then.
     const groups = patterns.length > 0 ? 0 : await this.groupCount(stream);
-    const cached = { patterns, groups, at: Date.now() };
+    const cached: Cached = { patterns, groups, at: Date.now(), taken: new Set() };
     this.cache.set(stream, cached);
     return cached;
   }

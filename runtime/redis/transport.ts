@@ -16,7 +16,7 @@ import { ALL_TENANTS, type SubscriptionSpec, type TopologySpec } from '../topolo
 import type { CloseOptions, ConsumeSpec, MessageHandler, PublishTarget, RequestOptions, Subscription, SubscriptionInfo, Transport, TransportHealth, TransportStatus } from '../transport.js';
 import { DEFAULT_REDIS_URL, loadRedis, type RedisConnection } from './client.js';
 import { RedisConsumer } from './consumer.js';
-import { FIELD, field, readStreams } from './entries.js';
+import { CONTENT_TYPE, FIELD, field, readStreams } from './entries.js';
 import { RedisNames } from './names.js';
 import { Realtime, type RealtimeOptions } from './realtime.js';
 import { Retention, type RetentionOptions } from './retention.js';
@@ -248,22 +248,40 @@ export class RedisTransport implements Transport {
     return taken;
   }
 
-  private async append(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): Promise<void> {
-    const body = serializeEnvelope(envelope);
-    const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (body.length > limit) throw new MessageTooLargeError(body.length, limit);
-    if (replyTo === undefined && target.service === undefined && this.realtime.covers(target.destination)) {
-      return this.realtime.publish(envelope, body, target.kind, target.destination);
+  /** A plain function, not an async one: the usual publish then costs the XADD's promise and no await of its own. */
+  private append(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): Promise<void> {
+    try {
+      const body = serializeEnvelope(envelope);
+      const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+      if (body.length > limit) throw new MessageTooLargeError(body.length, limit);
+      if (replyTo === undefined && target.service === undefined && this.realtime.covers(target.destination)) {
+        return this.realtime.publish(envelope, body, target.kind, target.destination);
+      }
+      const base = target.service === undefined ? this.names.stream(target.kind, target.bindings) : this.names.service(target.service);
+      // The route table answers from memory almost always; it asks Redis only when it does not know.
+      if ((target.mandatory ?? true) && !this.routes.known(base, target.destination)) return this.appendIfRouted(envelope, target, replyTo, body, base);
+      return this.xadd(envelope, target, replyTo, body, base);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const base = target.service === undefined ? this.names.stream(target.kind, target.bindings) : this.names.service(target.service);
-    if ((target.mandatory ?? true) && !(await this.routes.takes(base, target.destination))) {
-      throw new UnroutableError(target.destination, `no subscription reads it from stream '${base}'`);
-    }
-    const stream = this.names.byUrgency(base, target.urgency);
-    const command: Array<string | Buffer> = ['XADD', stream, ...this.retention.trimArguments(stream), '*', FIELD.body, body, FIELD.contentType, 'application/cloudevents+json; charset=utf-8', FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, envelope.tenantid ?? ALL_TENANTS];
-    if (replyTo !== undefined) command.push(FIELD.replyTo, replyTo, FIELD.correlation, envelope.id);
-    await this.client.sendCommand(command);
   }
+
+  private async appendIfRouted(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: Buffer, base: string): Promise<void> {
+    if (!(await this.routes.takes(base, target.destination))) throw new UnroutableError(target.destination, `no subscription reads it from stream '${base}'`);
+    await this.xadd(envelope, target, replyTo, body, base);
+  }
+
+  private xadd(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: Buffer, base: string): Promise<void> {
+    const stream = this.names.byUrgency(base, target.urgency);
+    const tenant = envelope.tenantid ?? ALL_TENANTS;
+    // One array literal in the usual case (no trimming): pushing fourteen arguments one by one grows it several times.
+    const command: Array<string | Buffer> = this.retention.enabled
+      ? ['XADD', stream, ...this.retention.trimArguments(stream), '*', FIELD.body, body, FIELD.contentType, CONTENT_TYPE, FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, tenant]
+      : ['XADD', stream, '*', FIELD.body, body, FIELD.contentType, CONTENT_TYPE, FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, tenant];
+    if (replyTo !== undefined) command.push(FIELD.replyTo, replyTo, FIELD.correlation, envelope.id);
+    return this.client.sendCommand(command).then(ignoreReply);
+  }
+
 
   private async ensureReplyReader(): Promise<void> {
     if (this.replyReader !== undefined) return;
@@ -362,6 +380,8 @@ export class RedisTransport implements Transport {
     if (this.closing !== undefined) throw new TransportClosedError();
   }
 }
+
+function ignoreReply(): void {}
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
