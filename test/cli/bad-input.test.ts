@@ -181,6 +181,18 @@ describe('bad catalogues', () => {
     expect(result.stderr).toMatch(/2 problems found/);
   });
 
+  it('reports one indentation mistake once: the first YAML error of the file, and nothing after it', async () => {
+    const dir = tempDir();
+    // One key indented by one space too few: the YAML library reports it on this and the following lines.
+    const text = edit('      x-kind: business', '     x-kind: business');
+    writeTree(dir, { 'catalog/test.yaml': text });
+    const result = await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('catalog/'))).toEqual([`catalog/test.yaml:${lineOf(text, '     x-kind: business')}:1: All mapping items must start at the same column`]);
+    expect(result.stderr).toMatch(/hint: Indent this line like the other keys of its mapping/);
+    expect(result.stderr).toMatch(/1 problem found/);
+  });
+
   it('fails clearly when the catalogue folder has no document', async () => {
     const dir = tempDir();
     writeTree(dir, { 'catalog/shared.yaml': 'components: {}\n' });
