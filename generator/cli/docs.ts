@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { compatDiffVersions } from '../docs/compat-changes.js';
 import { DOCS_FORMATS, renderDocs, type DocsFormat, type DocsOptions } from '../docs/index.js';
 import { writeOutput } from '../emit/write.js';
+import { formatDiagnostic } from '../load/diagnostics.js';
 import { loadCatalog } from '../pipeline/load-catalog.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { readConfig, resolveCatalog } from './config.js';
@@ -57,7 +58,8 @@ export const docsCommand: Command = {
     const config = readConfig(ctx.cwd, values.config);
     const catalogDir = resolveCatalog(ctx.cwd, values.catalog, config);
     const out = path.resolve(ctx.cwd, values.out ?? DEFAULT_DOCS_OUT);
-    const { catalog } = await loadCatalog(catalogDir, { strict: config.strict ?? false, cwd: ctx.cwd });
+    const { catalog, warnings } = await loadCatalog(catalogDir, { strict: config.strict ?? false, cwd: ctx.cwd });
+    for (const warning of warnings) ctx.err(formatDiagnostic(warning));
     const options: DocsOptions = { format, diffVersions: compatDiffVersions };
     if (values.title !== undefined) options.title = values.title;
     const files = await renderDocs(catalog, options);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { emit } from '../emit/emit.js';
+import { formatDiagnostic } from '../load/diagnostics.js';
 import { diffOutput, writeOutput } from '../emit/write.js';
 import { loadCatalog } from '../pipeline/load-catalog.js';
 import { watchCatalog } from '../watch/watch.js';
@@ -70,7 +71,8 @@ export interface GenerateOptions {
 
 export async function generate(options: GenerateOptions, ctx: CommandContext): Promise<number> {
   const started = performance.now();
-  const { catalog } = await loadCatalog(options.catalog, { strict: options.strict, cwd: ctx.cwd });
+  const { catalog, warnings } = await loadCatalog(options.catalog, { strict: options.strict, cwd: ctx.cwd });
+  for (const warning of warnings) ctx.err(formatDiagnostic(warning));
   const files = emit(catalog);
   const outDisplay = displayPath(ctx.cwd, options.out);
   const types = new Set(catalog.events.map((e) => e.type)).size;

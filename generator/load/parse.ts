@@ -35,10 +35,26 @@ export async function parseDocuments(sources: SourceSet, files: readonly string[
     if (!precheck(sources, file)) continue;
     const result = await parser.parse(file.text, { source: abs });
     const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
-    for (const d of errors) reportParserDiagnostic(sources, file, d);
+    for (const d of withoutEchoes(errors)) reportParserDiagnostic(sources, file, d);
     if (result.document && errors.length === 0 && !dataCycles(sources, file, result.document)) parsed.push({ file, document: result.document });
   }
   return parsed;
+}
+
+/** What the schema validator says about an object when one of its branches failed further down. */
+const BRANCH_FAILURE = /^"[^"]*" property must match ("(then|else)" schema|exactly one schema in oneOf|a schema in anyOf)$/;
+
+/**
+ * The parser's errors without the echoes of a deeper one: a negative `minLength` in a payload is
+ * reported at the keyword and again, as "payload must match the else schema", at the payload;
+ * the second says nothing the first does not. When the deeper error is in a referenced fragment,
+ * its path is the fragment's, so any error found in another file counts as the deeper one.
+ */
+function withoutEchoes(errors: readonly ParserDiagnostic[]): ParserDiagnostic[] {
+  const within = (outer: ParserDiagnostic, inner: ParserDiagnostic): boolean =>
+    inner.path.length > outer.path.length && outer.path.every((segment, i) => String(segment) === String(inner.path[i]));
+  const elsewhere = (outer: ParserDiagnostic, inner: ParserDiagnostic): boolean => inner.source !== outer.source && !BRANCH_FAILURE.test(inner.message);
+  return errors.filter((d) => !(BRANCH_FAILURE.test(d.message) && errors.some((other) => other !== d && (within(d, other) || elsewhere(d, other)))));
 }
 
 const JSON_SCHEMA_FORMAT = /^application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema(\+json|\+yaml)?)(;version=[\w.-]+)?$/;
@@ -181,6 +197,9 @@ function hintFor(d: ParserDiagnostic): string {
     return 'Remove the field or fix its spelling; only fields of the AsyncAPI specification and x- extensions are allowed here.';
   }
   if (code.includes('ref') || /\$ref|resolve/i.test(d.message)) return 'Check that the $ref path and the JSON pointer after # exist.';
+  if (d.path.some((segment) => segment === 'payload' || segment === 'headers' || segment === 'schemas')) {
+    return 'Fix the value of this schema keyword; see the JSON Schema specification (e.g. minLength is an integer ≥ 0, multipleOf a number > 0).';
+  }
   return 'See the AsyncAPI specification (of the version the document declares) for the shape of this object.';
 }
 

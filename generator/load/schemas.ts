@@ -10,6 +10,7 @@ import { pascalName } from '../model/identifiers.js';
 import type { Claim, ClaimedDefinition, SchemaReader } from '../model/inputs.js';
 import type { AvroNamed } from '../model/avro.js';
 import { avroToJsonSchema } from './avro.js';
+import { keywordProblems } from './schema-keywords.js';
 import { isRefObject, type SourceFile, type SourceSet } from './sources.js';
 
 /** Keywords whose value is one schema. */
@@ -37,7 +38,10 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
    */
   private readonly claims: Claim[] = [];
 
-  constructor(private readonly sources: SourceSet) {}
+  constructor(
+    private readonly sources: SourceSet,
+    private readonly options: { strict: boolean } = { strict: false },
+  ) {}
 
   /** The schema at `pointer`; a `$ref` at the root is inlined, so an event's payload is its own schema. */
   root(file: SourceFile, pointer: readonly string[]): JsonSchema | undefined {
@@ -111,6 +115,10 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
       return true;
     }
     if (isRefObject(value)) return this.reference(file, pointer, value.$ref);
+    for (const problem of keywordProblems(value as Record<string, unknown>, this.options.strict)) {
+      const report = problem.warning ? this.sources.warn.bind(this.sources) : this.sources.report.bind(this.sources);
+      report(file, [...pointer, ...problem.at], problem.code, problem.message, problem.hint);
+    }
     const out: JsonSchemaObject = {};
     for (const [keyword, child] of Object.entries(value as Record<string, unknown>)) {
       if (DEFINITION_CONTAINERS.has(keyword)) continue;

@@ -48,6 +48,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
   /** Locating a problem must not report the broken references it walks past a second time. */
   private quiet = 0;
   readonly diagnostics: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
 
   constructor(
     readonly root: string,
@@ -179,6 +180,11 @@ export class SourceSet implements CatalogSources<SourceFile> {
   report(file: SourceFile, pointer: readonly string[], code: string, message: string, hint?: string): void {
     const pos = this.locate(file, pointer);
     this.diagnostics.push({ code, file: pos.file.display, line: pos.line, column: pos.column, message, ...(hint ? { hint } : {}) });
+  }
+
+  warn(file: SourceFile, pointer: readonly string[], code: string, message: string, hint?: string): void {
+    const pos = this.locate(file, pointer);
+    this.warnings.push({ code, file: pos.file.display, line: pos.line, column: pos.column, message, ...(hint ? { hint } : {}), severity: 'warning' });
   }
 
   private loadReferenced(abs: string): SourceFile | undefined {

@@ -2,6 +2,7 @@
  * Loading a catalogue once (`generate`, `docs`, `check`, and the library API): the pipeline run
  * cold, its model, the files it read and, when asked for, positions inside event schemas.
  */
+import { sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
 import type { Catalog } from '../model/catalog.js';
 import { schemaLocator, type SchemaLocator } from '../model/locate.js';
 import { runPipeline } from './pipeline.js';
@@ -19,6 +20,8 @@ export interface LoadedCatalog {
   files: string[];
   /** Folder that the model's relative paths start from. */
   root: string;
+  /** Things probably wrong that did not stop the load (e.g. an example that fails its schema outside strict mode), sorted. */
+  warnings: Diagnostic[];
   /** Positions inside event schemas; only when asked for with `locate: true`. */
   locate?: SchemaLocator;
 }
@@ -26,7 +29,7 @@ export interface LoadedCatalog {
 /** Loads the catalogue at `target` (a folder or one document); throws a CatalogError listing every problem. */
 export async function loadCatalog(target: string, options: LoadOptions = {}): Promise<LoadedCatalog> {
   const run = await runPipeline(target, { strict: options.strict ?? false, cwd: options.cwd });
-  const loaded: LoadedCatalog = { catalog: run.built.catalog, files: run.sources.loadedFiles(), root: run.root };
+  const loaded: LoadedCatalog = { catalog: run.built.catalog, files: run.sources.loadedFiles(), root: run.root, warnings: sortDiagnostics(run.sources.warnings) };
   if (options.locate) loaded.locate = schemaLocator(run.sources, run.built.origins);
   return loaded;
 }

@@ -47,6 +47,7 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
       files = loaded.files;
       // A save that changed nothing (or an editor touching a file) rewrites and prints nothing.
       if (loaded.unchanged) return;
+      for (const warning of loaded.warnings) ctx.err(formatDiagnostic(warning));
       const output = emit(loaded.catalog);
       const diff = writer.write(output);
       const changed = diff.added.length + diff.changed.length + diff.removed.length;
@@ -55,7 +56,7 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
       ctx.out(`eventsmith: ${types} events (${loaded.catalog.events.length} versions) → ${outDisplay}: ${output.size} files, ${changed} rewritten, in ${seconds(started)}s (${parsed})`);
     } catch (error) {
       if (error instanceof CatalogError) {
-        for (const d of error.diagnostics) ctx.err(formatDiagnostic(d));
+        for (const d of [...error.diagnostics, ...error.warnings]) ctx.err(formatDiagnostic(d));
         const n = error.diagnostics.length;
         ctx.err(`eventsmith: ${n} problem${n === 1 ? '' : 's'} found; ${outDisplay} keeps its previous content. Watching for changes…`);
       } else if (error instanceof OutputError) {
