@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../load/diagnostics.js';
 import { loadCatalog } from '../pipeline/load-catalog.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { readConfig, resolveCatalog } from './config.js';
+import { eventCounts, plural } from './counts.js';
 
 export const DEFAULT_DOCS_OUT = 'build/docs';
 
@@ -64,11 +65,10 @@ export const docsCommand: Command = {
     if (values.title !== undefined) options.title = values.title;
     const files = await renderDocs(catalog, options);
     writeOutput(out, files);
-    const types = new Set(catalog.events.map((e) => e.type)).size;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const shown = path.relative(ctx.cwd, out) || '.';
     const entry = path.join(shown.startsWith('..') ? out : shown, format === 'md' ? 'index.md' : 'index.html');
-    ctx.out(`eventsmith: docs for ${types} events (${catalog.events.length} versions) → ${entry} (${files.size} file${files.size === 1 ? '' : 's'}) in ${seconds}s`);
+    ctx.out(`eventsmith: docs for ${eventCounts(catalog.events)} → ${entry} (${plural(files.size, 'file')}) in ${seconds}s`);
     return EXIT_OK;
   },
 };

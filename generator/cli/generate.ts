@@ -10,6 +10,7 @@ import { diffOutput, writeOutput } from '../emit/write.js';
 import { loadCatalog } from '../pipeline/load-catalog.js';
 import { watchCatalog } from '../watch/watch.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
+import { eventCounts, plural } from './counts.js';
 import { readConfig, resolveCatalog } from './config.js';
 import type { CommandContext } from './context.js';
 
@@ -75,23 +76,22 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
   for (const warning of warnings) ctx.err(formatDiagnostic(warning));
   const files = emit(catalog);
   const outDisplay = displayPath(ctx.cwd, options.out);
-  const types = new Set(catalog.events.map((e) => e.type)).size;
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (options.check) {
     const diff = diffOutput(options.out, files);
     const stale = [...diff.added.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.removed.map((f) => `extra    ${f}`)];
     if (stale.length === 0) {
-      ctx.out(`eventsmith: ${outDisplay} is up to date (${types} events, ${catalog.events.length} versions, ${files.size} files) in ${seconds}s`);
+      ctx.out(`eventsmith: ${outDisplay} is up to date (${eventCounts(catalog.events)}, ${plural(files.size, 'file')}) in ${seconds}s`);
       return EXIT_OK;
     }
-    ctx.err(`eventsmith: ${outDisplay} is stale; ${stale.length} file${stale.length === 1 ? '' : 's'} differ from the catalogue:`);
+    ctx.err(`eventsmith: ${outDisplay} is stale; ${plural(stale.length, 'file')} ${stale.length === 1 ? 'differs' : 'differ'} from the catalogue:`);
     for (const line of stale) ctx.err(`  ${line}`);
     ctx.err(`Run: npx eventsmith generate${rerunFlags(ctx.cwd, options)}`);
     return EXIT_CHECK_FAILED;
   }
   const diff = writeOutput(options.out, files);
   const changed = diff.added.length + diff.changed.length + diff.removed.length;
-  ctx.out(`eventsmith: ${types} events (${catalog.events.length} versions) → ${outDisplay}: ${files.size} files, ${changed} changed, in ${seconds}s`);
+  ctx.out(`eventsmith: ${eventCounts(catalog.events)} → ${outDisplay}: ${plural(files.size, 'file')}, ${changed} changed, in ${seconds}s`);
   return EXIT_OK;
 }
 

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:f
 import path from 'node:path';
 import { emit } from '../emit/emit.js';
 import { OutputError } from '../emit/write.js';
+import { eventCounts, plural } from '../cli/counts.js';
 import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import type { CommandContext } from '../cli/context.js';
 import { IncrementalCatalog } from './incremental.js';
@@ -51,9 +52,8 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
       const output = emit(loaded.catalog);
       const diff = writer.write(output);
       const changed = diff.added.length + diff.changed.length + diff.removed.length;
-      const types = new Set(loaded.catalog.events.map((e) => e.type)).size;
       const parsed = loaded.reparsed.length === 0 ? 'no document re-parsed' : `re-parsed ${loaded.reparsed.join(', ')}`;
-      ctx.out(`eventsmith: ${types} events (${loaded.catalog.events.length} versions) → ${outDisplay}: ${output.size} files, ${changed} rewritten, in ${seconds(started)}s (${parsed})`);
+      ctx.out(`eventsmith: ${eventCounts(loaded.catalog.events)} → ${outDisplay}: ${plural(output.size, 'file')}, ${changed} rewritten, in ${seconds(started)}s (${parsed})`);
     } catch (error) {
       if (error instanceof CatalogError) {
         for (const d of [...error.diagnostics, ...error.warnings]) ctx.err(formatDiagnostic(d));
