@@ -69,6 +69,10 @@ function precheck(sources: SourceSet, document: SourceFile): boolean {
     if (walked.has(file.abs)) continue;
     walked.add(file.abs);
     walk(file.value, [], (node, pointer) => {
+      if (Object.prototype.hasOwnProperty.call(node, '$ref') && typeof node.$ref !== 'string') {
+        // The AsyncAPI parser takes every `$ref` key for a reference and crashes on one that is not a string.
+        sources.report(file, [...pointer, '$ref'], 'invalid-ref', `$ref must be a string (a path and/or a JSON pointer), not ${describeValue(node.$ref)}`, "Write the reference as a string, e.g. `$ref: '#/components/schemas/Money'`; a schema property cannot be named '$ref' (every tool reads it as a reference): rename it.");
+      }
       if (typeof node.$ref === 'string') {
         const target = sources.resolveRef(file, node.$ref, [...pointer, '$ref']);
         if (target && target.file !== file) queue.push(target.file);
@@ -188,6 +192,9 @@ function sourceOf(sources: SourceSet, document: SourceFile, d: ParserDiagnostic)
 
 function describe(d: ParserDiagnostic): string {
   const where = d.path.length > 0 ? ` (at ${d.path.join('.')})` : '';
+  // The parser reports its own crashes as a diagnostic with the stack in the message: the user gets the error, not the stack.
+  const crash = /^Error thrown during AsyncAPI document parsing\. Name: (\w+), message: (.*?), stack: /s.exec(d.message);
+  if (crash) return `the AsyncAPI parser failed on this document (${crash[1]}: ${crash[2]!.split('\n')[0]})${where}`;
   return `${d.message}${where}`;
 }
 
@@ -201,6 +208,12 @@ function hintFor(d: ParserDiagnostic): string {
     return 'Fix the value of this schema keyword; see the JSON Schema specification (e.g. minLength is an integer ≥ 0, multipleOf a number > 0).';
   }
   return 'See the AsyncAPI specification (of the version the document declares) for the shape of this object.';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
