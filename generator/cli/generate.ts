@@ -81,7 +81,7 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
     const diff = diffOutput(options.out, files);
     const stale = [...diff.added.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.removed.map((f) => `extra    ${f}`)];
     if (stale.length === 0) {
-      ctx.out(`eventsmith: ${outDisplay} is up to date (${eventCounts(catalog.events)}, ${plural(files.size, 'file')}) in ${seconds}s`);
+      ctx.out(`eventsmith: ${outDisplay} is up to date: ${eventCounts(catalog.events)}, ${plural(files.size, 'file')}, in ${seconds}s`);
       return EXIT_OK;
     }
     ctx.err(`eventsmith: ${outDisplay} is stale; ${plural(stale.length, 'file')} ${stale.length === 1 ? 'differs' : 'differ'} from the catalogue:`);

@@ -40,7 +40,7 @@ ${messages.map((m) => `    ${m}:\n      name: test.${m.replace(/V\d$/, '').toLow
     writeTree(one, { 'catalog/a.yaml': doc(['Thing']) });
     const single = await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], one);
     expect(single.stdout).toMatch(/^eventsmith: 1 event \(1 version\) → out: \d+ files, \d+ changed/);
-    expect((await runCli(['generate', '--catalog', 'catalog', '--out', 'out', '--check'], one)).stdout).toMatch(/is up to date \(1 event \(1 version\), \d+ files\)/);
+    expect((await runCli(['generate', '--catalog', 'catalog', '--out', 'out', '--check'], one)).stdout).toMatch(/is up to date: 1 event \(1 version\), \d+ files, in /);
     const two = tempDir();
     writeTree(two, { 'catalog/a.yaml': doc(['Thing', 'ThingV2', 'Other']) });
     expect((await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], two)).stdout).toMatch(/^eventsmith: 2 events \(3 versions\) → out/);

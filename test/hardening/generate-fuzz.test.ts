@@ -1,7 +1,8 @@
 /**
  * Mutated real catalogues through the loader and the generator, in-process. Each run takes one
- * document of the catalogues in test/fixtures/catalogs and catalog/ (with the fragments beside
- * it), applies one mutation (a key deleted, a scalar of another type, broken indentation, a
+ * file of the catalogues in test/fixtures/catalogs and catalog/ (a document, loaded alone with the
+ * fragments it reaches, or a shared fragment, .avsc or JSON Schema file, loaded with its whole
+ * catalogue), applies one mutation (a key deleted, a scalar of another type, broken indentation, a
  * dangling $ref, a bad regular expression, a duplicated key, the file truncated…), loads it and,
  * when it loads, emits the generated files. Every run must end in generated files or in a
  * CatalogError whose every problem names a file of the catalogue and a line in it: never another
@@ -13,7 +14,7 @@
 import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, stringify as stringifyYaml, visit } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.js';
 import { CatalogError } from '../../generator/load/diagnostics.js';
@@ -30,14 +31,18 @@ interface Document {
   /** Absolute path in the scratch copy. */
   abs: string;
   text: string;
+  /** What is loaded: the document itself, or for a fragment the catalogue folder that holds it. */
+  target: string;
+  /** The catalogue folder (problems are reported relative to it). */
+  root: string;
 }
 
-function listDocuments(root: string): string[] {
+function listFiles(root: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(root)) {
     const abs = path.join(root, entry);
-    if (statSync(abs).isDirectory()) out.push(...listDocuments(abs));
-    else if (/\.(ya?ml|json)$/.test(entry) && /^\s*"?asyncapi"?\s*:/m.test(readFileSync(abs, 'utf8'))) out.push(abs);
+    if (statSync(abs).isDirectory()) out.push(...listFiles(abs));
+    else if (/\.(ya?ml|json|avsc)$/.test(entry)) out.push(abs);
   }
   return out.sort();
 }
@@ -47,7 +52,10 @@ function scratchCopy(): Document[] {
   return SOURCES.flatMap((source, i) => {
     const target = path.join(dir, `${i}-${path.basename(source)}`);
     cpSync(source, target, { recursive: true });
-    return listDocuments(target).map((abs) => ({ abs, text: readFileSync(abs, 'utf8') }));
+    return listFiles(target).map((abs) => {
+      const text = readFileSync(abs, 'utf8');
+      return { abs, text, target: /^\s*"?asyncapi"?\s*:/m.test(text) ? abs : target, root: target };
+    });
   });
 }
 
@@ -161,9 +169,9 @@ type Outcome = { kind: 'generated'; files: number } | { kind: 'refused'; problem
 
 /** Loads and generates `document`; throws on anything but a clean result or a clean CatalogError. */
 async function run(document: Document, strict: boolean): Promise<Outcome> {
-  const cwd = path.dirname(document.abs);
+  const cwd = document.root;
   try {
-    const { catalog } = await loadCatalog(document.abs, { strict, cwd });
+    const { catalog } = await loadCatalog(document.target, { strict, cwd });
     return { kind: 'generated', files: emit(catalog).size };
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
@@ -225,6 +233,7 @@ describe('mutated catalogues through the loader and the generator', () => {
       }),
       { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }), endOnFailure: true },
     );
+    console.info(`generate fuzz: ${JSON.stringify(outcomes)}`);
     // Both ends are reached: the mutations are not all fatal, nor all harmless.
     expect(outcomes.generated ?? 0).toBeGreaterThan(0);
     expect(outcomes.refused ?? 0).toBeGreaterThan(0);
