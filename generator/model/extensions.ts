@@ -13,7 +13,7 @@ import { closestWords } from './similar.js';
 /** Keys read on a message (directly or through its traits); see docs/catalog-format.md. */
 export const MESSAGE_EXTENSIONS: readonly string[] = [
   'x-event-type', 'x-version', 'x-kind', 'x-urgency', 'x-severity', 'x-priority', 'x-sunset', 'x-producers', 'x-consumers',
-  'x-tenant-scoped', 'x-tenant-field', 'x-deprecated', 'x-ordering-key',
+  'x-tenant-scoped', 'x-tenant-field', 'x-deprecated', 'x-ordering-key', 'x-replies', 'x-eventsmith-name',
 ];
 /** Keys read on a document's `info`. */
 export const INFO_EXTENSIONS: readonly string[] = ['x-service'];
