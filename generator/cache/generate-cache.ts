@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { discoverCatalog } from '../load/discover.js';
 
 /** Changes when the layout of a cache entry changes; older entries are then ignored. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 
 export interface GenerateCacheOptions {
   /** Catalogue folder or document, absolute. */
@@ -42,6 +42,8 @@ export interface GenerateResult {
   types: number;
   versions: number;
   files: ReadonlyMap<string, string>;
+  /** The run's warnings as printed: a run answered from the cache prints them again. */
+  warnings: readonly string[];
 }
 
 interface Entry {
@@ -53,6 +55,7 @@ interface Entry {
   inputs: [string, string][];
   types: number;
   versions: number;
+  warnings: string[];
   /** The output files in order, with their length in bytes in the blob. */
   outputs: [string, number][];
   /** File name of the blob: the output files' contents one after the other. */
@@ -66,6 +69,7 @@ interface Entry {
 export class CacheHit {
   readonly types: number;
   readonly versions: number;
+  readonly warnings: readonly string[];
 
   constructor(
     private readonly entry: Entry,
@@ -73,6 +77,7 @@ export class CacheHit {
   ) {
     this.types = entry.types;
     this.versions = entry.versions;
+    this.warnings = entry.warnings;
   }
 
   get size(): number {
@@ -103,7 +108,7 @@ export class CacheHit {
       files.set(rel, this.blob.toString('utf8', offset, offset + bytes));
       offset += bytes;
     }
-    return { types: this.types, versions: this.versions, files };
+    return { types: this.types, versions: this.versions, files, warnings: this.warnings };
   }
 }
 
@@ -183,6 +188,7 @@ export class GenerateCache {
       inputs: [...inputs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
       types: output.types,
       versions: output.versions,
+      warnings: [...output.warnings],
       outputs: contents.map(([rel, bytes]) => [rel, bytes.length]),
       blob: blobName,
     };

@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import { compatDiffVersions } from '../docs/compat-changes.js';
 import { DOCS_FORMATS, renderDocs, type DocsFormat, type DocsOptions } from '../docs/index.js';
 import { writeOutput } from '../emit/write.js';
+import { formatDiagnostic } from '../load/diagnostics.js';
 import { loadCatalog } from '../pipeline/load-catalog.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { readConfig, resolveCatalog } from './config.js';
+import { eventCounts, plural } from './counts.js';
 
 export const DEFAULT_DOCS_OUT = 'build/docs';
 
@@ -56,16 +58,16 @@ export const docsCommand: Command = {
     const config = readConfig(ctx.cwd, values.config);
     const catalogDir = resolveCatalog(ctx.cwd, values.catalog, config);
     const out = path.resolve(ctx.cwd, values.out ?? DEFAULT_DOCS_OUT);
-    const { catalog } = await loadCatalog(catalogDir, { strict: config.strict ?? false, cwd: ctx.cwd });
+    const { catalog, warnings } = await loadCatalog(catalogDir, { strict: config.strict ?? false, cwd: ctx.cwd });
+    for (const warning of warnings) ctx.err(formatDiagnostic(warning));
     const options: DocsOptions = { format, diffVersions: compatDiffVersions };
     if (values.title !== undefined) options.title = values.title;
     const files = await renderDocs(catalog, options);
     writeOutput(out, files);
-    const types = new Set(catalog.events.map((e) => e.type)).size;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const shown = path.relative(ctx.cwd, out) || '.';
     const entry = path.join(shown.startsWith('..') ? out : shown, format === 'md' ? 'index.md' : 'index.html');
-    ctx.out(`eventsmith: docs for ${types} events (${catalog.events.length} versions) → ${entry} (${files.size} file${files.size === 1 ? '' : 's'}) in ${seconds}s`);
+    ctx.out(`eventsmith: docs for ${eventCounts(catalog.events)} → ${entry} (${plural(files.size, 'file')}) in ${seconds}s`);
     return EXIT_OK;
   },
 };

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir, GenerateCache, hashText, type GenerateResult } from '../cache/generate-cache.js';
+import { formatDiagnostic } from '../load/diagnostics.js';
 import { diffOutput, writeOutput } from '../emit/write.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, type Command } from './command.js';
+import { countsText, plural } from './counts.js';
 import { configFile, readConfig, resolveCatalog } from './config.js';
 import type { CommandContext } from './context.js';
 
@@ -88,11 +90,13 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
   const outDisplay = displayPath(ctx.cwd, options.out);
   const seconds = (): string => ((performance.now() - started) / 1000).toFixed(2);
   const hit = options.cache?.lookup();
+  // Warnings are part of a run's answer: one answered from the cache prints them again.
+  for (const warning of hit?.warnings ?? []) ctx.err(warning);
   const from = hit ? ' (unchanged inputs: output from the cache)' : '';
   if (hit?.matches(options.out)) {
     // The usual case of a run with nothing changed: the folder already holds this output.
-    if (options.check) ctx.out(`eventsmith: ${outDisplay} is up to date (${hit.types} events, ${hit.versions} versions, ${hit.size} files) in ${seconds()}s${from}`);
-    else ctx.out(`eventsmith: ${hit.types} events (${hit.versions} versions) → ${outDisplay}: ${hit.size} files, 0 changed, in ${seconds()}s${from}`);
+    if (options.check) ctx.out(`eventsmith: ${outDisplay} is up to date: ${countsText(hit.types, hit.versions)}, ${plural(hit.size, 'file')}, in ${seconds()}s${from}`);
+    else ctx.out(`eventsmith: ${countsText(hit.types, hit.versions)} → ${outDisplay}: ${plural(hit.size, 'file')}, 0 changed, in ${seconds()}s${from}`);
     return EXIT_OK;
   }
   const { types, versions, files } = hit?.result() ?? (await generateAfresh(options, ctx));
@@ -100,17 +104,17 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
     const diff = diffOutput(options.out, files);
     const stale = [...diff.added.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.removed.map((f) => `extra    ${f}`)];
     if (stale.length === 0) {
-      ctx.out(`eventsmith: ${outDisplay} is up to date (${types} events, ${versions} versions, ${files.size} files) in ${seconds()}s${from}`);
+      ctx.out(`eventsmith: ${outDisplay} is up to date: ${countsText(types, versions)}, ${plural(files.size, 'file')}, in ${seconds()}s${from}`);
       return EXIT_OK;
     }
-    ctx.err(`eventsmith: ${outDisplay} is stale; ${stale.length} file${stale.length === 1 ? '' : 's'} differ from the catalogue:`);
+    ctx.err(`eventsmith: ${outDisplay} is stale; ${plural(stale.length, 'file')} ${stale.length === 1 ? 'differs' : 'differ'} from the catalogue:`);
     for (const line of stale) ctx.err(`  ${line}`);
     ctx.err(`Run: npx eventsmith generate${rerunFlags(ctx.cwd, options)}`);
     return EXIT_CHECK_FAILED;
   }
   const diff = writeOutput(options.out, files);
   const changed = diff.added.length + diff.changed.length + diff.removed.length;
-  ctx.out(`eventsmith: ${types} events (${versions} versions) → ${outDisplay}: ${files.size} files, ${changed} changed, in ${seconds()}s${from}`);
+  ctx.out(`eventsmith: ${countsText(types, versions)} → ${outDisplay}: ${plural(files.size, 'file')}, ${changed} changed, in ${seconds()}s${from}`);
   return EXIT_OK;
 }
 
@@ -119,7 +123,10 @@ async function generateAfresh(options: GenerateOptions, ctx: CommandContext): Pr
   const [{ loadCatalog }, { emit }] = await Promise.all([import('../pipeline/load-catalog.js'), import('../emit/emit.js')]);
   const loaded = await loadCatalog(options.catalog, { strict: options.strict, cwd: ctx.cwd });
   const { catalog } = loaded;
-  const result: GenerateResult = { types: new Set(catalog.events.map((e) => e.type)).size, versions: catalog.events.length, files: emit(catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf }) };
+  const warnings = loaded.warnings.map(formatDiagnostic);
+  for (const warning of warnings) ctx.err(warning);
+  const files = emit(catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf });
+  const result: GenerateResult = { types: new Set(catalog.events.map((e) => e.type)).size, versions: catalog.events.length, files, warnings };
   options.cache?.store(loaded.documents, new Map([...loaded.texts].map(([abs, text]) => [abs, hashText(text)])), result);
   return result;
 }

@@ -61,8 +61,10 @@ export async function main(argv: readonly string[], ctx: CommandContext = proces
 function reportFailure(error: unknown, command: string, ctx: CommandContext): number {
   if (error instanceof CatalogError) {
     for (const d of error.diagnostics) ctx.err(formatDiagnostic(d));
+    for (const d of error.warnings) ctx.err(formatDiagnostic(d));
     const n = error.diagnostics.length;
-    ctx.err(`eventsmith: ${n} problem${n === 1 ? '' : 's'} found; nothing was written.`);
+    const w = error.warnings.length;
+    ctx.err(`eventsmith: ${n} problem${n === 1 ? '' : 's'}${w > 0 ? ` and ${w} warning${w === 1 ? '' : 's'}` : ''} found; nothing was written.`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof OutputError) {

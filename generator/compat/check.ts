@@ -95,6 +95,7 @@ function judge(raw: RawChange, base: string, directions: readonly ('backward' | 
     breaks,
     base,
     side: raw.side,
+    ...(raw.beforeAt ? { beforeAt: raw.beforeAt } : {}),
   };
 }
 

@@ -5,8 +5,8 @@ import { canonical } from './schema/shape.js';
 import type { Direction, RawChange } from './types.js';
 
 const CONSEQUENCE: Record<Direction, string> = {
-  backward: 'consumers built from HEAD can reject events valid under BASE',
-  forward: 'consumers built from BASE can reject events valid under HEAD',
+  backward: 'consumers built after the change can reject events valid before it',
+  forward: 'consumers built before the change can reject events valid after it',
 };
 
 export function changeMessage(rule: RuleDefinition, change: RawChange, breaks: readonly Direction[]): string {

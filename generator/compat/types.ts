@@ -44,8 +44,18 @@ export interface RawChange {
   after?: JsonValue;
   /** Free text for catalogue rules (e.g. the new name of a renamed event). */
   note?: string;
-  /** Which side the position below is in: HEAD, or BASE for what HEAD no longer has. */
+  /**
+   * Which side the position below is in: HEAD (for a removal, the enclosing object that HEAD still
+   * has), or BASE only for an event that HEAD has no trace of.
+   */
   side: 'head' | 'base';
+  file: string;
+  line: number;
+  /** For what HEAD no longer has: where it was in BASE. */
+  beforeAt?: Position;
+}
+
+export interface Position {
   file: string;
   line: number;
 }
@@ -73,4 +83,6 @@ export interface Change {
   /** Label of the BASE this change was found against. */
   base: string;
   side: 'head' | 'base';
+  /** For what HEAD no longer has: where it was in BASE. */
+  beforeAt?: Position;
 }

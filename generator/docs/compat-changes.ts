@@ -14,13 +14,17 @@ export const compatDiffVersions: DiffVersions = (previous, next, catalog) => {
   const base = side('BASE', catalog, { ...previous, version: next.version });
   const head = side('HEAD', catalog, next);
   const result = checkCompatibility([base], head, { mode: 'full', policy: 'strict' });
+  const older = `v${previous.version}`;
+  const newer = `v${next.version}`;
   return result.changes.map(
     (c): VersionChange => ({
       rule: c.rule,
       severity: c.severity,
       pointer: c.pointer,
-      // The checker speaks of BASE and HEAD; here they are two versions of the event.
-      message: c.message.replace(/\bBASE\b/g, `v${previous.version}`).replace(/\bHEAD\b/g, `v${next.version}`),
+      // The checker speaks of before and after the change; here they are two versions of the event.
+      message: c.message
+        .replace(/consumers built (before|after) the change can reject events valid (before|after) it/g, (_, built: string, valid: string) => `consumers built from ${built === 'before' ? older : newer} can reject events valid under ${valid === 'before' ? older : newer}`)
+        .replace(/\b(before|after) the change\b/g, (_, when: string) => `in ${when === 'before' ? older : newer}`),
     }),
   );
 };

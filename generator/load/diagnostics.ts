@@ -14,22 +14,27 @@ export interface Diagnostic {
   column: number;
   message: string;
   hint?: string;
+  /** A warning does not stop a run; everything else is an error. */
+  severity?: 'warning';
 }
 
 /** Thrown when a catalogue cannot be turned into a model; carries every problem found. */
 export class CatalogError extends Error {
   readonly diagnostics: readonly Diagnostic[];
+  /** Warnings found by the same run, reported next to the errors. */
+  readonly warnings: readonly Diagnostic[];
 
-  constructor(diagnostics: readonly Diagnostic[]) {
+  constructor(diagnostics: readonly Diagnostic[], warnings: readonly Diagnostic[] = []) {
     super(diagnostics.map(formatDiagnostic).join('\n'));
     this.name = 'CatalogError';
     this.diagnostics = sortDiagnostics(diagnostics);
+    this.warnings = sortDiagnostics(warnings);
   }
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-  const head = `${where}: ${d.message}`;
+  const head = `${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
   return d.hint ? `${head}\n  hint: ${d.hint}` : head;
 }
 

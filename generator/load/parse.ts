@@ -35,10 +35,26 @@ export async function parseDocuments(sources: SourceSet, files: readonly string[
     if (!precheck(sources, file)) continue;
     const result = await parser.parse(file.text, { source: abs });
     const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
-    for (const d of errors) reportParserDiagnostic(sources, file, d);
+    for (const d of withoutEchoes(errors)) reportParserDiagnostic(sources, file, d);
     if (result.document && errors.length === 0 && !dataCycles(sources, file, result.document)) parsed.push({ file, document: result.document });
   }
   return parsed;
+}
+
+/** What the schema validator says about an object when one of its branches failed further down. */
+const BRANCH_FAILURE = /^"[^"]*" property must match ("(then|else)" schema|exactly one schema in oneOf|a schema in anyOf)$/;
+
+/**
+ * The parser's errors without the echoes of a deeper one: a negative `minLength` in a payload is
+ * reported at the keyword and again, as "payload must match the else schema", at the payload;
+ * the second says nothing the first does not. When the deeper error is in a referenced fragment,
+ * its path is the fragment's, so any error found in another file counts as the deeper one.
+ */
+function withoutEchoes(errors: readonly ParserDiagnostic[]): ParserDiagnostic[] {
+  const within = (outer: ParserDiagnostic, inner: ParserDiagnostic): boolean =>
+    inner.path.length > outer.path.length && outer.path.every((segment, i) => String(segment) === String(inner.path[i]));
+  const elsewhere = (outer: ParserDiagnostic, inner: ParserDiagnostic): boolean => inner.source !== outer.source && !BRANCH_FAILURE.test(inner.message);
+  return errors.filter((d) => !(BRANCH_FAILURE.test(d.message) && errors.some((other) => other !== d && (within(d, other) || elsewhere(d, other)))));
 }
 
 const JSON_SCHEMA_FORMAT = /^application\/(vnd\.aai\.asyncapi(\+json|\+yaml)?|schema(\+json|\+yaml)?)(;version=[\w.-]+)?$/;
@@ -53,6 +69,10 @@ function precheck(sources: SourceSet, document: SourceFile): boolean {
     if (walked.has(file.abs)) continue;
     walked.add(file.abs);
     walk(file.value, [], (node, pointer) => {
+      if (Object.prototype.hasOwnProperty.call(node, '$ref') && typeof node.$ref !== 'string') {
+        // The AsyncAPI parser takes every `$ref` key for a reference and crashes on one that is not a string.
+        sources.report(file, [...pointer, '$ref'], 'invalid-ref', `$ref must be a string (a path and/or a JSON pointer), not ${describeValue(node.$ref)}`, "Write the reference as a string, e.g. `$ref: '#/components/schemas/Money'`; a schema property cannot be named '$ref' (every tool reads it as a reference): rename it.");
+      }
       if (typeof node.$ref === 'string') {
         const target = sources.resolveRef(file, node.$ref, [...pointer, '$ref']);
         if (target && target.file !== file) queue.push(target.file);
@@ -172,6 +192,9 @@ function sourceOf(sources: SourceSet, document: SourceFile, d: ParserDiagnostic)
 
 function describe(d: ParserDiagnostic): string {
   const where = d.path.length > 0 ? ` (at ${d.path.join('.')})` : '';
+  // The parser reports its own crashes as a diagnostic with the stack in the message: the user gets the error, not the stack.
+  const crash = /^Error thrown during AsyncAPI document parsing\. Name: (\w+), message: (.*?), stack: /s.exec(d.message);
+  if (crash) return `the AsyncAPI parser failed on this document (${crash[1]}: ${crash[2]!.split('\n')[0]})${where}`;
   return `${d.message}${where}`;
 }
 
@@ -181,7 +204,16 @@ function hintFor(d: ParserDiagnostic): string {
     return 'Remove the field or fix its spelling; only fields of the AsyncAPI specification and x- extensions are allowed here.';
   }
   if (code.includes('ref') || /\$ref|resolve/i.test(d.message)) return 'Check that the $ref path and the JSON pointer after # exist.';
+  if (d.path.some((segment) => segment === 'payload' || segment === 'headers' || segment === 'schemas')) {
+    return 'Fix the value of this schema keyword; see the JSON Schema specification (e.g. minLength is an integer ≥ 0, multipleOf a number > 0).';
+  }
   return 'See the AsyncAPI specification (of the version the document declares) for the shape of this object.';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

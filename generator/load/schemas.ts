@@ -13,6 +13,7 @@ import { pascalName } from '../model/identifiers.js';
 import type { Claim, ClaimedDefinition, SchemaReader } from '../model/inputs.js';
 import type { AvroNamed } from '../model/avro.js';
 import { avroToJsonSchema } from './avro.js';
+import { keywordProblems } from './schema-keywords.js';
 import { isRefObject, type SourceFile, type SourceSet } from './sources.js';
 
 /** Keywords whose value is one schema. */
@@ -38,7 +39,10 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
   /** Every claim so far, in order: what a document claimed is replayed when it is not read again. */
   private readonly claims: Claim[] = [];
 
-  constructor(private readonly sources: SourceSet) {}
+  constructor(
+    private readonly sources: SourceSet,
+    private readonly options: { strict: boolean } = { strict: false },
+  ) {}
 
   /** The schema at `pointer`; a `$ref` at the root is inlined, so an event's payload is its own schema. */
   root(file: SourceFile, pointer: readonly string[]): JsonSchema | undefined {
@@ -119,6 +123,10 @@ export class SchemaCollector implements SchemaReader<SourceFile> {
       return true;
     }
     if (isRefObject(value)) return this.reference(file, pointer, value.$ref);
+    for (const problem of keywordProblems(value as Record<string, unknown>, this.options.strict)) {
+      const report = problem.warning ? this.sources.warn.bind(this.sources) : this.sources.report.bind(this.sources);
+      report(file, [...pointer, ...problem.at], problem.code, problem.message, problem.hint);
+    }
     const out: JsonSchemaObject = {};
     for (const [keyword, child] of Object.entries(value as Record<string, unknown>)) {
       // The pin names the schema in generated code; it says nothing about the data.

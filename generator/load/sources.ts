@@ -48,6 +48,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
   /** Locating a problem must not report the broken references it walks past a second time. */
   private quiet = 0;
   readonly diagnostics: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
 
   constructor(
     readonly root: string,
@@ -181,6 +182,11 @@ export class SourceSet implements CatalogSources<SourceFile> {
     this.diagnostics.push({ code, file: pos.file.display, line: pos.line, column: pos.column, message, ...(hint ? { hint } : {}) });
   }
 
+  warn(file: SourceFile, pointer: readonly string[], code: string, message: string, hint?: string): void {
+    const pos = this.locate(file, pointer);
+    this.warnings.push({ code, file: pos.file.display, line: pos.line, column: pos.column, message, ...(hint ? { hint } : {}), severity: 'warning' });
+  }
+
   private loadReferenced(abs: string): SourceFile | undefined {
     return this.load(abs);
   }
@@ -217,7 +223,9 @@ export class SourceSet implements CatalogSources<SourceFile> {
       return undefined;
     }
     if (doc.errors.length > 0) {
-      for (const error of doc.errors) {
+      // The first syntax error is the one to fix: after it the parser is guessing at the structure,
+      // and one mis-indented line would otherwise show up as a dozen problems on the lines below it.
+      for (const error of doc.errors.slice(0, 1)) {
         const pos = error.linePos?.[0];
         this.diagnostics.push({
           code: 'yaml-syntax',
@@ -228,7 +236,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
             ? { code: 'too-deep', message: `mappings and sequences nest too deeply to be read (more than ${MAX_NESTING_DEPTH} levels are refused)`, hint: 'Flatten the structure: move nested schemas to components/schemas and $ref them.' }
             : {
                 message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''),
-                hint: /duplicate/i.test(error.message) ? 'Each key may appear once in a mapping: remove or rename the repeated key.' : 'Fix the YAML syntax at this position (indentation, quoting, or a missing colon are the usual causes).',
+                hint: yamlHint(error.code, error.message),
               }),
         });
       }
@@ -347,6 +355,17 @@ function positionIn(file: SourceFile, pointer: readonly string[]): Position {
   }
   const pos = file.lines.linePos(offset);
   return { file, line: pos.line, column: pos.col };
+}
+
+/** How to fix a YAML syntax error, by the YAML library's error code. */
+function yamlHint(code: string, message: string): string {
+  const after = ' Fix this one first: the lines after it are read only once it is fixed.';
+  if (/duplicate/i.test(message) || code === 'DUPLICATE_KEY') return 'Each key may appear once in a mapping: remove or rename the repeated key.';
+  if (code === 'BAD_INDENT' || code === 'MISSING_CHAR' || /same column|indent/i.test(message)) {
+    return `Indent this line like the other keys of its mapping (YAML nesting is by indentation, spaces only).${after}`;
+  }
+  if (code === 'TAB_AS_INDENT') return `Indent with spaces: YAML does not allow tabs for indentation.${after}`;
+  return `Fix the YAML syntax at this position (indentation, quoting, or a missing colon are the usual causes).${after}`;
 }
 
 function firstLine(message: string): string {

@@ -13,6 +13,7 @@ import { readChannelParameters } from './channel-parameters.js';
 import { NAME_PIN_KEY, pinProblem } from './generated-names.js';
 import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReader, SourceFileRef } from './inputs.js';
 import { declaredEventType, documentService, messageDefinition, ownerGroup } from './message-names.js';
+import { warnUnknownExtensions } from './extensions.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
 import { mergeSharedMessages } from './shared-messages.js';
 
@@ -86,11 +87,13 @@ export function buildCatalog<F extends SourceFileRef>(
     else {
       const before = schemas.claimsSoFar();
       const problems = sources.diagnostics.length;
+      const warnings = sources.warnings.length;
       const { file, document } = doc;
       const entry: CatalogDocument = { file: file.rel, asyncapi: document.version(), title: document.info().title(), version: document.info().version() };
       const built = buildDocumentEvents(sources, schemas, file, document, options);
       build = { strict: options.strict, before, claimed: schemas.claimedSince(before.length), document: entry, events: built };
-      if (cache && sources.diagnostics.length === problems) cache.store(doc, build);
+      // A document read with warnings is read again next time, so that its warnings are too.
+      if (cache && sources.diagnostics.length === problems && sources.warnings.length === warnings) cache.store(doc, build);
     }
     documents.push(build.document);
     read.push(...build.events);
@@ -127,6 +130,7 @@ function buildDocumentEvents<F extends SourceFileRef>(
 ): [CatalogEvent, EventOrigin<F>][] {
   const service = documentService(document.info().json() as Record<string, unknown>, document.info().title());
   const uses = collectMessageUses(document);
+  warnUnknownExtensions(sources, file, document);
   const typeOf = (m: MessageInterface): string | undefined => declaredEventType(m.json() as Record<string, unknown>, messageDefinition(sources, file, pointerOf(m)));
   const results: [CatalogEvent, EventOrigin<F>][] = [];
   for (const use of uses.values()) {

@@ -18,7 +18,12 @@ import { DRAFT_07, DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema
 // ajv-formats ships CommonJS with a default export that TypeScript sees as the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>): void {
+export interface CheckOptions {
+  /** Examples that fail their schema are errors; otherwise they are warnings. */
+  strict: boolean;
+}
+
+export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>, options: CheckOptions): void {
   const { catalog, origins } = built;
   const at = (event: CatalogEvent): EventOrigin<F> => origins.get(event)!;
   checkDuplicates(sources, catalog.events, at);
@@ -31,7 +36,7 @@ export function checkCatalog<F extends SourceFileRef>(sources: CatalogSources<F>
       sources.report(file, [...pointer, 'payload'], 'tenant-id-missing', `event '${event.type}' v${event.version} is tenant-scoped but its payload does not require '${field}'`, `Add \`${field}\` to the payload's properties and to its \`required\` list${field === DEFAULT_TENANT_FIELD ? ', name the property that holds the tenant with `x-tenant-field`,' : ''} or set \`x-tenant-scoped: false\`.`);
     }
   }
-  checkExamples(sources, built, at);
+  checkExamples(sources, built, at, options.strict);
 }
 
 function checkDuplicates<F extends SourceFileRef>(sources: CatalogSources<F>, events: readonly CatalogEvent[], at: (e: CatalogEvent) => EventOrigin<F>): void {
@@ -103,7 +108,8 @@ let cachedValidators = new Map<string, ValidateFunction>();
 function exampleAjv(draft: unknown): Ajv {
   // Each validator runs on a handful of examples, so ajv's code optimisation passes (which cost as
   // much as generating the code) would not pay for themselves. Validation results are the same.
-  const options = { strict: false, allErrors: true, validateSchema: false, code: { optimize: false } } as const;
+  // Unknown formats are reported by the loader (schema-keywords.ts), at the keyword; ajv would print its own line.
+  const options = { strict: false, allErrors: true, validateSchema: false, logger: false, code: { optimize: false } } as const;
   const key = draft === DRAFT_2020_12 || draft === DRAFT_2019_09 ? draft : DRAFT_07;
   cachedAjv ??= new Map();
   let ajv = cachedAjv.get(key);
@@ -229,7 +235,12 @@ function compareOrder(a: [string, number, number], b: [string, number, number]):
   return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || a[1] - b[1] || a[2] - b[2];
 }
 
-function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>, at: (e: CatalogEvent) => EventOrigin<F>): void {
+/**
+ * Every example of every event against its payload schema; each failing example is reported (its
+ * first error), all in one run. Published documents often carry examples that have drifted from
+ * their schema, so outside strict mode a failing example is a warning, not a reason to stop.
+ */
+function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, built: BuiltCatalog<F>, at: (e: CatalogEvent) => EventOrigin<F>, strict: boolean): void {
   const withExamples: CatalogEvent[] = [];
   const schemas: JsonSchemaObject[] = [];
   for (const event of built.catalog.events) {
@@ -276,7 +287,9 @@ function checkExamples<F extends SourceFileRef>(sources: CatalogSources<F>, buil
       const first = check.errors?.[0];
       if (!first) return;
       const examplePointer = [...pointer, 'examples', String(i), 'payload', ...instanceSegments(first)];
-      sources.report(file, examplePointer, 'invalid-example', `example ${example.name ? `'${example.name}' ` : ''}of '${event.type}' v${event.version} does not match its payload schema: ${describeError(first)}`, 'Fix the example so that it validates, or fix the schema if the example is right.');
+      const message = `example ${example.name ? `'${example.name}' ` : ''}of '${event.type}' v${event.version} does not match its payload schema: ${describeError(first)}`;
+      if (strict) sources.report(file, examplePointer, 'invalid-example', message, 'Fix the example so that it validates, or fix the schema if the example is right.');
+      else sources.warn(file, examplePointer, 'invalid-example', message, 'Fix the example so that it validates, or fix the schema if the example is right (with --strict this is an error).');
     });
     if (valid) validatedEvents.add(event);
   });

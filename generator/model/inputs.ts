@@ -28,6 +28,10 @@ export interface CatalogSources<F extends SourceFileRef = SourceFileRef> {
   readonly diagnostics: { readonly length: number };
   /** Reports a problem at `pointer` in `file`. */
   report(file: F, pointer: readonly string[], code: string, message: string, hint?: string): void;
+  /** Warnings reported so far; they do not stop a run. */
+  readonly warnings: { readonly length: number };
+  /** Reports a warning at `pointer` in `file`: something probably wrong that does not stop generation. */
+  warn(file: F, pointer: readonly string[], code: string, message: string, hint?: string): void;
   /**
    * The value at `pointer` in `file`, following `$ref`s (the last one too, unless `followLast` is
    * false), with `target`: the file that holds it and the pointer inside that file.

@@ -2,6 +2,7 @@
  * Loading a catalogue once (`generate`, `docs`, `check`, and the library API): the pipeline run
  * cold, its model, the files it read and, when asked for, positions inside event schemas.
  */
+import { sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
 import type { Catalog } from '../model/catalog.js';
 import { schemaLocator, type SchemaLocator } from '../model/locate.js';
 import { runPipeline } from './pipeline.js';
@@ -23,6 +24,8 @@ export interface LoadedCatalog {
   texts: ReadonlyMap<string, string>;
   /** Folder that the model's relative paths start from. */
   root: string;
+  /** Things probably wrong that did not stop the load (e.g. an example that fails its schema outside strict mode), sorted. */
+  warnings: Diagnostic[];
   /** Positions inside event schemas; only when asked for with `locate: true`. */
   locate?: SchemaLocator;
 }
@@ -32,7 +35,7 @@ export async function loadCatalog(target: string, options: LoadOptions = {}): Pr
   const run = await runPipeline(target, { strict: options.strict ?? false, cwd: options.cwd });
   const files = run.sources.loadedFiles();
   const texts = new Map(files.map((abs) => [abs, run.sources.loaded(abs)!.text]));
-  const loaded: LoadedCatalog = { catalog: run.built.catalog, files, documents: run.documents, texts, root: run.root };
+  const loaded: LoadedCatalog = { catalog: run.built.catalog, files, documents: run.documents, texts, root: run.root, warnings: sortDiagnostics(run.sources.warnings) };
   if (options.locate) loaded.locate = schemaLocator(run.sources, run.built.origins);
   return loaded;
 }

@@ -71,10 +71,10 @@ export async function runPipeline(target: string, options: PipelineOptions, reus
   const parsed = await reuse.parse(sources, documents);
   const earlier = reuse.unchanged?.(sources, documents);
   if (earlier !== undefined) return { root, documents, sources, built: earlier, reused: true };
-  const built = buildCatalog(sources, new SchemaCollector(sources), parsed, { strict: options.strict }, reuse.builds);
+  const built = buildCatalog(sources, new SchemaCollector(sources, { strict: options.strict }), parsed, { strict: options.strict }, reuse.builds);
   // Whole-catalogue checks on a model built with problems would only repeat them.
-  if (sources.diagnostics.length === 0) checkCatalog(sources, built);
-  if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics);
+  if (sources.diagnostics.length === 0) checkCatalog(sources, built, { strict: options.strict });
+  if (sources.diagnostics.length > 0) throw new CatalogError(sources.diagnostics, sources.warnings);
   return { root, documents, sources, built, reused: false };
 }
 

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Parser } from '@asyncapi/parser';
 import { createParser } from '../load/asyncapi-parser.js';
+import { sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
 import { parseDocuments, type ParsedDocument } from '../load/parse.js';
 import { SourceSet, type SourceFile } from '../load/sources.js';
 import { BuildCache, type BuiltCatalog } from '../model/build.js';
@@ -33,6 +34,8 @@ export interface IncrementalResult {
   files: string[];
   /** True when nothing the model depends on changed since the last successful load (same model). */
   unchanged: boolean;
+  /** Warnings of this load, sorted (see LoadedCatalog.warnings). */
+  warnings: Diagnostic[];
 }
 
 interface CachedFile {
@@ -150,7 +153,7 @@ export class IncrementalCatalog {
     const files = run.sources.readFiles();
     const used = new Set(files);
     for (const abs of [...this.files.keys()]) if (!used.has(abs)) this.files.delete(abs);
-    const result: IncrementalResult = { catalog: run.built.catalog, root: run.root, reparsed, files, unchanged: false };
+    const result: IncrementalResult = { catalog: run.built.catalog, root: run.root, reparsed, files, unchanged: false, warnings: sortDiagnostics(run.sources.warnings) };
     this.last = { fingerprint, built: run.built, result };
     return result;
   }

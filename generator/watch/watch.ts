@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:f
 import path from 'node:path';
 import { emit } from '../emit/emit.js';
 import { OutputError, type OutputDiff } from '../emit/write.js';
+import { eventCounts, plural } from '../cli/counts.js';
 import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import type { CommandContext } from '../cli/context.js';
 import { IncrementalCatalog } from './incremental.js';
@@ -50,14 +51,14 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
       files = loaded.files;
       // A save that changed nothing (or an editor touching a file) rewrites and prints nothing.
       if (loaded.unchanged) return;
+      for (const warning of loaded.warnings) ctx.err(formatDiagnostic(warning));
       const output = emit(loaded.catalog, options.sunsetAsOf === undefined ? {} : { sunsetAsOf: options.sunsetAsOf });
       const diff = writer.write(output);
-      const types = new Set(loaded.catalog.events.map((e) => e.type)).size;
       const parsed = loaded.reparsed.length === 0 ? 'no document re-parsed' : `re-parsed ${loaded.reparsed.join(', ')}`;
-      ctx.out(`${clock()} eventsmith: ${describeDiff(diff)} → ${outDisplay} (${types} events, ${loaded.catalog.events.length} versions, ${output.size} files; ${parsed}) in ${seconds(started)}s`);
+      ctx.out(`${clock()} eventsmith: ${describeDiff(diff)} → ${outDisplay} (${eventCounts(loaded.catalog.events)}, ${plural(output.size, 'file')}; ${parsed}) in ${seconds(started)}s`);
     } catch (error) {
       if (error instanceof CatalogError) {
-        for (const d of error.diagnostics) ctx.err(formatDiagnostic(d));
+        for (const d of [...error.diagnostics, ...error.warnings]) ctx.err(formatDiagnostic(d));
         const n = error.diagnostics.length;
         ctx.err(`${clock()} eventsmith: ${n} problem${n === 1 ? '' : 's'} found; ${outDisplay} keeps its previous content. Watching for changes…`);
       } else if (error instanceof OutputError) {

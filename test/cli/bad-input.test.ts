@@ -81,6 +81,8 @@ interface Case {
   /** Text on the line the problem must be reported at (first occurrence in `file`). */
   at: string;
   message: RegExp;
+  /** The problem is the only one reported. */
+  only?: boolean;
 }
 
 /** BASE with `from` replaced by `to`; the reported line is where `to` (or `at`) lands. */
@@ -128,7 +130,19 @@ const CASES: Case[] = [
   { name: 'YAML alias bomb', files: { 'test.yaml': `${BASE}x-bomb:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n` }, file: 'test.yaml', at: 'asyncapi: 3.0.0', message: /alias/i },
   { name: 'JSON document with a syntax error', files: { 'test.json': '{\n  "asyncapi": "3.0.0",\n  "info": { "title": "x", "version": "1" },,\n  "channels": {}\n}\n' }, file: 'test.json', at: '"info"', message: /./ },
   { name: 'a __proto__ key', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', '          __proto__: {type: object, properties: {polluted: {type: boolean}}}') }, file: 'test.yaml', at: '__proto__', message: /__proto__/ },
-  { name: 'pattern that is not a regular expression', files: { 'test.yaml': edit('tenant_id: {type: string, minLength: 1}', "tenant_id: {type: string, pattern: '([a-z'}") }, file: 'test.yaml', at: '      payload:', message: /cannot be compiled|pattern|regular expression/i },
+  { name: '$ref that is not a string', files: { 'test.yaml': edit("      $ref: '#/channels/thingCreated'", '      $ref: true') }, file: 'test.yaml', at: '$ref: true', message: /\$ref must be a string/, only: true },
+  { name: 'a property named $ref', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', '          $ref: {type: string}') }, file: 'test.yaml', at: '$ref: {type: string}', message: /\$ref must be a string/, only: true },
+  { name: 'pattern that is not a regular expression', files: { 'test.yaml': edit('tenant_id: {type: string, minLength: 1}', "tenant_id: {type: string, pattern: '([a-z'}") }, file: 'test.yaml', at: "pattern: '([a-z'", message: /pattern "\(\[a-z" is not a valid regular expression: Unterminated character class/, only: true },
+  { name: 'pattern that is not a regular expression, in a shared component of another file', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', "          code: {$ref: './shared.yaml#/components/schemas/Code'}"), 'shared.yaml': "components:\n  schemas:\n    Code:\n      type: string\n      pattern: '^[A-Z]{2'\n" }, file: 'shared.yaml', at: 'pattern:', message: /pattern "\^\[A-Z\]\{2" is not a valid regular expression/, only: true },
+  { name: 'patternProperties key that is not a regular expression', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', "          labels: {type: object, patternProperties: {'(x': {type: string}}}") }, file: 'test.yaml', at: "'(x'", message: /patternProperties key "\(x" is not a valid regular expression/, only: true },
+  { name: 'negative minLength', files: { 'test.yaml': edit('tenant_id: {type: string, minLength: 1}', 'tenant_id: {type: string, minLength: -1}') }, file: 'test.yaml', at: 'minLength: -1', message: /"minLength" property must be >= 0/, only: true },
+  { name: 'negative minLength in a shared component of another file', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', "          code: {$ref: './shared.yaml#/components/schemas/Code'}"), 'shared.yaml': 'components:\n  schemas:\n    Code:\n      type: string\n      minLength: -3\n' }, file: 'shared.yaml', at: 'minLength: -3', message: /"minLength" property must be >= 0/, only: true },
+  { name: 'multipleOf that is not a number', files: { 'test.yaml': edit('count: {type: integer, minimum: 0}', "count: {type: integer, multipleOf: two}") }, file: 'test.yaml', at: 'multipleOf: two', message: /"multipleOf" property type must be number/, only: true },
+  { name: 'multipleOf that is not positive', files: { 'test.yaml': edit('count: {type: integer, minimum: 0}', 'count: {type: integer, multipleOf: 0}') }, file: 'test.yaml', at: 'multipleOf: 0', message: /"multipleOf" property must be > 0/, only: true },
+  { name: 'strict: unknown format', files: { 'test.yaml': edit('thing_id: {type: string, format: uuid}', 'thing_id: {type: string, format: uuuid}') }, file: 'test.yaml', at: 'format: uuuid', message: /format "uuuid" is not a known format[^]*Did you mean 'uuid'\?/, only: true },
+  { name: 'strict: unknown format in a shared component of another file', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', "          at: {$ref: './shared.yaml#/components/schemas/When'}"), 'shared.yaml': 'components:\n  schemas:\n    When:\n      type: string\n      format: datetime\n' }, file: 'shared.yaml', at: 'format: datetime', message: /format "datetime" is not a known format[^]*Did you mean 'date-time'/, only: true },
+  { name: 'schema $ref that points nowhere', files: { 'test.yaml': edit('count: {type: integer, minimum: 0}', "count: {$ref: '#/components/schemas/Count'}") }, file: 'test.yaml', at: "$ref: '#/components/schemas/Count'", message: /\$ref '#\/components\/schemas\/Count' points to '\/components\/schemas\/Count', which does not exist/, only: true },
+  { name: 'schema $ref that points nowhere, in a shared component of another file', files: { 'test.yaml': edit('          count: {type: integer, minimum: 0}', "          code: {$ref: './shared.yaml#/components/schemas/Code'}"), 'shared.yaml': "components:\n  schemas:\n    Code:\n      type: object\n      properties:\n        part: {$ref: '#/components/schemas/Part'}\n" }, file: 'shared.yaml', at: "$ref: '#/components/schemas/Part'", message: /which does not exist in catalog\/shared\.yaml/, only: true },
 ];
 
 function lineOf(text: string, needle: string): number {
@@ -156,7 +170,7 @@ describe('bad catalogues', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(CASES)('$name', async ({ files, file, at, message }) => {
+  it.each(CASES)('$name', async ({ files, file, at, message, only }) => {
     const dir = tempDir();
     writeTree(dir, Object.fromEntries(Object.entries(files).map(([rel, text]) => [`catalog/${rel}`, text])));
     const result = await runCli(['generate', '--catalog', 'catalog', '--out', goodOutput, '--strict'], dir);
@@ -166,6 +180,8 @@ describe('bad catalogues', () => {
     const reported = result.stderr.split('\n').find((l) => l.startsWith(`catalog/${file}:${line}:`));
     expect(reported, `expected a problem at catalog/${file}:${line}, got:\n${result.stderr}`).toBeDefined();
     expect(reported).toMatch(/^catalog\/[\w.-]+:\d+:\d+: /);
+    // One mistake, one problem: no echo of it at the objects around it ("payload must match the else schema").
+    if (only) expect(result.stderr, result.stderr).toMatch(/eventsmith: 1 problem found/);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/\n  hint: /);
     expect(result.stderr).toMatch(/nothing was written/);
@@ -181,6 +197,18 @@ describe('bad catalogues', () => {
     expect(result.stderr).toMatch(/unknown kind/);
     expect(result.stderr).toMatch(/unknown urgency/);
     expect(result.stderr).toMatch(/2 problems found/);
+  });
+
+  it('reports one indentation mistake once: the first YAML error of the file, and nothing after it', async () => {
+    const dir = tempDir();
+    // One key indented by one space too few: the YAML library reports it on this and the following lines.
+    const text = edit('      x-kind: business', '     x-kind: business');
+    writeTree(dir, { 'catalog/test.yaml': text });
+    const result = await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('catalog/'))).toEqual([`catalog/test.yaml:${lineOf(text, '     x-kind: business')}:1: All mapping items must start at the same column`]);
+    expect(result.stderr).toMatch(/hint: Indent this line like the other keys of its mapping/);
+    expect(result.stderr).toMatch(/1 problem found/);
   });
 
   it('fails clearly when the catalogue folder has no document', async () => {

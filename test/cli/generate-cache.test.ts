@@ -51,6 +51,18 @@ describe('generate cache', () => {
     expect(check.stdout).toMatch(/up to date.*output from the cache/);
   });
 
+  it('prints the warnings of a run again when the cache answers it', async () => {
+    const { dir, catalog } = copyFixture('asyncapi-3.1');
+    edit(path.join(catalog, 'streetlights.yaml'), (text) => text.replace('lumens: 3\n', 'lumens: -3\n'));
+    const first = await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);
+    expect(first.code, first.stderr).toBe(0);
+    const warning = /streetlights\.yaml:\d+:\d+: warning: example .*does not match its payload schema/;
+    expect(first.stderr).toMatch(warning);
+    const second = await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);
+    expect(second.stdout).toMatch(FROM_CACHE);
+    expect(second.stderr.trim()).toBe(first.stderr.trim());
+  });
+
   it('restores an output folder that was edited or deleted, from the cache', async () => {
     const { dir } = copyFixture('asyncapi-3.1');
     await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);

@@ -24,6 +24,28 @@ describe('eventsmith generate', () => {
     expect(hashTree(out)).toBe(hashTree(path.join(REPO_ROOT, 'generated')));
   });
 
+  it('counts in words that agree with the numbers: 1 event (1 version), 2 events (3 versions)', async () => {
+    const doc = (messages: string[]): string => `asyncapi: 3.0.0
+info: { title: Counts, version: 1.0.0 }
+channels:
+  things:
+    address: things
+    messages:
+${messages.map((m) => `      ${m}: { $ref: '#/components/messages/${m}' }`).join('\n')}
+components:
+  messages:
+${messages.map((m) => `    ${m}:\n      name: test.${m.replace(/V\d$/, '').toLowerCase()}\n      x-version: ${/V2$/.test(m) ? 2 : 1}\n      payload: { type: object }`).join('\n')}
+`;
+    const one = tempDir();
+    writeTree(one, { 'catalog/a.yaml': doc(['Thing']) });
+    const single = await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], one);
+    expect(single.stdout).toMatch(/^eventsmith: 1 event \(1 version\) → out: \d+ files, \d+ changed/);
+    expect((await runCli(['generate', '--catalog', 'catalog', '--out', 'out', '--check'], one)).stdout).toMatch(/is up to date: 1 event \(1 version\), \d+ files, in /);
+    const two = tempDir();
+    writeTree(two, { 'catalog/a.yaml': doc(['Thing', 'ThingV2', 'Other']) });
+    expect((await runCli(['generate', '--catalog', 'catalog', '--out', 'out'], two)).stdout).toMatch(/^eventsmith: 2 events \(3 versions\) → out/);
+  });
+
   it('--check passes on current output and writes nothing', async () => {
     const dir = tempDir();
     await runCli(['generate', '--catalog', FIXTURE, '--out', 'out'], dir);

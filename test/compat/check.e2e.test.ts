@@ -154,15 +154,69 @@ describe('eventsmith check against a git history', () => {
     expect(stderr).toContain('expired on 2000-01-01');
   });
 
-  it('checks uncommitted edits of the working tree, and points removals at BASE', async () => {
+  it('checks uncommitted edits of the working tree, and points a removal at the object that held it in HEAD, and at where it was in BASE', async () => {
     const dir = repository({ 'catalog/shop.yaml': V1 });
-    writeTree(dir, { 'catalog/shop.yaml': shop([{ key: 'OrderPlaced', version: 1 }]) });
+    const after = shop([{ key: 'OrderPlaced', version: 1 }]);
+    writeTree(dir, { 'catalog/shop.yaml': after });
     const lenient = await checkJson(dir, '--base', 'HEAD');
     expect(lenient.code).toBe(0);
     const strict = await checkJson(dir, '--base', 'HEAD', '--policy', 'strict');
     expect(strict.code).toBe(1);
     const baseLine = V1.split('\n').findIndex((l) => l.includes('note:')) + 1;
-    expect(strict.json.changes).toMatchObject([{ rule: 'OPTIONAL_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', pointer: '/payload/properties/note', file: 'catalog/shop.yaml', line: baseLine }]);
+    const headLine = after.split('\n').findIndex((l) => l.includes('properties:')) + 1;
+    expect(strict.json.changes).toMatchObject([
+      { rule: 'OPTIONAL_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', pointer: '/payload/properties/note', file: 'catalog/shop.yaml', line: headLine, beforeFile: 'catalog/shop.yaml', beforeLine: baseLine },
+    ]);
+    const github = await runCli(['check', '--base', 'HEAD', '--policy', 'strict', '--format', 'github'], dir);
+    expect(github.stdout).toMatch(new RegExp(`^::error file=catalog/shop\\.yaml,line=${headLine},title=OPTIONAL_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL::.*\\(before: catalog/shop\\.yaml:${baseLine} in HEAD\\)`, 'm'));
+    const text = await runCli(['check', '--base', 'HEAD', '--policy', 'strict'], dir);
+    expect(text.stdout).toContain(`after: catalog/shop.yaml:${headLine}; before: catalog/shop.yaml:${baseLine} (in HEAD)`);
+  });
+
+  it('points a removed event version at the versions of its type that HEAD keeps', async () => {
+    const both = shop([
+      { key: 'OrderPlaced', version: 1, note: '{ type: string, maxLength: 200 }' },
+      { key: 'OrderPlacedV2', version: 2 },
+    ]);
+    const onlyV2 = shop([{ key: 'OrderPlacedV2', version: 2 }]);
+    const dir = repository({ 'catalog/shop.yaml': both }, { 'catalog/shop.yaml': onlyV2 });
+    const { json } = await checkJson(dir, '--base', 'HEAD~1');
+    const v2Line = onlyV2.split('\n').findIndex((l) => l.includes('OrderPlacedV2:') && !l.includes('$ref')) + 1;
+    const v1Line = both.split('\n').findIndex((l) => /^ {4}OrderPlaced:/.test(l)) + 1;
+    expect(json.changes).toMatchObject([{ rule: 'EVENT_VERSION_REMOVED', event: 'shop.order_placed', version: 1, file: 'catalog/shop.yaml', line: v2Line, beforeFile: 'catalog/shop.yaml', beforeLine: v1Line }]);
+  });
+
+  it('reads --base ref:path as git does, without touching the working tree or the index', async () => {
+    // The catalogue lived in another folder at the first commit: ref:path names it there.
+    const dir = repository({ 'events/shop.yaml': V1 }, { 'events/shop.yaml': null, 'catalog/shop.yaml': NARROWED });
+    writeTree(dir, { 'catalog/shop.yaml': `${NARROWED}\n` });
+    git(dir, 'add', 'catalog/shop.yaml');
+    writeTree(dir, { 'catalog/shop.yaml': `${NARROWED}\n\n` });
+    const status = git(dir, 'status', '--porcelain');
+    const folder = await checkJson(dir, '--base', 'HEAD~1:events');
+    expect(folder.code).toBe(1);
+    expect(folder.json.changes).toMatchObject([{ rule: 'MAX_LENGTH_DECREASED', file: 'catalog/shop.yaml', base: 'HEAD~1:events' }]);
+    const file = await checkJson(dir, '--base', 'HEAD~1:events/shop.yaml');
+    expect(file.json.changes).toMatchObject([{ rule: 'MAX_LENGTH_DECREASED', base: 'HEAD~1:events/shop.yaml' }]);
+    // A path starting with ./ is relative to the working directory, as in git.
+    const relative = await checkJson(dir, '--base', 'HEAD~1:./events');
+    expect(relative.json.changes).toMatchObject([{ rule: 'MAX_LENGTH_DECREASED' }]);
+    // The same commit and path as HEAD: no change.
+    expect((await checkJson(dir, '--base', 'HEAD:catalog', '--head', 'HEAD:catalog')).json.changes).toEqual([]);
+    expect(git(dir, 'status', '--porcelain')).toBe(status);
+    const missing = await runCli(['check', '--base', 'HEAD~1:nowhere'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("the catalogue 'nowhere' does not exist at HEAD~1");
+  });
+
+  it('says before and after in the text report, never BASE or HEAD', async () => {
+    const dir = repository({ 'catalog/shop.yaml': V1 }, { 'catalog/shop.yaml': NARROWED });
+    const text = await runCli(['check', '--base', 'HEAD~1', '--mode', 'full', '--policy', 'strict'], dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^eventsmith check: before HEAD~1 → after working tree \(mode full, policy strict\)$/m);
+    expect(text.stdout).toMatch(/consumers built (before|after) the change can reject events valid (after|before) it/);
+    expect(text.stdout).toMatch(/after: catalog\/shop\.yaml:\d+\n/);
+    expect(text.stdout.replace(/HEAD~1/g, '')).not.toMatch(/\bBASE\b|\bHEAD\b/);
   });
 
   it('transitive modes check every BASE given, the others only the first', async () => {

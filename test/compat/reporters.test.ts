@@ -46,7 +46,7 @@ describe('reporters', () => {
 
   it('groups text by event version, worst first, without colour unless asked', () => {
     const lines = textReport(result(), false);
-    expect(lines[0]).toBe('eventsmith check: working tree against main (mode full, policy lenient)');
+    expect(lines[0]).toBe('eventsmith check: before main → after working tree (mode full, policy lenient)');
     expect(lines.join('\n')).not.toContain('\u001b[');
     expect(lines.filter((l) => /^test\./.test(l))).toEqual(['test.other v1', 'test.thing_happened v1']);
     expect(lines.at(-1)).toBe('3 changes: 1 breaking, 0 non-breaking, 2 info. Not compatible.');

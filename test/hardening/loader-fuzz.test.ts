@@ -50,6 +50,7 @@ const EARLY_CODES = new Set([
   'yaml-recursive-alias',
   'too-deep',
   'broken-ref',
+  'invalid-ref',
   'circular-ref',
   'forbidden-key',
   'not-asyncapi',

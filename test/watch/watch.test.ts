@@ -122,7 +122,7 @@ describe('eventsmith generate --watch', () => {
     const w = startWatch(dir, ['--catalog', 'catalog', '--out', 'out']);
     await until('the first build', () => /watching catalog/.test(w.stdout));
     expect(w.stderr).toBe('');
-    expect(w.stdout).toMatch(/^\d\d:\d\d:\d\d eventsmith: \d+ files differ → out \(2 events, 2 versions, \d+ files; re-parsed billing\.yaml, orders\.yaml\) in \d+\.\d+s$/m);
+    expect(w.stdout).toMatch(/^\d\d:\d\d:\d\d eventsmith: \d+ files differ → out \(2 events \(2 versions\), \d+ files; re-parsed billing\.yaml, orders\.yaml\) in \d+\.\d+s$/m);
     const schemaFile = path.join(out, 'json-schema/order.created.v1.json');
     const billingSchema = path.join(out, 'json-schema/billing.invoice_issued.v1.json');
     expect(readFileSync(schemaFile, 'utf8')).toContain('An order was placed.');
@@ -135,7 +135,7 @@ describe('eventsmith generate --watch', () => {
     await until('the summary line', () => count(w.stdout, REPORT) === 2);
     const line = w.stdout.trim().split('\n').at(-1)!;
     expect(line).toMatch(/^\d\d:\d\d:\d\d eventsmith: \d+ files? differs? → out \(.*; re-parsed orders\.yaml\) in \d+\.\d+s$/);
-    const [, rewritten, total] = /: (\d+) files? differs? → out \(2 events, 2 versions, (\d+) files;/.exec(line)!.map(Number);
+    const [, rewritten, total] = /: (\d+) files? differs? → out \(2 events \(2 versions\), (\d+) files;/.exec(line)!.map(Number);
     expect(rewritten).toBeGreaterThan(0);
     expect(rewritten).toBeLessThan(total! / 2);
     expect(statSync(billingSchema).mtimeMs).toBe(billingMtime);
@@ -149,11 +149,14 @@ describe('eventsmith generate --watch', () => {
     expect(hashTree(out)).toBe(good);
     expect(w.child.exitCode).toBeNull();
 
-    // The same for a problem that only the catalogue checks find (an example that does not validate).
+    // What only the catalogue checks find (an example that does not validate) is a warning outside
+    // --strict: reported as file:line:column, and the output follows the catalogue.
+    const rebuilds = count(w.stdout, REPORT);
     writeFileSync(path.join(dir, 'catalog/orders.yaml'), ORDERS.replace('amount: 12.5', 'amount: -1'));
-    await until('the second error report', () => count(w.stderr, /keeps its previous content/) === 2);
-    expect(w.stderr).toMatch(/catalog\/orders\.yaml:\d+:\d+: example .*does not match its payload schema: total\.amount must be >= 0/);
-    expect(hashTree(out)).toBe(good);
+    await until('the warning', () => /warning: example .*does not match/.test(w.stderr));
+    expect(w.stderr).toMatch(/catalog\/orders\.yaml:\d+:\d+: warning: example .*does not match its payload schema: total\.amount must be >= 0/);
+    await until('the rebuild with a warning', () => count(w.stdout, REPORT) === rebuilds + 1);
+    expect(count(w.stderr, /keeps its previous content/)).toBe(1);
 
     // Fixed: it recovers.
     writeFileSync(path.join(dir, 'catalog/orders.yaml'), ORDERS.replace('An order was placed.', 'Fixed again.'));
@@ -162,12 +165,12 @@ describe('eventsmith generate --watch', () => {
     // A fragment change re-parses the documents that reach it, and only those.
     writeFileSync(path.join(dir, 'catalog/shared/money.yaml'), MONEY.replace('currency: { type: string', () => 'currency: { description: ISO 4217 code, type: string'));
     await until('the fragment rebuild', () => readFileSync(schemaFile, 'utf8').includes('ISO 4217 code'));
-    await until('its summary line', () => count(w.stdout, REPORT) === 4);
+    await until('its summary line', () => count(w.stdout, REPORT) === 5);
     expect(w.stdout.trim().split('\n').at(-1)).toMatch(/; re-parsed orders\.yaml\) in \d+\.\d+s$/);
 
     // A save that changes no output (a comment) is reported as such.
     writeFileSync(path.join(dir, 'catalog/shared/money.yaml'), `# Money, shared.\n${readFileSync(path.join(dir, 'catalog/shared/money.yaml'), 'utf8')}`);
-    await until('the no-change line', () => count(w.stdout, REPORT) === 5);
+    await until('the no-change line', () => count(w.stdout, REPORT) === 6);
     expect(w.stdout.trim().split('\n').at(-1)).toMatch(/^\d\d:\d\d:\d\d eventsmith: no change → out \(/);
 
     // SIGINT stops it with exit code 0.

@@ -77,12 +77,22 @@ function serviceChanges(head: Side, b: CatalogEvent, h: CatalogEvent, field: 'pr
   ];
 }
 
+/**
+ * An event version HEAD no longer has. It is shown at HEAD's closest trace of it (another version
+ * of the type, or the event it was renamed to) with where it was in BASE; only an event HEAD has no
+ * trace of is shown in BASE alone.
+ */
 function removed(base: Side, head: Side, b: CatalogEvent, typeKept: boolean, baseTypes: ReadonlySet<string>, today: string): RawChange {
-  const change = (rule: string, note?: string): RawChange => catalogChange(base, b, rule, '', note ? { note } : {}, true);
+  const renamedTo = typeKept ? undefined : head.catalog.events.find((h) => !baseTypes.has(h.type) && h.version === b.version && samePayload(base, b, head, h));
+  const trace = renamedTo ?? (typeKept ? head.catalog.events.find((h) => h.type === b.type) : undefined);
+  const change = (rule: string, note?: string): RawChange => {
+    const values = note ? { note } : {};
+    if (!trace) return catalogChange(base, b, rule, '', values, true);
+    return { ...catalogChange(head, trace, rule, '', values), event: b.type, version: b.version, beforeAt: { file: base.display(b.source.file), line: b.source.line } };
+  };
   if (b.deprecated && (!b.sunset || b.sunset <= today)) return change('EVENT_VERSION_RETIRED', b.sunset ? `sunset ${b.sunset}` : undefined);
   if (b.deprecated) return change('EVENT_VERSION_REMOVED_BEFORE_SUNSET', `sunset ${b.sunset}`);
   if (typeKept) return change('EVENT_VERSION_REMOVED');
-  const renamedTo = head.catalog.events.find((h) => !baseTypes.has(h.type) && h.version === b.version && samePayload(base, b, head, h));
   return renamedTo ? change('EVENT_TYPE_RENAMED', `now ${renamedTo.type}`) : change('EVENT_TYPE_REMOVED');
 }
 

@@ -33,18 +33,22 @@ function compareAvroPayloads(base: Side, head: Side, b: CatalogEvent, h: Catalog
     const headAt = back?.update ?? fwd?.original;
     const baseAt = back?.original ?? fwd?.update;
     const inHead = headAt !== undefined || baseAt === undefined;
-    const [side, event, at] = inHead ? ([head, h, headAt] as const) : ([base, b, baseAt] as const);
-    const pos = side.locate && at ? side.locate(event, 'payload', at) : event.payloadSource;
+    // What HEAD no longer has is shown at HEAD's payload (the record that lost it), and where it was in BASE.
+    const pos = head.locate && headAt ? head.locate(h, 'payload', headAt) : h.payloadSource;
     const change: RawChange = {
       rule: m.rule,
       event: h.type,
       version: h.version,
       pointer: ['payload', ...m.path].map((s) => `/${escapePointerSegment(s)}`).join(''),
       seen: m.seen,
-      side: inHead ? 'head' : 'base',
-      file: side.display(pos.file),
+      side: 'head',
+      file: head.display(pos.file),
       line: pos.line,
     };
+    if (!inHead) {
+      const was = base.locate && baseAt ? base.locate(b, 'payload', baseAt) : b.payloadSource;
+      change.beforeAt = { file: base.display(was.file), line: was.line };
+    }
     if (m.before !== undefined) change.before = m.before;
     if (m.after !== undefined) change.after = m.after;
     return change;
@@ -61,20 +65,23 @@ function comparePart(base: Side, head: Side, b: CatalogEvent, h: CatalogEvent, p
   const forward = DiffContext.start(head.catalog.definitions, base.catalog.definitions, compatible);
   compareSchemas(forward, after, before);
   return mergeDirections(backward.differences, forward.differences).map((m) => {
-    // A path HEAD no longer has (a removal) is shown where it was, in BASE.
+    // A path HEAD no longer has (a removal) is shown at the object that held it, which HEAD still
+    // has (the locator stops at the nearest existing parent), and where it was, in BASE.
     const inHead = hasPath(after, head.catalog.definitions, m.path) || !hasPath(before, base.catalog.definitions, m.path);
-    const [side, event] = inHead ? ([head, h] as const) : ([base, b] as const);
-    const at = side.locate ? side.locate(event, part, m.path) : part === 'payload' ? event.payloadSource : event.source;
+    const locate = (side: Side, event: CatalogEvent): { file: string; line: number } => {
+      const at = side.locate ? side.locate(event, part, m.path) : part === 'payload' ? event.payloadSource : event.source;
+      return { file: side.display(at.file), line: at.line };
+    };
     const change: RawChange = {
       rule: m.rule,
       event: h.type,
       version: h.version,
       pointer: [part, ...m.path].map((s) => `/${escapePointerSegment(s)}`).join(''),
       seen: m.seen,
-      side: inHead ? 'head' : 'base',
-      file: side.display(at.file),
-      line: at.line,
+      side: 'head',
+      ...locate(head, h),
     };
+    if (!inHead) change.beforeAt = locate(base, b);
     if (m.before !== undefined) change.before = m.before;
     if (m.after !== undefined) change.after = m.after;
     return change;

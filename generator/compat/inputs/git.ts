@@ -1,7 +1,8 @@
 /**
  * The catalogue folder as it was at a git commit, written to a temporary folder so that the normal
  * loader reads it (fragments reached through `$ref` included). Uses `git ls-tree` and one
- * `git cat-file --batch`, so it needs git but no tar and no checkout.
+ * `git cat-file --batch`, so it needs git but no tar and no checkout: the working tree and the
+ * index are never touched.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,20 @@ export interface ExtractedCatalog {
   dir: string;
   /** The catalogue folder (or file) inside `dir`. */
   target: string;
+  /** The repository root as seen from the working directory (where `dir`'s files are in the working tree). */
+  toplevel: string;
   cleanup(): void;
+}
+
+/**
+ * A `ref:path` spec as git reads one (`git show HEAD~1:catalog/orders.yaml`): the path is relative
+ * to the repository root, or to the working directory when it starts with `./` or `../`. Undefined
+ * when `spec` has no colon (ref names cannot contain one).
+ */
+export function splitRefPath(spec: string): { ref: string; path: string } | undefined {
+  const colon = spec.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { ref: spec.slice(0, colon), path: spec.slice(colon + 1) };
 }
 
 function git(cwd: string, args: readonly string[], input?: Buffer): Buffer | undefined {
@@ -27,14 +41,20 @@ function gitText(cwd: string, args: readonly string[]): string | undefined {
   return git(cwd, args)?.toString('utf8').trim();
 }
 
-export function extractCatalogAt(cwd: string, ref: string, catalogAbs: string): ExtractedCatalog {
+/**
+ * The catalogue at commit `ref`: the folder or file `catalogAbs` names in the working tree, or,
+ * with `at` (the path of a `ref:path` spec), that path as git reads it.
+ */
+export function extractCatalogAt(cwd: string, ref: string, catalogAbs: string, at?: string): ExtractedCatalog {
   const toplevel = gitText(cwd, ['rev-parse', '--show-toplevel']);
   const commit = gitText(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!toplevel || !commit) throw new GitInputError(`'${ref}' is neither a folder, a file nor a git commit of this repository`);
   // Paths relative to the working directory's place in the repository avoid realpath trouble (symlinked temp dirs).
   const prefix = gitText(cwd, ['rev-parse', '--show-prefix']) ?? '';
-  const relCatalog = path.posix.normalize(prefix + path.relative(cwd, catalogAbs).split(path.sep).join('/')).replace(/\/$/, '');
-  if (relCatalog.startsWith('..')) throw new GitInputError(`the catalogue '${catalogAbs}' is outside the git repository`);
+  const fromCwd = (p: string): string => prefix + p.split(path.sep).join('/');
+  const wanted = at === undefined ? fromCwd(path.relative(cwd, catalogAbs)) : /^\.\.?(\/|$)/.test(at) ? fromCwd(at) : at;
+  const relCatalog = path.posix.normalize(wanted === '' ? '.' : wanted).replace(/\/$/, '') || '.';
+  if (relCatalog.startsWith('..')) throw new GitInputError(`the catalogue '${at ?? catalogAbs}' is outside the git repository`);
   let entries = listTree(cwd, commit, relCatalog);
   if (entries.length === 0) throw new GitInputError(`the catalogue '${relCatalog}' does not exist at ${ref}`);
   // One document: its fragments live beside it, so take its whole folder.
@@ -51,7 +71,13 @@ export function extractCatalogAt(cwd: string, ref: string, catalogAbs: string): 
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { dir, target: path.join(dir, ...relCatalog.split('/')), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const up = prefix.split('/').filter((s) => s.length > 0).map(() => '..');
+  return {
+    dir,
+    target: relCatalog === '.' ? dir : path.join(dir, ...relCatalog.split('/')),
+    toplevel: path.resolve(cwd, ...up),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 interface TreeEntry {

@@ -1,6 +1,7 @@
 /**
  * BASE and HEAD: a catalogue to compare, from a folder, one AsyncAPI document, a snapshot written by
- * `generate`, or a git commit (the catalogue folder as it was then).
+ * `generate`, a git commit (the catalogue folder as it was then), or `ref:path` as git reads it
+ * (`origin/main:catalog`, `HEAD~1:catalog/orders.yaml`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import type { Catalog } from '../../model/catalog.js';
 import { loadCatalog } from '../../pipeline/load-catalog.js';
 import type { SchemaLocator } from '../../model/locate.js';
 import { READABLE_SNAPSHOT_VERSIONS, SNAPSHOT_FORMAT, snapshotEvents } from '../../model/snapshot.js';
-import { extractCatalogAt, GitInputError } from './git.js';
+import { extractCatalogAt, GitInputError, splitRefPath } from './git.js';
 
 export interface Side {
   /** How messages name it: the ref or path given, or "working tree". */
@@ -46,25 +47,27 @@ export async function openSide(spec: string | undefined, options: OpenOptions): 
     }
     return folderSide(spec, abs, options);
   }
+  const refPath = splitRefPath(spec);
+  const ref = refPath?.ref ?? spec;
   let extracted;
   try {
-    extracted = extractCatalogAt(cwd, spec, options.catalog);
+    extracted = extractCatalogAt(cwd, ref, options.catalog, refPath?.path);
   } catch (error) {
-    if (error instanceof GitInputError) throw inputError(spec, error.message, 'Give BASE / HEAD as a git ref (main, HEAD~1, a tag or a commit), a catalogue folder, an AsyncAPI file or a snapshot JSON.');
+    if (error instanceof GitInputError) throw inputError(spec, error.message, 'Give BASE / HEAD as a git ref (main, HEAD~1, a tag or a commit), ref:path as git reads it (origin/main:catalog, HEAD~1:catalog/orders.yaml), a catalogue folder, an AsyncAPI file or a snapshot JSON.');
     throw error;
   }
   const { dir, cleanup } = extracted;
   try {
     const loaded = await loadCatalog(extracted.target, { cwd, locate: true });
     // Positions read as the same file in the working tree, where the user will open it.
-    const root = loaded.root === extracted.target ? options.catalog : path.dirname(options.catalog);
+    const root = path.join(extracted.toplevel, path.relative(dir, loaded.root));
     const side: Side = { label: spec, catalog: loaded.catalog, display: (rel) => relTo(path.join(root, rel)) };
     if (loaded.locate) side.locate = loaded.locate;
     return { side, dispose: cleanup };
   } catch (error) {
     cleanup();
     // Problems in a catalogue at a commit name the commit, not the temporary folder.
-    if (error instanceof CatalogError) throw new CatalogError(error.diagnostics.map((d) => renamed(d, dir, spec)));
+    if (error instanceof CatalogError) throw new CatalogError(error.diagnostics.map((d) => renamed(d, dir, ref)));
     throw error;
   }
 }

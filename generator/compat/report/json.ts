@@ -10,6 +10,7 @@ export function jsonReport(result: CheckResult): string {
     pointer: c.pointer,
     file: c.file,
     line: c.line,
+    ...(c.beforeAt ? { beforeFile: c.beforeAt.file, beforeLine: c.beforeAt.line } : {}),
     message: c.message,
     hint: c.hint,
     accepted: c.accepted !== undefined,

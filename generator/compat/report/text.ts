@@ -1,4 +1,7 @@
-/** Human output: changes grouped by event version, worst first, colour only on a terminal. */
+/**
+ * Human output: changes grouped by event version, worst first, colour only on a terminal. It speaks
+ * of "before" (the BASE compared against) and "after" (HEAD, the catalogue checked).
+ */
 import type { CheckResult } from '../check.js';
 import type { Change } from '../types.js';
 
@@ -8,7 +11,7 @@ type Paint = (style: keyof typeof ANSI, text: string) => string;
 export function textReport(result: CheckResult, colour: boolean): string[] {
   const paint: Paint = (style, text) => (colour ? `${ANSI[style]}${text}${ANSI.reset}` : text);
   const against = result.bases.join(', ');
-  const lines = [`eventsmith check: ${result.head} against ${against} (mode ${result.mode}, policy ${result.policy})`];
+  const lines = [`eventsmith check: before ${against} → after ${result.head} (mode ${result.mode}, policy ${result.policy})`];
   const groups = new Map<string, Change[]>();
   for (const change of result.changes) {
     const key = `${change.event} v${change.version}`;
@@ -31,9 +34,12 @@ function changeLines(change: Change, paint: Paint, manyBases: boolean): string[]
       : change.severity === 'non-breaking'
         ? ['• non-breaking', 'yellow']
         : ['i info        ', 'dim'];
-  const where = `${change.file}:${change.line}${change.side === 'base' ? ` (in ${change.base})` : ''}`;
+  const where =
+    change.side === 'base'
+      ? `before: ${change.file}:${change.line} (in ${change.base}); gone after`
+      : `after: ${change.file}:${change.line}${change.beforeAt ? `; before: ${change.beforeAt.file}:${change.beforeAt.line} (in ${change.base})` : ''}`;
   const lines = [
-    `  ${paint(style, mark)}  ${change.rule}  ${change.pointer || '(event)'}${manyBases ? `  [against ${change.base}]` : ''}`,
+    `  ${paint(style, mark)}  ${change.rule}  ${change.pointer || '(event)'}${manyBases ? `  [before: ${change.base}]` : ''}`,
     `      ${paint('dim', where)}`,
     `      ${change.message}`,
   ];

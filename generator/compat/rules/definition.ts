@@ -33,7 +33,7 @@ export function narrowingHint(what: string): string {
 
 /** Hint for an edit that widens what is accepted (breaks forward reads only). */
 export function wideningHint(what: string): string {
-  return `${what}: consumers built from BASE still apply the old rule, so under forward or full mode deploy those consumers first and check with --mode backward, or ${NEW_VERSION}.`;
+  return `${what}: consumers built before the change still apply the old rule, so under forward or full mode deploy those consumers first and check with --mode backward, or ${NEW_VERSION}.`;
 }
 
 type Partial4 = Pick<RuleDefinition, 'id' | 'purpose' | 'hint'> & Partial<Pick<RuleDefinition, 'info' | 'confluent'>>;

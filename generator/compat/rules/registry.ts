@@ -1,4 +1,5 @@
 /** Every rule the checker can report, by id. Rule ids are stable: configs and CI logs name them. */
+import { closestWords } from '../../model/similar.js';
 import { ARRAY_RULES } from './arrays.js';
 import { AVRO_RULES } from './avro.js';
 import { CATALOG_RULES } from './catalog.js';
@@ -37,19 +38,5 @@ export function ruleById(id: string): RuleDefinition {
 /** Known ids closest to `id` by edit distance, for "did you mean" hints in config errors. */
 export function similarRuleIds(id: string, limit = 3): string[] {
   const wanted = id.toUpperCase();
-  return ALL_RULES.map((r) => ({ id: r.id, distance: editDistance(wanted, r.id) }))
-    .filter((r) => r.distance <= Math.max(3, Math.floor(wanted.length / 3)))
-    .sort((a, b) => a.distance - b.distance || a.id.localeCompare(b.id))
-    .slice(0, limit)
-    .map((r) => r.id);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = current;
-  }
-  return previous[b.length]!;
+  return closestWords(wanted, ALL_RULES.map((r) => r.id), Math.max(3, Math.floor(wanted.length / 3)), limit);
 }
