@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Catalog, CatalogEvent, JsonSchemaObject, JsonValue } from '../model/catalog.js';
+import { latestIsDefinition } from '../model/generated-names.js';
 import { DRAFT_2019_09, DRAFT_2020_12, eventSchemaId, standaloneSchema } from '../model/json-schema.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION } from '../model/snapshot.js';
 import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
@@ -218,7 +219,8 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       jsonSchema: fragments.get(`json\0${defsKey}\0${memoOf(event).schemaKey}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
       draft: fragments.get(`draft\0${defsKey}\0${memoOf(event).schemaKey}`, () => draftLabel(eventJsonSchema(catalog, event).$schema)),
     })),
-    latest: latestOnly(events).map((event) => ({
+    // An event whose payload is the schema of the same name has that schema's export as its alias.
+    latest: latestOnly(events).filter((event) => !latestIsDefinition(event, catalog.definitions)).map((event) => ({
       ...names.event(event),
       typeLabel: event.type,
       version: event.version,

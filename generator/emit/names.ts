@@ -29,6 +29,7 @@ export class CatalogNames {
       const base = eventVersionBase(event);
       this.events.set(key(event), { typeName: base, schemaName: `${base}Schema`, jsonSchemaName: `${base}JsonSchema` });
       // Events are sorted by version: the last one of a type is its latest.
+      // When the payload is the schema of the same name, these are that schema's names (latestIsDefinition).
       const latest = latestBase(event);
       this.latest.set(event.type, { typeName: latest, schemaName: `${latest}Schema` });
     }

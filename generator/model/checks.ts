@@ -157,7 +157,7 @@ function checkGeneratedNames<F extends SourceFileRef>(sources: CatalogSources<F>
   const reportClash = (name: string, first: [string, Place<F>], later: [string, Place<F>], hint: string): void => {
     sources.report(later[1].file, later[1].pointer, 'name-clash', `${later[0]} and ${first[0]} at ${first[1].text} would both be named '${name}' in generated code`, hint);
   };
-  const placed = exportedNames(catalog.events, Object.keys(catalog.definitions)).flatMap(([name, owner]) => {
+  const placed = exportedNames(catalog.events, catalog.definitions).flatMap(([name, owner]) => {
     const where = placeOf(owner);
     return where === undefined ? [] : [{ name, owner, where, id: ownerId(owner) }];
   });
@@ -197,7 +197,7 @@ function checkGeneratedNames<F extends SourceFileRef>(sources: CatalogSources<F>
 
 /** The pin that gives an event its type's own stem, so that only its publisher method changes. */
 function suggestedPin(event: CatalogEvent): string {
-  return event.pinnedName ?? exportedNames([event], [])[0]![0].replace(/V\d+$/, '');
+  return event.pinnedName ?? exportedNames([event], {})[0]![0].replace(/V\d+$/, '');
 }
 
 function ownerId(owner: NameOwner): string {

@@ -8,7 +8,8 @@
  * The only names that give way are the fixed ones the templates declare (`EventType`, …): those
  * never change with the catalogue, so a suffix chosen against them is stable too.
  */
-import type { CatalogEvent } from './catalog.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { CatalogEvent, JsonSchema } from './catalog.js';
 import { camelName, isSafeIdentifier, pascalName } from './identifiers.js';
 
 /** The extension key that pins a generated name on a message or a schema. */
@@ -54,6 +55,20 @@ export function latestBase(event: Pick<CatalogEvent, 'type' | 'pinnedName'>): st
   return avoidFixed(eventStem(event), TYPE_SUFFIXES);
 }
 
+/**
+ * Whether the names of an event type's latest version (`UserSignedUp`, `UserSignedUpSchema`) are
+ * those of a shared schema declared under the same name that is, word for word, the event's payload
+ * (`payload: { $ref: '#/components/schemas/UserSignedUp' }`, the way many AsyncAPI documents write
+ * it). Then both names mean one thing, and the schema's own export serves as the alias. The answer
+ * depends on the event and that schema alone, so it is as stable as every other name; should a
+ * later version's payload be another schema, the two become a clash, reported like any other.
+ */
+export function latestIsDefinition(event: Pick<CatalogEvent, 'type' | 'pinnedName' | 'payload'>, definitions: Readonly<Record<string, JsonSchema>>): boolean {
+  const base = latestBase(event);
+  const schema = Object.hasOwn(definitions, base) ? definitions[base] : undefined;
+  return schema !== undefined && definitionBase(base) === base && isDeepStrictEqual(schema, event.payload);
+}
+
 /** Base of a shared definition's names: the definition's name (its key, or its pin). */
 export function definitionBase(name: string): string {
   return avoidFixed(name, TYPE_SUFFIXES);
@@ -90,7 +105,7 @@ export type NameOwner =
   | { kind: 'service'; service: string; event: CatalogEvent };
 
 /** Every name `index.ts` exports for the catalogue (fixed names aside), with what each names. */
-export function exportedNames(events: readonly CatalogEvent[], definitions: readonly string[]): [string, NameOwner][] {
+export function exportedNames(events: readonly CatalogEvent[], definitions: Readonly<Record<string, JsonSchema>>): [string, NameOwner][] {
   const names: [string, NameOwner][] = [];
   const add = (base: string, suffixes: readonly string[], owner: NameOwner): void => {
     for (const suffix of suffixes) names.push([base + suffix, owner]);
@@ -100,7 +115,7 @@ export function exportedNames(events: readonly CatalogEvent[], definitions: read
     add(eventVersionBase(event), EVENT_SUFFIXES, { kind: 'event', event });
     latest.set(event.type, event);
   }
-  for (const event of latest.values()) add(latestBase(event), TYPE_SUFFIXES, { kind: 'event', event });
+  for (const event of latest.values()) if (!latestIsDefinition(event, definitions)) add(latestBase(event), TYPE_SUFFIXES, { kind: 'event', event });
   const domains = new Map<string, CatalogEvent>();
   const services = new Map<string, CatalogEvent>();
   for (const event of events) {
@@ -109,6 +124,6 @@ export function exportedNames(events: readonly CatalogEvent[], definitions: read
   }
   for (const [domain, event] of domains) add(domainTypeName(domain), [''], { kind: 'domain', domain, event });
   for (const [service, event] of services) add(serviceNamespaceName(service), [''], { kind: 'service', service, event });
-  for (const name of definitions) add(definitionBase(name), TYPE_SUFFIXES, { kind: 'definition', name });
+  for (const name of Object.keys(definitions)) add(definitionBase(name), TYPE_SUFFIXES, { kind: 'definition', name });
   return names;
 }

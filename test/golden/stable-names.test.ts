@@ -81,6 +81,16 @@ describe('generated names stay put when the catalogue grows', () => {
     expect(Object.values(after).flat().length).toBeGreaterThan(Object.values(base).flat().length);
   });
 
+  it('an event whose payload is the schema of its own name has that schema as its latest alias', async () => {
+    const { catalog } = await loadCatalog(catalogWith('payload-named-schema'), { strict: false, cwd: REPO_ROOT });
+    const files = emit(catalog);
+    const lists = exportLists(files);
+    expect(lists['definitions.ts']).toEqual(expect.arrayContaining(['ShippingDispatched', 'ShippingDispatchedSchema']));
+    const domain = Object.entries(lists).find(([rel]) => rel === 'schemas/shipping.ts')![1];
+    expect(domain).toEqual(expect.arrayContaining(['ShippingDispatchedV1', 'ShippingDispatchedV1Schema']));
+    expect(domain).not.toContain('ShippingDispatched');
+  });
+
   it('a pinned addition gets the pinned names', async () => {
     expect((await generated('short-name-pinned'))['services/shop.ts']).toEqual(expect.arrayContaining(['ShopPublisher#cancelled', 'ShopPublisher#paymentCancelled']));
     expect((await generated('schema-name-pinned'))['definitions.ts']).toEqual(['LedgerOrderItem', 'LedgerOrderItemSchema', 'OrderItem', 'OrderItemSchema']);
