@@ -192,8 +192,9 @@ function sourceOf(sources: SourceSet, document: SourceFile, d: ParserDiagnostic)
 
 function describe(d: ParserDiagnostic): string {
   const where = d.path.length > 0 ? ` (at ${d.path.join('.')})` : '';
-  // The parser reports its own crashes as a diagnostic with the stack in the message: the user gets the error, not the stack.
-  const crash = /^Error thrown during AsyncAPI document parsing\. Name: (\w+), message: (.*?), stack: /s.exec(d.message);
+  // The parser reports its own crashes (while parsing, or in a validation rule) as a diagnostic with
+  // the stack in the message: the user gets the error, not the stack.
+  const crash = /^Error thrown during AsyncAPI document \w+\. Name: (\w+), message: (.*?), stack: /s.exec(d.message);
   if (crash) return `the AsyncAPI parser failed on this document (${crash[1]}: ${crash[2]!.split('\n')[0]})${where}`;
   return `${d.message}${where}`;
 }
