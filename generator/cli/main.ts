@@ -6,6 +6,7 @@ import { CatalogError, formatDiagnostic } from '../load/diagnostics.js';
 import { OutputError } from '../emit/write.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Command } from './command.js';
 import { processContext, type CommandContext } from './context.js';
+import { plural } from './counts.js';
 
 interface CommandEntry {
   name: string;
@@ -62,9 +63,8 @@ function reportFailure(error: unknown, command: string, ctx: CommandContext): nu
   if (error instanceof CatalogError) {
     for (const d of error.diagnostics) ctx.err(formatDiagnostic(d));
     for (const d of error.warnings) ctx.err(formatDiagnostic(d));
-    const n = error.diagnostics.length;
     const w = error.warnings.length;
-    ctx.err(`eventsmith: ${n} problem${n === 1 ? '' : 's'}${w > 0 ? ` and ${w} warning${w === 1 ? '' : 's'}` : ''} found; nothing was written.`);
+    ctx.err(`eventsmith: ${plural(error.diagnostics.length, 'problem')}${w > 0 ? ` and ${plural(w, 'warning')}` : ''} found; nothing was written.`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof OutputError) {

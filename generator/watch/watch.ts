@@ -59,8 +59,7 @@ export async function watchCatalog(options: WatchOptions, ctx: CommandContext): 
     } catch (error) {
       if (error instanceof CatalogError) {
         for (const d of [...error.diagnostics, ...error.warnings]) ctx.err(formatDiagnostic(d));
-        const n = error.diagnostics.length;
-        ctx.err(`${clock()} eventsmith: ${n} problem${n === 1 ? '' : 's'} found; ${outDisplay} keeps its previous content. Watching for changes…`);
+        ctx.err(`${clock()} eventsmith: ${plural(error.diagnostics.length, 'problem')} found; ${outDisplay} keeps its previous content. Watching for changes…`);
       } else if (error instanceof OutputError) {
         ctx.err(`${clock()} eventsmith: ${error.message}`);
       } else {
