@@ -5,9 +5,10 @@
  * and a dead letter appended to its dead-letter stream in the same MULTI as the XACK, so a crash in
  * between loses nothing (the entry stays pending and is handled again).
  *
- * Entries a dead consumer left pending are taken over with XAUTOCLAIM once idle for `claimIdleMs`.
- * A live consumer keeps its running entries from looking idle by re-claiming them to itself
- * (XCLAIM … JUSTID) every third of that time, so only the dead lose theirs.
+ * Entries a dead consumer left pending are taken over once idle for `claimIdleMs`: by the read
+ * itself where the server takes `XREADGROUP … CLAIM` (Redis 8.4+, see read-claim.ts), else with
+ * XAUTOCLAIM every third of that time. A live consumer keeps its running entries from looking idle
+ * by re-claiming them to itself (XCLAIM … JUSTID) every third of that time, so only the dead lose theirs.
  */
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../errors.js';
@@ -19,10 +20,18 @@ import type { RedisConnection } from './client.js';
 import { CONTENT_TYPE, FIELD, field, fieldPairs, readEntry, readStreams, retryCopy, text, unpackRetry, type StreamEntry } from './entries.js';
 import type { RedisNames } from './names.js';
 import type { Realtime } from './realtime.js';
+import { serverReadsWithClaim } from './read-claim.js';
 
 const BUFFERS = { typeMapping: { 36: Buffer } } as const;
 /** How long one blocking read waits; also how soon a cancelled consumer notices. */
 const BLOCK_MS = 1000;
+/**
+ * Where reads claim idle entries themselves, the XAUTOCLAIM sweep runs only every this many of its
+ * ticks, and takes only entries idle this many times `claimIdleMs`: what is left for it is removing
+ * entries trimmed from their stream while pending (XAUTOCLAIM drops them from the group, XREADGROUP
+ * … CLAIM passes over them), and entries no read took because every consumer was full.
+ */
+const SWEEP_EVERY_WITH_READ_CLAIM = 10;
 
 /** Moves due retries back into the group's retry stream, atomically, so two consumers never move one twice. */
 export const MOVE_DUE_SCRIPT = `
@@ -89,6 +98,9 @@ export class RedisConsumer {
   private readonly realtimeRetries = new Set<NodeJS.Timeout>();
   /** This group's retry stream, compared with every entry's stream. */
   private readonly retryStream: string;
+  /** Whether the server takes `XREADGROUP … CLAIM`; asked before the first read and again after a failed one (the server may have been replaced). */
+  private readClaim: boolean | undefined;
+  private sweepTicks = 0;
 
   constructor(
     private readonly commands: RedisConnection,
@@ -167,13 +179,19 @@ export class RedisConsumer {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
-      if (this.unsentAcks > 0) this.flushAcks(this.reader, true);
       try {
+        if (this.readClaim === undefined) await this.askReadClaim();
+        if (this.unsentAcks > 0) this.flushAcks(this.reader, true);
         const entries = await this.read(capacity);
         failures = 0;
-        for (const entry of entries) this.accept(entry, 1, false);
+        for (const entry of entries) {
+          const before = entry.deliveredBefore ?? 0;
+          if (before === 0) this.accept(entry, 1, false);
+          else this.acceptClaimed(entry, before + 1);
+        }
       } catch (error) {
         if (this.stopped) return;
+        this.readClaim = undefined;
         failures++;
         this.lastError = errorMessage(error);
         if (/NOGROUP/.test(this.lastError)) await this.options.redeclare().catch((cause: unknown) => this.warn('redis.consumer.redeclare_failed', cause));
@@ -195,23 +213,39 @@ export class RedisConsumer {
   private async xreadgroup(streams: string[], count: number, block: number | undefined): Promise<StreamEntry[]> {
     const args = ['XREADGROUP', 'GROUP', this.name, this.consumerName, 'COUNT', String(count)];
     if (block !== undefined) args.push('BLOCK', String(block));
+    if (this.readClaim === true) args.push('CLAIM', String(this.options.claimIdleMs));
     args.push('STREAMS', ...streams, ...streams.map(() => '>'));
     return readStreams(await this.reader.sendCommand(args, BUFFERS));
+  }
+
+  private async askReadClaim(): Promise<void> {
+    this.readClaim = await serverReadsWithClaim(this.reader);
+    this.log({ level: 'info', event: 'redis.consumer.takeover', subscription: this.name, by: this.readClaim ? 'XREADGROUP CLAIM' : 'XAUTOCLAIM', claimIdleMs: this.options.claimIdleMs });
+  }
+
+  /** An entry a read took over from the group's pending entries (`XREADGROUP … CLAIM`), delivered `deliveries` times with this one. */
+  private acceptClaimed(entry: StreamEntry, deliveries: number): void {
+    // One of this consumer's own, still running (its keep-alive came late): its handler settles it.
+    if (this.inFlight.has(key(entry))) return;
+    this.log({ level: 'info', event: 'redis.consumer.claimed', subscription: this.name, stream: entry.stream, id: entry.id, deliveries, by: 'XREADGROUP CLAIM' });
+    this.accept(entry, deliveries, true);
   }
 
   /** Takes over entries other (dead) consumers left pending for longer than `claimIdleMs`. */
   private async claimIdle(): Promise<void> {
     if (this.stopped) return;
+    if (this.readClaim === true && ++this.sweepTicks % SWEEP_EVERY_WITH_READ_CLAIM !== 0) return;
     const { urgent, normal } = this.options.streams;
     for (const stream of [...urgent, ...normal]) {
       const capacity = this.options.prefetch - this.busy;
       if (capacity <= 0 || this.stopped) return;
-      const reply = (await this.commands.sendCommand(['XAUTOCLAIM', stream, this.name, this.consumerName, String(this.options.claimIdleMs), '0-0', 'COUNT', String(capacity)], BUFFERS)) as unknown[];
+      const minIdle = this.readClaim === true ? this.options.claimIdleMs * SWEEP_EVERY_WITH_READ_CLAIM : this.options.claimIdleMs;
+      const reply = (await this.commands.sendCommand(['XAUTOCLAIM', stream, this.name, this.consumerName, String(minIdle), '0-0', 'COUNT', String(capacity)], BUFFERS)) as unknown[];
       const claimed = (Array.isArray(reply?.[1]) ? (reply[1] as unknown[]) : []).map((raw) => readEntry(stream, raw)).filter((entry): entry is StreamEntry => entry !== undefined && !this.inFlight.has(key(entry)));
       if (claimed.length === 0) continue;
       const deliveries = await this.deliveryCounts(stream, claimed);
       for (const entry of claimed) {
-        this.log({ level: 'info', event: 'redis.consumer.claimed', subscription: this.name, stream, id: entry.id, deliveries: deliveries.get(entry.id) });
+        this.log({ level: 'info', event: 'redis.consumer.claimed', subscription: this.name, stream, id: entry.id, deliveries: deliveries.get(entry.id), by: 'XAUTOCLAIM' });
         this.accept(entry, deliveries.get(entry.id) ?? 2, true);
       }
     }

@@ -27,6 +27,12 @@ export interface StreamEntry {
   stream: string;
   id: string;
   fields: Map<string, Buffer>;
+  /**
+   * Read with `XREADGROUP … CLAIM` (Redis 8.4+): how often the entry had been delivered before this
+   * read, as the reply says (0 for a new entry; 1 or more for one taken over from the group's
+   * pending entries). Undefined for every other read.
+   */
+  deliveredBefore?: number;
 }
 
 /** Reads XREADGROUP / XREAD replies into entries. */
@@ -46,13 +52,22 @@ export function readStreams(reply: unknown): StreamEntry[] {
   return entries;
 }
 
-/** One `[id, [field, value, …]]` pair; undefined for a deleted entry (`[id, nil]`). */
+/**
+ * One `[id, [field, value, …]]` pair, or with `XREADGROUP … CLAIM` `[id, [field, value, …], idle-ms,
+ * delivery-count]`; undefined for a deleted entry (`[id, nil]`).
+ */
 export function readEntry(stream: string, raw: unknown): StreamEntry | undefined {
   if (!Array.isArray(raw) || raw.length < 2 || !Array.isArray(raw[1])) return undefined;
   const values = raw[1] as unknown[];
   const fields = new Map<string, Buffer>();
   for (let index = 0; index + 1 < values.length; index += 2) fields.set(fieldName(values[index]), buffer(values[index + 1]));
-  return { stream, id: text(raw[0]), fields };
+  const entry: StreamEntry = { stream, id: text(raw[0]), fields };
+  if (raw.length >= 4) {
+    // Integers; early 8.4 builds sent them as bulk strings (redis/redis#14524).
+    const delivered = Number(text(raw[3]));
+    if (Number.isInteger(delivered) && delivered >= 0) entry.deliveredBefore = delivered;
+  }
+  return entry;
 }
 
 /** The names the transport writes, as bytes: matched without decoding, since every entry carries five of them. */

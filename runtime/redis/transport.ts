@@ -33,7 +33,7 @@ export interface RedisTransportOptions {
   logger?: Logger;
   /** Default 100. */
   defaultPrefetch?: number;
-  /** A consumer's pending entry idle this long is taken over by a living consumer (XAUTOCLAIM). Default 30 s. */
+  /** A consumer's pending entry idle this long is taken over by a living consumer (XREADGROUP … CLAIM on Redis 8.4+, else XAUTOCLAIM). Default 30 s. */
   claimIdleMs?: number;
   /**
    * Trim streams on every append, by count or by age (approximately unless `exact`). Default: no

@@ -9,6 +9,9 @@
  *   consumes: both recover;
  * - a consumer whose connection Redis closed, then killed: a fresh consumer handles everything;
  * - poison entries dead-lettered with their reasons while the consumer stays healthy.
+ *
+ * All of it twice: on the machine's Redis 7 (takeover by XAUTOCLAIM) and on Redis 8.6 from
+ * scripts/redis-8 (takeover by the read itself, XREADGROUP … CLAIM).
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -19,15 +22,23 @@ import { createEnvelope, EventClient } from '../../runtime/index.js';
 import { RedisNames, RedisTransport } from '../../runtime/redis/index.js';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 import { makeFixture, sleep, waitFor, type Fixture, type TestEvents } from '../integration/support/fixtures.js';
-import { PrivateRedis } from './support/private-redis.js';
+import type { LogEntry } from '../../runtime/index.js';
+import { PrivateRedis, redis8Binary } from './support/private-redis.js';
 
 const CHILD = path.join(REPO_ROOT, 'test/redis/support/fault-consumer.mjs');
 const CLAIM_IDLE_MS = 1000;
+
+const SERVERS = [
+  { server: 'Redis 7 (XAUTOCLAIM)', binary: () => 'redis-server', takeover: 'XAUTOCLAIM' },
+  { server: 'Redis 8.6 (XREADGROUP CLAIM)', binary: redis8Binary, takeover: 'XREADGROUP CLAIM' },
+];
+
+describe.each(SERVERS)('Redis transport under faults on $server (serial)', ({ binary, takeover }) => {
 let redis: PrivateRedis;
 
 beforeAll(async () => {
-  redis = await PrivateRedis.start();
-}, 30_000);
+  redis = await PrivateRedis.start({ binary: binary() });
+}, 600_000);
 
 afterAll(async () => {
   await redis?.stop();
@@ -75,9 +86,11 @@ async function publisher(fixture: Fixture) {
   return { transport, client };
 }
 
-/** A consumer in this process recording its handler runs, to finish what others left. */
+/** A consumer in this process recording its handler runs, to finish what others left, and how it took entries over. */
 async function drainer(fixture: Fixture, effects: string) {
-  const transport = await RedisTransport.connect({ url: redis.url, connectionName: 'durability-drainer', claimIdleMs: CLAIM_IDLE_MS });
+  const claims: LogEntry[] = [];
+  const logger = (entry: LogEntry) => void (entry.event === 'redis.consumer.claimed' && claims.push(entry));
+  const transport = await RedisTransport.connect({ url: redis.url, connectionName: 'durability-drainer', claimIdleMs: CLAIM_IDLE_MS, logger });
   await transport.declareTopology(fixture.topology);
   const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:drainer' });
   const attempts: number[] = [];
@@ -86,10 +99,9 @@ async function drainer(fixture: Fixture, effects: string) {
     appendFileSync(effects, `${ctx.envelope.id}\n`);
   });
   await client.consume(fixture.queue.name, { prefetch: 50 });
-  return { client, transport, attempts };
+  return { client, transport, attempts, claims };
 }
 
-describe('Redis transport under faults (serial)', () => {
   it('a consumer killed mid-batch: another consumer of the group claims its pending entries and finishes them', { timeout: 60_000 }, async () => {
     const fixture = makeFixture('redis-kill', { maxAttempts: 5, baseDelayMs: 50 });
     const effects = path.join(tempDir('eventsmith-redis-kill-'), 'effects.log');
@@ -106,6 +118,10 @@ describe('Redis transport under faults (serial)', () => {
     console.info(`redis kill -9 mid-batch: 200 confirmed; first consumer completed ${byFirst}, was running ${unfinished} when killed; the second took them over (attempts ≥ 2: ${drain.attempts.filter((a) => a >= 2).length})`);
     expect(unfinished).toBeGreaterThan(0);
     expect(drain.attempts.filter((attempt) => attempt >= 2).length).toBeGreaterThanOrEqual(unfinished);
+    // Taken over the way this server allows, each with the delivery count Redis keeps for it.
+    expect(drain.claims.length).toBeGreaterThanOrEqual(unfinished);
+    expect(new Set(drain.claims.map((claim) => claim.by))).toEqual(new Set([takeover]));
+    expect(drain.claims.every((claim) => typeof claim.deliveries === 'number' && claim.deliveries >= 2)).toBe(true);
     await drain.client.close();
     await producer.close();
   });

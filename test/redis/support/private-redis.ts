@@ -1,12 +1,22 @@
 // A redis-server of a test's own, on a free loopback port, with AOF and fsync on every write, in a
 // temporary folder: what a durability test needs and the shared Redis (nothing on disk) is not.
-// It can be killed like a crashed server and started again on the same port and files.
-import { spawn, type ChildProcess } from 'node:child_process';
+// It can be killed like a crashed server and started again on the same port and files. `binary`
+// picks another redis-server, e.g. the Redis 8 of scripts/redis-8 (see redis8Binary below).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
+import { REPO_ROOT } from '../../helpers/cli.js';
+
+/**
+ * The path of a Redis 8 redis-server (built once from Debian's source by scripts/redis-8, which
+ * `npm test` and .ci/run call first; building here too keeps a lone `npx vitest run` working).
+ */
+export function redis8Binary(): string {
+  return execFileSync('bash', [path.join(REPO_ROOT, 'scripts/redis-8'), 'ensure'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,10 +35,11 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     readonly dir: string,
+    private readonly binary: string,
   ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'eventsmith-redis-')));
+  static async start(options: { binary?: string } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), mkdtempSync(path.join(os.tmpdir(), 'eventsmith-redis-')), options.binary ?? 'redis-server');
     await redis.launch();
     return redis;
   }
@@ -59,7 +70,7 @@ export class PrivateRedis {
   }
 
   private async launch(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', this.dir, '--daemonize', 'no', '--logfile', path.join(this.dir, 'redis.log')], { stdio: 'ignore' });
+    this.process = spawn(this.binary, ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', this.dir, '--daemonize', 'no', '--logfile', path.join(this.dir, 'redis.log')], { stdio: 'ignore' });
     const deadline = Date.now() + 15_000;
     for (;;) {
       const client = createClient({ url: this.url, socket: { reconnectStrategy: false } });
