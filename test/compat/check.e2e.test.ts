@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, writeTree } from '../helpers/cli.js';
+import { REPO_ROOT, runCli, tempDir, writeTree } from '../helpers/cli.js';
 
 interface JsonChange {
   rule: string;
@@ -250,5 +250,20 @@ describe('eventsmith check against a git history', () => {
     expect(broken.stderr).toMatch(/^catalog\/shop\.yaml:\d+:\d+: /m);
     expect((await runCli(['check'], dir)).code).toBe(2);
     expect((await runCli(['check', '--base', 'HEAD', '--mode', 'sideways'], dir)).code).toBe(2);
+  });
+
+  it("fails when a command loses a reply its repliers may still send, and names the reply and the command's place", async () => {
+    const courier = readFileSync(path.join(REPO_ROOT, 'test/fixtures/catalogs/sunset-and-replies/courier.yaml'), 'utf8');
+    const withoutRefusal = courier.replace(/^ {8}- \$ref: '#\/components\/messages\/PickupRefused'\n/m, '');
+    expect(withoutRefusal).not.toBe(courier);
+    const dir = repository({ 'catalog/courier.yaml': courier }, { 'catalog/courier.yaml': withoutRefusal });
+    const removed = await checkJson(dir, '--base', 'HEAD~1');
+    expect(removed.code).toBe(1);
+    expect(removed.json.changes.filter((c) => c.severity === 'breaking')).toMatchObject([
+      { rule: 'REPLY_REMOVED', event: 'courier.book_pickup', version: 1, pointer: '/replies', file: 'catalog/courier.yaml', line: lineOf(path.join(dir, 'catalog/courier.yaml'), '    BookPickup:') },
+    ]);
+    const text = await runCli(['check', '--base', 'HEAD~1'], dir);
+    expect(text.stdout).toContain('courier.pickup_refused v1');
+    expect(text.stdout).toContain('UndeclaredReplyError');
   });
 });

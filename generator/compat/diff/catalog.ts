@@ -4,7 +4,7 @@
  * new version (the old one kept) passes, and the same change inside one version does not.
  */
 import { rabbitmqRoute } from '../../model/bindings.js';
-import type { CatalogEvent, JsonValue } from '../../model/catalog.js';
+import type { CatalogEvent, ChannelParameter, JsonValue } from '../../model/catalog.js';
 import { standaloneSchema } from '../../model/json-schema.js';
 import type { Side } from '../inputs/side.js';
 import { canonical } from '../schema/shape.js';
@@ -64,9 +64,59 @@ function compareMetadata(head: Side, b: CatalogEvent, h: CatalogEvent): RawChang
   const changes = fields.filter(([, , before, after]) => before !== after).map(([rule, pointer, before, after]) => catalogChange(head, h, rule, pointer, { before, after }));
   if (!b.deprecated && h.deprecated) changes.push(catalogChange(head, h, 'EVENT_DEPRECATED', '/deprecated', h.sunset ? { note: `sunset ${h.sunset}` } : {}));
   changes.push(...serviceChanges(head, b, h, 'producers', 'PRODUCER'), ...serviceChanges(head, b, h, 'consumers', 'CONSUMER'));
+  changes.push(...replyChanges(head, b, h), ...parameterChanges(head, b, h));
   return changes;
 }
 
+/** Each reply (type and version) a command gains or loses, one change per reply. */
+function replyChanges(head: Side, b: CatalogEvent, h: CatalogEvent): RawChange[] {
+  const name = (reply: { type: string; version: number }) => `${reply.type} v${reply.version}`;
+  const before = new Set(b.replies.map(name));
+  const after = new Set(h.replies.map(name));
+  return [
+    ...[...after].filter((reply) => !before.has(reply)).map((reply) => catalogChange(head, h, 'REPLY_ADDED', '/replies', { after: reply })),
+    ...[...before].filter((reply) => !after.has(reply)).map((reply) => catalogChange(head, h, 'REPLY_REMOVED', '/replies', { before: reply })),
+  ];
+}
+
+/**
+ * What a `{parameter}` both sides have accepts, and its default. A parameter added or removed
+ * changes the destination itself, which ROUTING_KEY_CHANGED reports.
+ */
+function parameterChanges(head: Side, b: CatalogEvent, h: CatalogEvent): RawChange[] {
+  const changes: RawChange[] = [];
+  for (const [name, after] of Object.entries(h.parameters ?? {})) {
+    const before = b.parameters?.[name];
+    if (before === undefined) continue;
+    const pointer = `/parameters/${name}`;
+    if (before.default !== after.default) changes.push(catalogChange(head, h, 'PARAMETER_DEFAULT_CHANGED', `${pointer}/default`, { before: before.default ?? null, after: after.default ?? null }));
+    for (const values of valueChanges(before, after)) changes.push(catalogChange(head, h, values.rule, `${pointer}/${values.keyword}`, values.values));
+  }
+  return changes;
+}
+
+type ParameterValues = Pick<ChannelParameter, 'enum' | 'pattern'>;
+
+/**
+ * Whether the values a parameter accepts shrank or grew, by `enum` and by `pattern` (compared as
+ * text: two regular expressions cannot be compared for what they match).
+ */
+function valueChanges(before: ParameterValues, after: ParameterValues): Array<{ rule: string; keyword: 'enum' | 'pattern'; values: { before: JsonValue; after: JsonValue } }> {
+  const changes: Array<{ rule: string; keyword: 'enum' | 'pattern'; values: { before: JsonValue; after: JsonValue } }> = [];
+  const enumOf = (side: ParameterValues): JsonValue => (side.enum === undefined ? null : [...side.enum]);
+  const enums = { before: enumOf(before), after: enumOf(after) };
+  if (after.enum === undefined) {
+    if (before.enum !== undefined) changes.push({ rule: 'PARAMETER_VALUES_EXTENDED', keyword: 'enum', values: enums });
+  } else if (before.enum === undefined || before.enum.some((value) => !after.enum!.includes(value))) {
+    changes.push({ rule: 'PARAMETER_VALUES_NARROWED', keyword: 'enum', values: enums });
+  } else if (after.enum.some((value) => !before.enum!.includes(value))) {
+    changes.push({ rule: 'PARAMETER_VALUES_EXTENDED', keyword: 'enum', values: enums });
+  }
+  if (before.pattern !== after.pattern) {
+    changes.push({ rule: after.pattern === undefined ? 'PARAMETER_VALUES_EXTENDED' : 'PARAMETER_VALUES_NARROWED', keyword: 'pattern', values: { before: before.pattern ?? null, after: after.pattern ?? null } });
+  }
+  return changes;
+}
 /** Each service that starts or stops producing (consuming) the event, one change per service. */
 function serviceChanges(head: Side, b: CatalogEvent, h: CatalogEvent, field: 'producers' | 'consumers', rule: 'PRODUCER' | 'CONSUMER'): RawChange[] {
   const before = new Set(b[field]);

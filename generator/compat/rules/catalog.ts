@@ -42,4 +42,33 @@ export const CATALOG_RULES: RuleDefinition[] = [
   catalogRule('PRODUCER_REMOVED', 'a service stops producing the event (info)', 'Reported for information: the contract is unchanged; consumers wait for the event from its other producers, if any.', true),
   catalogRule('CONSUMER_ADDED', 'a service starts consuming the event (info)', "Reported for information: the contract is unchanged; the service's subscription takes the event from its next deployment.", true),
   catalogRule('CONSUMER_REMOVED', 'a service stops consuming the event (info)', "Reported for information: the contract is unchanged; the service's subscription no longer takes the event.", true),
+  // A command's replies are part of its contract: both ends refuse a reply the catalogue does not
+  // declare for it (UndeclaredReplyError), so each end built before the change refuses what the other now does.
+  catalogRule(
+    'REPLY_ADDED',
+    'a command may be answered with a reply it could not be answered with before',
+    'Requesters built before the change refuse the new reply (UndeclaredReplyError): deploy regenerated requesters first, then the repliers that send it; or declare it on a new version of the command.',
+  ),
+  catalogRule(
+    'REPLY_REMOVED',
+    'a reply of a command removed',
+    'Repliers built before the change still send it, and regenerated requesters refuse it (UndeclaredReplyError): deploy repliers that no longer send it first, then remove it; or declare the change on a new version of the command.',
+  ),
+  // A {parameter} of the destination fills one word of the routing key (or topic, or stream entry's destination).
+  catalogRule(
+    'PARAMETER_DEFAULT_CHANGED',
+    "channel parameter's default changed",
+    `Publishers that give no value publish to another destination, which subscriptions bound to the old one no longer take: ${NEW_VERSION}.`,
+  ),
+  catalogRule(
+    'PARAMETER_VALUES_NARROWED',
+    'channel parameter takes fewer values (enum value removed, enum or pattern added, pattern changed)',
+    'Publishers built before the change still publish values regenerated code refuses: stop publishing them first, or make the change as a new version of the event.',
+  ),
+  catalogRule(
+    'PARAMETER_VALUES_EXTENDED',
+    'channel parameter takes more values (enum value added, enum or pattern removed) (info)',
+    'Reported for information: subscriptions bound to particular values do not take the new ones; bind them too where they should.',
+    true,
+  ),
 ];
