@@ -117,12 +117,12 @@ if (results.cache?.cachedMs !== undefined) {
 
 if (results.modelina?.speedup !== undefined) {
   const m = results.modelina;
-  row(`same work vs AsyncAPI Modelina ${m.version} (models only), ${m.events.toLocaleString('en')} events (${m.runs} run${m.runs === 1 ? '' : 's'})`, fmt.s(m.oursMs), `Modelina ${fmt.s(m.modelinaMs)} (${m.models})`, `${m.speedup.toFixed(1)}× faster`, '≥ 10× faster', m.speedup >= 10);
+  row(`same work vs AsyncAPI Modelina ${m.version} (models only), ${m.events.toLocaleString('en')} events (${m.runs} run${m.runs === 1 ? '' : 's'})`, fmt.s(m.oursMs), `Modelina ${fmt.s(m.modelinaMs)} (${m.models}); the parser with no rules ${fmt.s(m.floorMs)}, so at most ${m.ceiling.toFixed(1)}×`, `${m.speedup.toFixed(1)}× faster`, '≥ 10× faster', m.speedup >= 10);
 } else if (results.modelina) na('same work vs AsyncAPI Modelina (models only)', results.modelina.reason, '≥ 10× faster');
 
 if (results.watch?.latencyMs !== undefined) {
   const w = results.watch;
-  row(`watch: save one domain file → output rewritten, ${w.events.toLocaleString('en')} events`, fmt.ms(w.latencyMs), `warm parse of that document ${fmt.ms(w.bareParseMs)}`, fmt.ratio(w.ratio), '< 300 ms', w.latencyMs < 300);
+  row(`watch: save one domain file → output rewritten, ${w.events.toLocaleString('en')} events`, fmt.ms(w.latencyMs), `warm parse of that document ${fmt.ms(w.bareParseMs)} (with no rules ${fmt.ms(w.floorParseMs)})`, fmt.ratio(w.ratio), '< 300 ms', w.latencyMs < 300);
 } else if (results.watch) na('watch', results.watch.reason, '< 300 ms');
 
 if (results.check?.available) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { CatalogSources } from '../model/inputs.js';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -45,6 +45,13 @@ export interface RefTarget {
 
 export class SourceSet implements CatalogSources<SourceFile> {
   private readonly files = new Map<string, SourceFile | null>();
+  /**
+   * References that resolved, by the file they are written in and their text. The files of a
+   * SourceSet never change once read, so a reference that resolved once resolves the same way
+   * again; the whole-catalogue checks and problem positions follow the same few hundred
+   * references thousands of times. Failures are not kept: each one is reported where it is met.
+   */
+  private readonly resolved = new WeakMap<SourceFile, Map<string, RefTarget>>();
   /** Locating a problem must not report the broken references it walks past a second time. */
   private quiet = 0;
   readonly diagnostics: Diagnostic[] = [];
@@ -81,6 +88,19 @@ export class SourceSet implements CatalogSources<SourceFile> {
 
   /** Resolves a `$ref` string written in `from`; records a diagnostic at `at` when it cannot. */
   resolveRef(from: SourceFile, ref: string, at: string[]): RefTarget | undefined {
+    let known = this.resolved.get(from);
+    const hit = known?.get(ref);
+    // A copy: callers build on the pointer they get.
+    if (hit !== undefined) return { file: hit.file, pointer: [...hit.pointer] };
+    const target = this.resolveUncached(from, ref, at);
+    if (target !== undefined) {
+      if (known === undefined) this.resolved.set(from, (known = new Map()));
+      known.set(ref, { file: target.file, pointer: [...target.pointer] });
+    }
+    return target;
+  }
+
+  private resolveUncached(from: SourceFile, ref: string, at: string[]): RefTarget | undefined {
     const hash = ref.indexOf('#');
     const filePart = hash === -1 ? ref : ref.slice(0, hash);
     const fragment = hash === -1 ? '' : ref.slice(hash + 1);
@@ -132,16 +152,18 @@ export class SourceSet implements CatalogSources<SourceFile> {
    * `followLast`), with the file that holds it and the pointer inside that file.
    */
   resolve(file: SourceFile, pointer: readonly string[], followLast = true): { target: RefTarget; value: unknown } | undefined {
+    // `current.pointer` is this walk's own array (resolveRef hands out copies), extended in place.
     let current: RefTarget = { file, pointer: [] };
     let value: unknown = file.value;
-    const guard = new Set<string>();
+    let guard: Set<string> | undefined;
     for (let i = 0; i <= pointer.length; i++) {
       // A pointer that names the `$ref` key itself stops at the reference instead of following it.
       while (isRefObject(value) && (i < pointer.length ? pointer[i] !== '$ref' : followLast)) {
         const key = `${current.file.abs}#${current.pointer.join('/')}`;
+        guard ??= new Set();
         if (guard.has(key)) return undefined;
         guard.add(key);
-        const next = this.resolveRef(current.file, value.$ref, current.pointer);
+        const next = this.resolveRef(current.file, value.$ref, [...current.pointer]);
         if (!next) return undefined;
         current = next;
         value = valueAt(next.file.value, next.pointer);
@@ -150,7 +172,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
       const segment = pointer[i]!;
       value = childOf(value, segment);
       if (value === undefined) return undefined;
-      current = { file: current.file, pointer: [...current.pointer, segment] };
+      current.pointer.push(segment);
     }
     return { target: current, value };
   }
@@ -335,6 +357,29 @@ function hasPath(value: unknown, pointer: readonly string[]): boolean {
   return pointer.length === 0 || valueAt(value, pointer) !== undefined;
 }
 
+/**
+ * The keys of each mapping located into, indexed on first use: a mapping such as
+ * components/schemas holds hundreds of keys and is looked into for every event. The YAML trees are
+ * never changed once parsed, so an index stays true as long as its mapping lives.
+ */
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The first entry of `map` whose key reads `key`, as a scan of its items would find it. */
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = keyIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const item of map.items) {
+      if (isPair(item) && isScalar(item.key)) {
+        const name = String(item.key.value);
+        if (!index.has(name)) index.set(name, item);
+      }
+    }
+    keyIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** Position of the key for a map entry (that is what an editor should jump to), else of the node. */
 function positionIn(file: SourceFile, pointer: readonly string[]): Position {
   let node: unknown = file.doc.contents;
@@ -342,7 +387,7 @@ function positionIn(file: SourceFile, pointer: readonly string[]): Position {
   for (const segment of pointer) {
     if (isAlias(node)) node = node.resolve(file.doc);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === segment);
+      const pair = pairOf(node, segment);
       if (!pair) break;
       offset = (pair.key as Node).range?.[0] ?? offset;
       node = pair.value;
