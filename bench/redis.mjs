@@ -9,6 +9,8 @@
  *   XREADGROUP (COUNT 100, BLOCK) + JSON.parse + XACK per entry, on entries appended beforehand.
  *
  * Runs in a Redis database of its own (15 by default, `BENCH_REDIS_URL`), emptied afterwards.
+ * Beside the rates: CPU time of this process per message (µs, median), which the shared machine's
+ * load disturbs far less than the rates; Redis's own CPU is not in it.
  */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
@@ -47,23 +49,39 @@ export async function benchRedis({ quick }) {
   await transport.declareTopology({ subscriptions: [subscription] });
   const publish = { eventsmith: [], raw: [] };
   const consume = { eventsmith: [], raw: [] };
+  const cpu = { publish: { eventsmith: [], raw: [] }, consume: { eventsmith: [], raw: [] } };
   try {
+    // Unmeasured, both sides: the first round otherwise times JIT compilation and eventsmith's
+    // one-off lazy imports (the OpenTelemetry API probe of its first client), which a running
+    // service pays once; it ran 1.5-2x slower than the rounds after it on eventsmith's side only.
+    const warmup = Math.max(1000, perRound / 10);
+    await raw.sendCommand(['DEL', stream]);
+    await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']);
+    await windowed(warmup, WINDOW, () => publisher.publish(TYPE, VERSION, PAYLOAD));
+    await windowed(warmup, WINDOW, () => raw.sendCommand(fields(stream)));
+    await consumeOurs(subscription.name, registry, warmup);
+    await consumeRaw(stream, subscription.name, warmup);
     for (let round = 0; round < rounds; round++) {
       for (const side of shuffled(['eventsmith', 'raw'])) {
         await raw.sendCommand(['DEL', stream]);
         await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']).catch(() => {});
         const started = performance.now();
+        const cpuBefore = process.cpuUsage();
         if (side === 'eventsmith') await windowed(perRound, WINDOW, () => publisher.publish(TYPE, VERSION, PAYLOAD));
         else await windowed(perRound, WINDOW, () => raw.sendCommand(fields(stream)));
         publish[side].push(perRound / ((performance.now() - started) / 1000));
+        cpu.publish[side].push(cpuMicros(cpuBefore) / perRound);
       }
       for (const side of shuffled(['eventsmith', 'raw'])) {
         await raw.sendCommand(['DEL', stream]);
         await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']);
         await windowed(perRound, WINDOW, () => raw.sendCommand(fields(stream)));
-        consume[side].push(side === 'eventsmith' ? await consumeOurs(subscription.name, registry, perRound) : await consumeRaw(stream, subscription.name, perRound));
+        const { rate, cpuMicros: used } = side === 'eventsmith' ? await consumeOurs(subscription.name, registry, perRound) : await consumeRaw(stream, subscription.name, perRound);
+        consume[side].push(rate);
+        cpu.consume[side].push(used / perRound);
       }
-      log(`   round ${round + 1}: publish ${(publish.eventsmith.at(-1) / publish.raw.at(-1)).toFixed(2)}×, consume ${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}×`);
+      const last = (group) => `${group.eventsmith.at(-1).toFixed(1)} vs ${group.raw.at(-1).toFixed(1)} µs CPU/msg`;
+      log(`   round ${round + 1}: publish ${(publish.eventsmith.at(-1) / publish.raw.at(-1)).toFixed(2)}× (${last(cpu.publish)}), consume ${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}× (${last(cpu.consume)})`);
     }
   } finally {
     await publisher.close();
@@ -71,8 +89,14 @@ export async function benchRedis({ quick }) {
     await raw.sendCommand(['FLUSHDB']);
     await raw.close();
   }
-  const summary = (group) => ({ eventsmith: median(group.eventsmith), raw: median(group.raw), ratio: median(group.eventsmith.map((ours, i) => ours / group.raw[i])) });
-  return { available: true, url: URL, messages: perRound, rounds, publish: summary(publish), consume: summary(consume) };
+  const summary = (group, cpuOf) => ({ eventsmith: median(group.eventsmith), raw: median(group.raw), ratio: median(group.eventsmith.map((ours, i) => ours / group.raw[i])), cpuPerMessageUs: { eventsmith: median(cpuOf.eventsmith), raw: median(cpuOf.raw) } });
+  return { available: true, url: URL, messages: perRound, rounds, publish: summary(publish, cpu.publish), consume: summary(consume, cpu.consume) };
+}
+
+/** CPU time (user + system, µs) this process used since `before`. */
+function cpuMicros(before) {
+  const used = process.cpuUsage(before);
+  return used.user + used.system;
 }
 
 /** A subscription consumed through the client (validation, idempotency, one consume pipeline). */
@@ -89,11 +113,13 @@ async function consumeOurs(name, registry, total) {
   const stream = registry.find((definition) => definition.type === TYPE).bindings.redis.stream;
   await transport.declareTopology({ subscriptions: [{ name, sources: [{ kind: 'business', destination: `business.${TYPE}`, bindings: { redis: { stream } } }] }] });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await consumer.consume(name, { prefetch: 100 });
   await done;
   const rate = total / ((performance.now() - started) / 1000);
+  const used = cpuMicros(cpuBefore);
   await consumer.close({ timeoutMs: 5000 });
-  return rate;
+  return { rate, cpuMicros: used };
 }
 
 /** The same work with the bare client: XREADGROUP, parse, XACK. */
@@ -103,6 +129,7 @@ async function consumeRaw(stream, group, total) {
   await client.connect();
   let handled = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   while (handled < total) {
     const reply = await client.sendCommand(['XREADGROUP', 'GROUP', group, 'raw', 'COUNT', '100', 'BLOCK', '1000', 'STREAMS', stream, '>']);
     const entries = reply === null ? [] : (Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0]);
@@ -115,6 +142,7 @@ async function consumeRaw(stream, group, total) {
     await Promise.all(acks);
   }
   const rate = total / ((performance.now() - started) / 1000);
+  const used = cpuMicros(cpuBefore);
   await client.close();
-  return rate;
+  return { rate, cpuMicros: used };
 }

@@ -167,8 +167,9 @@ if (rt?.available) {
 
 const rd = results.redis;
 if (rd?.available) {
-  row('Redis publish, 1,000 in flight: eventsmith (validation on)', fmt.rate(rd.publish.eventsmith, ' msg/s'), `node-redis XADD ${fmt.rate(rd.publish.raw, ' msg/s')}`, fmt.ratio(rd.publish.ratio), '≥ 0.90×', rd.publish.ratio >= 0.9);
-  row('Redis consume: eventsmith (validation, idempotency on)', fmt.rate(rd.consume.eventsmith, ' msg/s'), `node-redis XREADGROUP+XACK ${fmt.rate(rd.consume.raw, ' msg/s')}`, fmt.ratio(rd.consume.ratio), '≥ 0.90×', rd.consume.ratio >= 0.9);
+  const cpuOf = (group, side) => (Number.isFinite(group.cpuPerMessageUs?.[side]) ? `, ${group.cpuPerMessageUs[side].toFixed(0)} µs CPU/msg` : '');
+  row('Redis publish, 1,000 in flight: eventsmith (validation on)', `${fmt.rate(rd.publish.eventsmith, ' msg/s')}${cpuOf(rd.publish, 'eventsmith')}`, `node-redis XADD ${fmt.rate(rd.publish.raw, ' msg/s')}${cpuOf(rd.publish, 'raw')}`, fmt.ratio(rd.publish.ratio), '≥ 0.90×', rd.publish.ratio >= 0.9);
+  row('Redis consume: eventsmith (validation, idempotency on)', `${fmt.rate(rd.consume.eventsmith, ' msg/s')}${cpuOf(rd.consume, 'eventsmith')}`, `node-redis XREADGROUP+XACK ${fmt.rate(rd.consume.raw, ' msg/s')}${cpuOf(rd.consume, 'raw')}`, fmt.ratio(rd.consume.ratio), '≥ 0.90×', rd.consume.ratio >= 0.9);
 } else if (rd) na('Redis (publish, consume)', rd.reason, '≥ 0.90×');
 
 const kf = results.kafka;

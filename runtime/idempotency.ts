@@ -3,6 +3,7 @@
  * the publisher re-sends after a lost confirm, so the same envelope id can arrive more than once.
  * A copy is acknowledged without running its handler only once a handler for the id has completed.
  */
+import { Deque } from './deque.js';
 
 /**
  * What {@link IdempotencyStore.claim} found for an id:
@@ -45,42 +46,91 @@ export interface IdempotencyStore {
  * synchronously: `duplicate` for a completed id; `in-progress` for an id claimed and neither
  * completed nor released yet (held by another client sharing this store: its copy is retried);
  * `claimed` otherwise. Claims do not expire: they end with the process, and the handler holding them.
+ *
+ * One map holds every id (claimed or completed) and a queue the order of completion; the oldest
+ * is found at the queue's head. Finding it by iterating the map instead (its first key) slows to
+ * tens of µs per message once the store is full: the map keeps deleted slots at its front until
+ * it is rehashed, and an iterator walks over every one of them.
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
-  private readonly completed = new Map<string, true>();
-  private readonly inProgress = new Set<string>();
+  /** Per id: {@link IN_PROGRESS}, or the sequence number of its completion (its place in {@link order}). */
+  private readonly ids = new Map<string, number>();
+  /**
+   * Completions, oldest first: ids with the sequence number they had then. An id completed or
+   * found again later has a newer place; its older one is passed over when it reaches the head.
+   */
+  private readonly order = new Deque<string>();
+  private readonly orderSequences = new Deque<number>();
+  private nextSequence = 0;
+  private completedCount = 0;
 
   constructor(private readonly capacity = 100_000) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError('capacity must be a positive integer');
   }
 
   claim(id: string): ClaimResult {
-    // Claimed but not completed: its handler has not done its work, so no copy may be acked for it.
-    if (this.inProgress.has(id)) return 'in-progress';
-    if (this.completed.has(id)) {
-      // Refresh recency: a hot duplicate should not be the next one evicted.
-      this.completed.delete(id);
-      this.completed.set(id, true);
-      return 'duplicate';
+    const state = this.ids.get(id);
+    if (state === undefined) {
+      this.ids.set(id, IN_PROGRESS);
+      return 'claimed';
     }
-    this.inProgress.add(id);
-    return 'claimed';
+    // Claimed but not completed: its handler has not done its work, so no copy may be acked for it.
+    if (state === IN_PROGRESS) return 'in-progress';
+    // Refresh recency: a hot duplicate should not be the next one evicted.
+    this.remember(id);
+    return 'duplicate';
   }
 
   complete(id: string): void {
-    this.inProgress.delete(id);
-    this.completed.set(id, true);
-    if (this.completed.size > this.capacity) {
-      const oldest = this.completed.keys().next();
-      if (oldest.done !== true) this.completed.delete(oldest.value);
-    }
+    const state = this.ids.get(id);
+    if (state === undefined || state === IN_PROGRESS) this.completedCount++;
+    this.remember(id);
+    while (this.completedCount > this.capacity) this.evictOldest();
   }
 
   release(id: string): void {
-    this.inProgress.delete(id);
+    if (this.ids.get(id) === IN_PROGRESS) this.ids.delete(id);
   }
 
   get size(): number {
-    return this.completed.size;
+    return this.completedCount;
+  }
+
+  /** Marks `id` completed as the most recent one. */
+  private remember(id: string): void {
+    const sequence = this.nextSequence++;
+    this.ids.set(id, sequence);
+    this.order.push(id);
+    this.orderSequences.push(sequence);
+    // Duplicates found again and again leave old places behind: drop them before they outnumber the ids.
+    if (this.order.length > 2 * this.capacity + 1024) this.compact();
+  }
+
+  private evictOldest(): void {
+    for (;;) {
+      const id = this.order.shift();
+      const sequence = this.orderSequences.shift();
+      if (id === undefined) return;
+      if (this.ids.get(id) === sequence) {
+        this.ids.delete(id);
+        this.completedCount--;
+        return;
+      }
+    }
+  }
+
+  private compact(): void {
+    const ids = this.order.drain();
+    const sequences = this.orderSequences.drain();
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index]!;
+      if (this.ids.get(id) === sequences[index]) {
+        this.order.push(id);
+        this.orderSequences.push(sequences[index]!);
+      }
+    }
   }
 }
+
+/** An id claimed and neither completed nor released (completions are numbered from 0). */
+const IN_PROGRESS = -1;

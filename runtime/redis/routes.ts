@@ -3,6 +3,8 @@
  * cannot route, so each subscription records on declaration which destinations it takes from each
  * stream (the hash names.routes), and a publisher checks there. Answers are cached for a second;
  * a "nobody" is read again before it is believed, so a subscription declared a moment ago counts.
+ * Publishes that find the answer expired share one read: with 1,000 in flight, each sending its
+ * own HVALS would cost 1,000 commands and replies a second.
  */
 import { destinationMatches } from '../destinations.js';
 import type { RedisConnection } from './client.js';
@@ -20,6 +22,8 @@ interface Cached {
 
 export class RouteTable {
   private readonly cache = new Map<string, Cached>();
+  /** The read of each stream's routes under way, which publishes arriving meanwhile wait for. */
+  private readonly loading = new Map<string, Promise<Cached>>();
 
   constructor(
     private readonly client: RedisConnection,
@@ -30,6 +34,8 @@ export class RouteTable {
   async record(stream: string, subscription: string, patterns: readonly string[]): Promise<void> {
     await this.client.sendCommand(['HSET', this.names.routes(stream), subscription, JSON.stringify(patterns)]);
     this.cache.delete(stream);
+    // A read sent before the HSET may not see it: later publishes start their own.
+    this.loading.delete(stream);
   }
 
   /** Whether a fresh answer already says that a subscription takes `destination` (no round trip); false: ask {@link takes}. */
@@ -44,7 +50,20 @@ export class RouteTable {
 
   async takes(stream: string, destination: string): Promise<boolean> {
     if (this.known(stream, destination)) return true;
-    return matches(await this.load(stream), destination);
+    const shared = this.loading.get(stream);
+    if (shared === undefined) return matches(await this.read(stream), destination);
+    // A read sent before this publish began may predate a subscription: its "yes" holds, its "nobody" is read again.
+    if (matches(await shared, destination)) return true;
+    return matches(await this.read(stream), destination);
+  }
+
+  /** Reads the routes of `stream`, as the read the publishes arriving meanwhile share. */
+  private read(stream: string): Promise<Cached> {
+    const loading = this.load(stream).finally(() => {
+      if (this.loading.get(stream) === loading) this.loading.delete(stream);
+    });
+    this.loading.set(stream, loading);
+    return loading;
   }
 
   private async load(stream: string): Promise<Cached> {
