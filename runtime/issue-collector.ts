@@ -98,3 +98,95 @@ function checkFirst(node: z.core.$ZodType): void {
   run.__originalRun = runtime;
   node._zod.run = run;
 }
+
+type Result = z.ZodSafeParseResult<unknown>;
+type Context = z.core.ParseContextInternal<z.core.$ZodIssue>;
+
+/**
+ * `compiled.safeParse` (for a schema from `z.compile`), the same result without zod's cost of a
+ * failed result. zod returns `{ success: false, get error() {…}, set error(e) {…} }`: an object
+ * literal with accessors, which V8 keeps in dictionary mode, each one with two fresh closures; on a
+ * small invalid payload building it and collecting it cost more than finding the issue. Here the
+ * accessors are shared functions and the issues wait in private fields, so the result is an
+ * ordinary fast object. What a user sees is unchanged: own enumerable `success` and `error` (an
+ * accessor, named `error`, settable), the ZodError built on the first read of `error` from the
+ * same raw issues with zod's own `finalizeIssue`, then the issues dropped so the result does not
+ * pin the payload.
+ */
+export function compiledSafeParse(compiled: z.ZodType, from: 'start' | 'runtime' = 'start'): (data: unknown) => Result {
+  // 'runtime': the caller's compiled check (z.validate) has already said no, and then zod's
+  // safeParse would run the compiled parser only to see it fail again before the runtime; the
+  // runtime (with its compiled subtrees) is what it would fall back to.
+  const fallback = from === 'runtime' ? (compiled._zod.bag as { fallbackRun?: Run }).fallbackRun : undefined;
+  const run = fallback ?? compiled._zod.run;
+  return (data) => {
+    // What zod's safeParse does without params: a sync context, the schema's run (the compiled fast
+    // path, falling back to the runtime), then a result.
+    const ctx: Context = { async: false };
+    const result = run({ value: data, issues: [] }, ctx);
+    if (result instanceof Promise) throw new z.core.$ZodAsyncError();
+    return result.issues.length === 0 ? { success: true, data: result.value } : failure(result.issues, ctx);
+  };
+}
+
+/** Lets a subclass add private fields to an object it did not create (a base constructor's return value becomes `this`). */
+class Target {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/** The hidden state of a failed result: private fields, so no key, symbol or prototype shows it. */
+class Failure extends Target {
+  #issues: z.core.$ZodRawIssue[] | undefined;
+  #ctx: Context | undefined;
+  #error: z.ZodError | undefined;
+
+  constructor(target: object, issues: z.core.$ZodRawIssue[], ctx: Context) {
+    super(target);
+    this.#issues = issues;
+    this.#ctx = ctx;
+    this.#error = undefined;
+  }
+
+  // zod's getter, step for step.
+  static error(result: object): z.ZodError {
+    const state = result as Failure;
+    if (!state.#error) {
+      const ctx = state.#ctx;
+      const config = z.core.config();
+      state.#error = new z.ZodRealError((state.#issues as z.core.$ZodRawIssue[]).map((issue) => z.core.util.finalizeIssue(issue, ctx, config)));
+      state.#issues = undefined;
+      state.#ctx = undefined;
+    }
+    return state.#error;
+  }
+
+  static replace(result: object, error: z.ZodError): void {
+    const state = result as Failure;
+    state.#error = error;
+    state.#issues = undefined;
+    state.#ctx = undefined;
+  }
+}
+
+// Taken from an object literal so the functions carry the names zod's have (`get error`, `set error`).
+const { get: getError, set: setError } = Object.getOwnPropertyDescriptor(
+  {
+    get error(): z.ZodError {
+      return Failure.error(this);
+    },
+    set error(error: z.ZodError) {
+      Failure.replace(this, error);
+    },
+  },
+  'error',
+) as PropertyDescriptor;
+const ERROR: PropertyDescriptor = { get: getError, set: setError, enumerable: true, configurable: true };
+
+function failure(issues: z.core.$ZodRawIssue[], ctx: Context): Result {
+  const result = { success: false };
+  new Failure(result, issues, ctx);
+  Object.defineProperty(result, 'error', ERROR);
+  return result as Result;
+}
