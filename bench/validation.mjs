@@ -6,7 +6,8 @@
  *   ajv's default validator (stops at the first error, which it records in `validate.errors`);
  * - "what is wrong?": `safeParseEvent` (zod's full issue list) vs ajv with `allErrors`.
  * The uncompiled zod schema (`schema.safeParse`) is measured too, for reference. The sides run in
- * alternating slices so all see the same machine; each slice's ops/s is one sample.
+ * alternating slices so all see the same machine; each slice's ops/s is one sample, and its CPU time
+ * per call another (the log line and results.json give the median of each).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
