@@ -6,7 +6,8 @@
  *   ajv's default validator (stops at the first error, which it records in `validate.errors`);
  * - "what is wrong?": `safeParseEvent` (zod's full issue list) vs ajv with `allErrors`.
  * The uncompiled zod schema (`schema.safeParse`) is measured too, for reference. The sides run in
- * alternating slices so all see the same machine; each slice's ops/s is one sample.
+ * alternating slices so all see the same machine; each slice's ops/s is one sample, and its CPU time
+ * per call another (the log line and results.json give the median of each).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
@@ -34,10 +35,15 @@ function cases() {
   ];
 }
 
-/** Calls fn repeatedly for about `ms` milliseconds; returns calls per second. */
-function opsPerSecond(fn, ms) {
+/**
+ * Calls fn repeatedly for about `ms` milliseconds; returns calls per second and the process's CPU
+ * time per call in µs (on a machine shared with other work the CPU per call moves less than the
+ * rate, as time spent descheduled is not counted).
+ */
+function measure(fn, ms) {
   let calls = 0;
   let batch = 64;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let elapsed = 0;
   while (elapsed < ms) {
@@ -46,7 +52,8 @@ function opsPerSecond(fn, ms) {
     elapsed = performance.now() - started;
     if (elapsed < ms / 20) batch *= 2;
   }
-  return (calls / elapsed) * 1000;
+  const used = process.cpuUsage(cpu);
+  return { ops: (calls / elapsed) * 1000, cpuUs: (used.user + used.system) / calls };
 }
 
 export async function benchValidation({ quick }) {
@@ -68,10 +75,17 @@ export async function benchValidation({ quick }) {
     };
     for (const [side, fn] of Object.entries(sides)) {
       if (fn() !== c.valid) throw new Error(`${side} says ${!c.valid} for "${c.name}"`);
-      opsPerSecond(fn, sliceMs); // warm-up
+      measure(fn, sliceMs); // warm-up
     }
     const samples = Object.fromEntries(Object.keys(sides).map((side) => [side, []]));
-    for (let s = 0; s < slices; s++) for (const side of shuffled(Object.keys(sides))) samples[side].push(opsPerSecond(sides[side], sliceMs));
+    const cpu = Object.fromEntries(Object.keys(sides).map((side) => [side, []]));
+    for (let s = 0; s < slices; s++) {
+      for (const side of shuffled(Object.keys(sides))) {
+        const { ops, cpuUs } = measure(sides[side], sliceMs);
+        samples[side].push(ops);
+        cpu[side].push(cpuUs);
+      }
+    }
     const row = {
       case: c.name,
       valid: c.valid,
@@ -82,8 +96,10 @@ export async function benchValidation({ quick }) {
       ajvAllErrorsOps: median(samples['ajv (allErrors)']),
       reportRatio: medianRatio(samples.safeParseEvent, samples['ajv (allErrors)']),
       uncompiledOps: median(samples['zod (not compiled)']),
+      cpuUsPerCall: Object.fromEntries(Object.keys(sides).map((side) => [side, median(cpu[side])])),
     };
-    log(`validate ${c.name}: isValidEvent ${Math.round(row.checkOps)}/s vs ajv ${Math.round(row.ajvOps)}/s (${row.checkRatio.toFixed(2)}×); safeParseEvent ${Math.round(row.reportOps)}/s vs ajv allErrors ${Math.round(row.ajvAllErrorsOps)}/s (${row.reportRatio.toFixed(2)}×); uncompiled zod ${Math.round(row.uncompiledOps)}/s`);
+    const us = (side) => `${row.cpuUsPerCall[side].toFixed(2)} µs CPU`;
+    log(`validate ${c.name}: isValidEvent ${Math.round(row.checkOps)}/s, ${us('isValidEvent')} vs ajv ${Math.round(row.ajvOps)}/s, ${us('ajv')} (${row.checkRatio.toFixed(2)}×); safeParseEvent ${Math.round(row.reportOps)}/s, ${us('safeParseEvent')} vs ajv allErrors ${Math.round(row.ajvAllErrorsOps)}/s, ${us('ajv (allErrors)')} (${row.reportRatio.toFixed(2)}×); uncompiled zod ${Math.round(row.uncompiledOps)}/s`);
     rows.push(row);
   }
   return rows;

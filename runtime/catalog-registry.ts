@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { EventDefinition } from './registry.js';
 import type { Severity } from './urgency.js';
-import { withCompiledSubtrees } from './issue-collector.js';
+import { compiledSafeParse, withCompiledSubtrees } from './issue-collector.js';
 import { eventValidationError } from './validation-error.js';
 
 /**
@@ -50,6 +50,18 @@ function validatorFor(schema: z.ZodType): z.ZodType {
   return validator;
 }
 
+/** `validatorFor(schema).safeParse`, with a failed result that is cheaper to build (see issue-collector.ts). */
+const safeParsers = new WeakMap<z.ZodType, (data: unknown) => z.ZodSafeParseResult<unknown>>();
+
+function safeParserFor(schema: z.ZodType): (data: unknown) => z.ZodSafeParseResult<unknown> {
+  let safeParse = safeParsers.get(schema);
+  if (!safeParse) {
+    safeParse = compiledSafeParse(validatorFor(schema));
+    safeParsers.set(schema, safeParse);
+  }
+  return safeParse;
+}
+
 /**
  * A definition's `validate`. Generated schemas never transform, default or strip anything, so
  * valid input is its own output: the compiled check answers (no copy is built), and zod's issues
@@ -57,9 +69,12 @@ function validatorFor(schema: z.ZodType): z.ZodType {
  */
 export function payloadValidator(schema: z.ZodType): (data: unknown) => z.ZodSafeParseResult<unknown> {
   let validator: z.ZodType | undefined;
+  let issues: ((data: unknown) => z.ZodSafeParseResult<unknown>) | undefined;
   return (data) => {
     validator ??= validatorFor(schema);
-    return z.validate(validator, data) ? { success: true, data } : validator.safeParse(data);
+    if (z.validate(validator, data)) return { success: true, data };
+    issues ??= compiledSafeParse(validator, 'runtime');
+    return issues(data);
   };
 }
 
@@ -110,7 +125,7 @@ export function defineRegistry<M extends object, L extends { readonly [T in keyo
   };
 
   const parse = (definition: CatalogDefinition<TypeOf<M>>, data: unknown): unknown => {
-    const result = validatorFor(definition.schema).safeParse(data);
+    const result = safeParserFor(definition.schema)(data);
     if (!result.success) throw eventValidationError(definition.type, definition.version, result.error);
     return result.data;
   };
@@ -130,7 +145,7 @@ export function defineRegistry<M extends object, L extends { readonly [T in keyo
     safeParseEvent: (type: string, version: number, data: unknown) => {
       const definition = getEventDefinition(type, version);
       if (!definition) return z.never({ error: `unknown event type or version: ${type} v${version}` }).safeParse(data);
-      return validatorFor(definition.schema).safeParse(data);
+      return safeParserFor(definition.schema)(data);
     },
   };
 }

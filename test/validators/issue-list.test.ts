@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { CatalogDefinition } from '../../runtime/catalog-registry.js';
 import * as project from '../../generated/index.js';
 import * as asyncapi31 from '../golden/asyncapi-3.1/index.js';
@@ -98,6 +99,29 @@ describe('safeParseEvent lists exactly the issues of zod’s own parse', () => {
       );
     });
   }
+
+  it('a failed result has the shape of zod’s own: own keys, accessor, prototype, a settable error, JSON', () => {
+    const definition = (project.EVENT_REGISTRY as unknown as Catalogue['registry'])['inventory.stock_added']?.[2];
+    if (definition === undefined) throw new Error('no inventory.stock_added v2');
+    const payload = { tenant_id: 'acme', location_id: 'not-a-uuid', quantity: 'lots' };
+    const results = [project.safeParseEvent('inventory.stock_added', 2, payload), definition.validate(payload)];
+    for (const actual of results) {
+      const expected = definition.schema.safeParse(payload);
+      expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected));
+      expect(Reflect.ownKeys(actual)).toEqual(Reflect.ownKeys(expected));
+      const described = Object.getOwnPropertyDescriptor(actual, 'error');
+      const zods = Object.getOwnPropertyDescriptor(expected, 'error');
+      expect({ ...described, get: described?.get?.name, set: described?.set?.name }).toEqual({ ...zods, get: zods?.get?.name, set: zods?.set?.name });
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+      expect(actual.error).toBeInstanceOf(z.ZodError);
+      expect(actual.error).toBeInstanceOf(Error);
+      expect(actual.error?.message).toBe(expected.error?.message);
+      expect(actual.error).toBe(actual.error);
+      const replacement = new z.ZodError([]);
+      actual.error = replacement;
+      expect(actual.error).toBe(replacement);
+    }
+  });
 
   it('the benchmark’s invalid payloads: one issue each, at the bad field', () => {
     const snapshot = JSON.parse(readFileSync(new URL('../../generated/catalog.snapshot.json', import.meta.url), 'utf8')) as { catalog: { events: Array<{ type: string; version: number; examples: Array<{ payload: Record<string, unknown> }> }> } };
