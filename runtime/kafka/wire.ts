@@ -113,7 +113,7 @@ export function decodeRecord(value: Buffer | undefined, headers: Headers): { bod
   const headLength = Buffer.byteLength(head, 'utf8');
   const body = Buffer.allocUnsafe(headLength + data.length + 1);
   body.write(head, 0, 'utf8');
-  data.copy(body, headLength);
+  body.set(data, headLength);
   body[body.length - 1] = CLOSE;
   // The splice is JSON only when the data is: a non-JSON value in binary mode is refused by content type first.
   return contentType === undefined ? { body } : { body, contentType };
