@@ -12,8 +12,13 @@
  *
  * Rounds run the three in random order so a slow spell of the shared machine hits each; a ratio is
  * the median of the per-round ratios against `off`. CPU time per message is reported beside the rate.
+ *
+ * Beside them, `sdkFloor`: the CPU the SDK itself takes per message for what the `SDK` variant
+ * records (a producer and a consumer span with the same attributes, two histogram records), with
+ * nothing of eventsmith around it. Set against `off`, it is the least overhead any instrumentation
+ * of this traffic could have with this SDK setup.
  */
-import { context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -69,8 +74,50 @@ async function roundTrip(connect, total, telemetry) {
   return { rate: measured / seconds, cpuMicros: (used.user + used.system) / measured };
 }
 
+/** CPU µs per message of the SDK calls alone for one published and consumed message (see the header). */
+async function sdkFloor(total) {
+  const { tracerProvider, meterProvider } = sdk();
+  const tracer = tracerProvider.getTracer('eventsmith');
+  const meter = meterProvider.getMeter('eventsmith');
+  const seconds = { unit: 's' };
+  const sendDuration = meter.createHistogram('messaging.client.operation.duration', seconds);
+  const processDuration = meter.createHistogram('messaging.process.duration', seconds);
+  const sendMetric = { 'messaging.system': 'memory', 'messaging.operation.name': 'send', 'messaging.destination.name': `business.${TYPE}` };
+  const processMetric = { 'messaging.system': 'memory', 'messaging.operation.name': 'process', 'messaging.destination.name': SUBSCRIPTION.name, 'messaging.consumer.group.name': SUBSCRIPTION.name, 'eventsmith.outcome': 'acked' };
+  const envelope = (id) => ({ 'messaging.message.id': id, 'cloudevents.event_id': id, 'cloudevents.event_type': TYPE, 'cloudevents.event_source': 'urn:eventsmith:inventory-service', 'eventsmith.event.version': VERSION });
+  const one = (i) => {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const send = tracer.startSpan(`send business.${TYPE}`, { kind: SpanKind.PRODUCER }, ROOT_CONTEXT);
+    send.setAttributes({ ...envelope(id), ...sendMetric, 'messaging.operation.type': 'send' });
+    send.end();
+    sendDuration.record(0.001, sendMetric);
+    const consume = tracer.startSpan(`process ${SUBSCRIPTION.name}`, { kind: SpanKind.CONSUMER }, trace.setSpan(ROOT_CONTEXT, send));
+    consume.setAttributes({ ...envelope(id), ...processMetric, 'messaging.operation.type': 'process', 'messaging.destination.subscription.name': SUBSCRIPTION.name, 'messaging.message.body.size': 300, 'eventsmith.delivery.attempt': 1 });
+    consume.end();
+    processDuration.record(0.001, processMetric);
+  };
+  // Yields every window like the round trips do, so the batch span processor's timer runs as there.
+  const run = async (n) => {
+    for (let i = 0; i < n; i++) {
+      one(i);
+      if (i % WINDOW === WINDOW - 1) await new Promise(setImmediate);
+    }
+  };
+  await run(Math.min(total, 5_000));
+  const cpu = process.cpuUsage();
+  await run(total);
+  const used = process.cpuUsage(cpu);
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  return (used.user + used.system) / total;
+}
+
 export async function benchOtel({ quick }) {
   const memory = await compare(() => new MemoryTransport(), { rounds: quick ? 2 : 7, total: quick ? 5_000 : 30_000, warmup: quick ? 1_000 : 5_000 });
+  const floors = [];
+  for (let i = 0; i < 3; i++) floors.push(await sdkFloor(memory.messages));
+  memory.sdkFloorCpuMicros = median(floors);
+  log(`   SDK floor: ${memory.sdkFloorCpuMicros.toFixed(1)} CPU µs/msg for the SDK's own calls (off: ${memory.off.cpuMicros.toFixed(1)}), the least any instrumentation could add`);
   let vhost;
   try {
     vhost = await createVhost('eventsmith-bench-otel');
