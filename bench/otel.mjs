@@ -12,12 +12,19 @@
  *
  * Rounds run the three in random order so a slow spell of the shared machine hits each; a ratio is
  * the median of the per-round ratios against `off`. CPU time per message is reported beside the rate.
+ *
+ * Beside them, `sdkFloor`: the CPU the SDK itself takes per message for what the `SDK` variant
+ * records (a producer and a consumer span with the same attributes, two histogram records), with
+ * nothing of eventsmith around it. Set against `off`, it is the least overhead any instrumentation
+ * of this traffic could have with this SDK setup.
  */
-import { context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { EventClient, MemoryTransport } from 'eventsmith/runtime';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { EVENT_REGISTRY } from '../dist/generated/index.js';
@@ -69,8 +76,51 @@ async function roundTrip(connect, total, telemetry) {
   return { rate: measured / seconds, cpuMicros: (used.user + used.system) / measured };
 }
 
+/** CPU µs per message of the SDK calls alone for one published and consumed message (see the header). */
+async function sdkFloor(total) {
+  const { tracerProvider, meterProvider } = sdk();
+  const tracer = tracerProvider.getTracer('eventsmith');
+  const meter = meterProvider.getMeter('eventsmith');
+  const seconds = { unit: 's' };
+  const sendDuration = meter.createHistogram('messaging.client.operation.duration', seconds);
+  const processDuration = meter.createHistogram('messaging.process.duration', seconds);
+  const sendMetric = { 'messaging.system': 'memory', 'messaging.operation.name': 'send', 'messaging.destination.name': `business.${TYPE}` };
+  const processMetric = { 'messaging.system': 'memory', 'messaging.operation.name': 'process', 'messaging.destination.name': SUBSCRIPTION.name, 'messaging.consumer.group.name': SUBSCRIPTION.name, 'eventsmith.outcome': 'acked' };
+  const envelope = (id) => ({ 'messaging.message.id': id, 'cloudevents.event_id': id, 'cloudevents.event_type': TYPE, 'cloudevents.event_source': 'urn:eventsmith:inventory-service', 'eventsmith.event.version': VERSION });
+  const one = (i) => {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const send = tracer.startSpan(`send business.${TYPE}`, { kind: SpanKind.PRODUCER }, ROOT_CONTEXT);
+    send.setAttributes({ ...envelope(id), ...sendMetric, 'messaging.operation.type': 'send' });
+    send.end();
+    sendDuration.record(0.001, sendMetric);
+    const consume = tracer.startSpan(`process ${SUBSCRIPTION.name}`, { kind: SpanKind.CONSUMER }, trace.setSpan(ROOT_CONTEXT, send));
+    consume.setAttributes({ ...envelope(id), ...processMetric, 'messaging.operation.type': 'process', 'messaging.destination.subscription.name': SUBSCRIPTION.name, 'messaging.message.body.size': 300, 'eventsmith.delivery.attempt': 1 });
+    consume.end();
+    processDuration.record(0.001, processMetric);
+  };
+  // Yields every window like the round trips do, so the batch span processor's timer runs as there.
+  const run = async (n) => {
+    for (let i = 0; i < n; i++) {
+      one(i);
+      if (i % WINDOW === WINDOW - 1) await new Promise(setImmediate);
+    }
+  };
+  await run(Math.min(total, 5_000));
+  collectGarbage();
+  const cpu = process.cpuUsage();
+  await run(total);
+  const used = process.cpuUsage(cpu);
+  await tracerProvider.shutdown();
+  await meterProvider.shutdown();
+  return (used.user + used.system) / total;
+}
+
 export async function benchOtel({ quick }) {
   const memory = await compare(() => new MemoryTransport(), { rounds: quick ? 2 : 7, total: quick ? 5_000 : 30_000, warmup: quick ? 1_000 : 5_000 });
+  const floors = [];
+  for (let i = 0; i < 3; i++) floors.push(await sdkFloor(memory.messages));
+  memory.sdkFloorCpuMicros = median(floors);
+  log(`   SDK floor: ${memory.sdkFloorCpuMicros.toFixed(1)} CPU µs/msg for the SDK's own calls (off: ${memory.off.cpuMicros.toFixed(1)}), the least any instrumentation could add`);
   let vhost;
   try {
     vhost = await createVhost('eventsmith-bench-otel');
@@ -83,6 +133,16 @@ export async function benchOtel({ quick }) {
   } finally {
     await vhost.remove().catch((error) => log(`could not delete vhost ${vhost.name}: ${error.message}`));
   }
+}
+
+/** A full garbage collection, without starting the process with `--expose-gc`. */
+let gc;
+function collectGarbage() {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc');
+  }
+  gc();
 }
 
 async function compare(connect, { rounds, total, warmup }) {
@@ -103,6 +163,9 @@ async function compare(connect, { rounds, total, warmup }) {
   return { messages: total, rounds, off: summary('off'), noSdk: summary('no SDK'), sdk: summary('SDK') };
 
   async function measure(variant, n) {
+    // What the previous run left (an SDK run leaves the most: its spans) is collected before the
+    // clock starts, not charged to whichever variant happens to come next.
+    collectGarbage();
     if (variant === 'off') return roundTrip(connect, n, false);
     if (variant === 'no SDK') return roundTrip(connect, n, undefined);
     const providers = sdk();

@@ -143,13 +143,15 @@ export class Telemetry implements ConsumeObserver {
     const lowCardinality = mode === 'reply' ? '(temporary)' : (template ?? destination);
     const span = this.tracer.startSpan(`send ${lowCardinality}`, { kind: api.SpanKind.PRODUCER }, parent);
     if (span.isRecording()) {
-      span.setAttributes(envelopeAttributes(envelope));
-      span.setAttribute(ATTR.system, this.system);
-      span.setAttribute(ATTR.operationName, 'send');
-      span.setAttribute(ATTR.operationType, 'send');
-      span.setAttribute(ATTR.destinationName, destination);
-      if (template !== undefined) span.setAttribute(ATTR.destinationTemplate, template);
-      if (mode === 'reply') span.setAttribute(ATTR.destinationTemporary, true);
+      // One object, one setAttributes: the SDK validates each call, and this runs per message.
+      const attributes = envelopeAttributes(envelope);
+      attributes[ATTR.system] = this.system;
+      attributes[ATTR.operationName] = 'send';
+      attributes[ATTR.operationType] = 'send';
+      attributes[ATTR.destinationName] = destination;
+      if (template !== undefined) attributes[ATTR.destinationTemplate] = template;
+      if (mode === 'reply') attributes[ATTR.destinationTemporary] = true;
+      span.setAttributes(attributes);
     }
     const carrier: Record<string, string> = {};
     api.propagation.inject(api.trace.setSpan(parent, span), carrier);
@@ -200,17 +202,17 @@ export class Telemetry implements ConsumeObserver {
     const destination = destinationOf(message);
     const span = this.tracer.startSpan(`process ${destination}`, { kind: api.SpanKind.CONSUMER, startTime: performance.timeOrigin + startTime }, parent);
     if (span.isRecording()) {
-      if (envelope !== undefined) span.setAttributes(envelopeAttributes(envelope));
-      span.setAttributes({
-        [ATTR.system]: this.system,
-        [ATTR.operationName]: 'process',
-        [ATTR.operationType]: 'process',
-        [ATTR.destinationName]: destination,
-        [ATTR.subscriptionName]: message.subscription.name,
-        [ATTR.consumerGroup]: message.subscription.name,
-        [ATTR.bodySize]: message.body.length,
-        [ATTR.attempt]: message.attempt,
-      });
+      // One object, one setAttributes (as in sending): the envelope's first, then the delivery's.
+      const attributes: Attributes = envelope === undefined ? {} : envelopeAttributes(envelope);
+      attributes[ATTR.system] = this.system;
+      attributes[ATTR.operationName] = 'process';
+      attributes[ATTR.operationType] = 'process';
+      attributes[ATTR.destinationName] = destination;
+      attributes[ATTR.subscriptionName] = message.subscription.name;
+      attributes[ATTR.consumerGroup] = message.subscription.name;
+      attributes[ATTR.bodySize] = message.body.length;
+      attributes[ATTR.attempt] = message.attempt;
+      span.setAttributes(attributes);
       // The transport's own: Kafka partition and offset, RabbitMQ routing key, …
       if (message.attributes !== undefined) span.setAttributes(message.attributes);
     }
