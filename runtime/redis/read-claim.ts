@@ -10,6 +10,7 @@
  * ACL that forbids it) is taken not to have it.
  */
 import type { RedisConnection } from './client.js';
+import { text } from './entries.js';
 
 export async function serverReadsWithClaim(connection: RedisConnection): Promise<boolean> {
   try {
@@ -37,9 +38,4 @@ function namesToken(reply: unknown, token: string, depth = 0): boolean {
     if (namesToken(value, token, depth + 1)) return true;
   }
   return false;
-}
-
-function text(value: unknown): string {
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return typeof value === 'string' ? value : '';
 }

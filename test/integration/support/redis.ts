@@ -1,7 +1,9 @@
 // Raw Redis access for tests of the Redis transport: what a foreign producer writes, what sits in a
 // dead-letter stream, and removing every key a test's topology made.
 import { createClient } from 'redis';
-import { RedisNames } from '../../../runtime/redis/index.js';
+import { RedisNames, RedisTransport } from '../../../runtime/redis/index.js';
+import { waitFor } from './fixtures.js';
+import type { TransportHarness } from './transport-suite.js';
 import type { TopologySpec } from '../../../runtime/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -63,4 +65,27 @@ export class RawRedis {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/**
+ * The shared behavioural suite's harness on a Redis at `url()`, reached raw through `raw()` (both
+ * read when a test runs, so a server a file starts in beforeAll can be used). A fixture
+ * subscription `<prefix>.events` reads the fixture's own stream `<prefix>.stream` (its Redis binding).
+ */
+export function redisHarness(url: () => string, raw: () => RawRedis): TransportHarness {
+  const fixtureStream = (subscription: string): string => subscription.replace(/\.events$/, '.stream');
+  return {
+    // A short claim time: the suite's close-and-reconsume tests must not wait 30 s for a takeover.
+    create: () => RedisTransport.connect({ url: url(), claimIdleMs: 2000 }),
+    injectRaw: async (_transport, subscription, content) => {
+      await raw().append(fixtureStream(subscription), { body: content });
+    },
+    deadLetters: async (_transport, subscription, count) => {
+      await waitFor(async () => (await raw().deadLetters(subscription)).length >= count, 10_000, `${count} dead letters`);
+      return (await raw().deadLetters(subscription)).map((letter) => ({ content: Buffer.from(letter['body-base64'] ?? '', 'base64').toString('utf8'), reason: letter.reason, error: letter.error }));
+    },
+    cleanup: (topology) => raw().deleteTopology(topology),
+    // An entry a closed consumer left pending is taken over once idle for claimIdleMs (checked every third of it).
+    redeliveryMs: 3000,
+  };
 }
