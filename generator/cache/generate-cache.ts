@@ -18,13 +18,13 @@
  * run answered from the cache never loads them: keep its imports to node built-ins.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverCatalog } from '../load/discover.js';
 
 /** Changes when the layout of a cache entry changes; older entries are then ignored. */
-const ENTRY_FORMAT = 2;
+const ENTRY_FORMAT = 3;
 
 export interface GenerateCacheOptions {
   /** Catalogue folder or document, absolute. */
@@ -60,11 +60,15 @@ interface Entry {
   outputs: [string, number][];
   /** File name of the blob: the output files' contents one after the other. */
   blob: string;
+  /** SHA-256 of the blob: an output folder whose files, in order, hash to it holds this output. */
+  blobHash: string;
 }
 
 /**
- * A run's output found in the cache. Its contents are kept as one buffer: comparing it with an
- * output folder that already holds it (the usual case) needs no decoding.
+ * A run's output found in the cache. The usual case is an output folder that already holds it:
+ * that is checked by hashing the folder's files in order against the blob's SHA-256 (each file read
+ * into one reused buffer), so neither the blob (the size of the output) nor a copy of each output
+ * file is read into fresh memory. The blob itself is read only when the folder differs.
  */
 export class CacheHit {
   readonly types: number;
@@ -73,7 +77,7 @@ export class CacheHit {
 
   constructor(
     private readonly entry: Entry,
-    private readonly blob: Buffer,
+    private readonly blobFile: string,
   ) {
     this.types = entry.types;
     this.versions = entry.versions;
@@ -84,28 +88,46 @@ export class CacheHit {
     return this.entry.outputs.length;
   }
 
-  /** Whether `outDir` holds exactly these files, byte for byte, and nothing else. */
+  /** Whether `outDir` holds exactly these files, byte for byte (by SHA-256), and nothing else. */
   matches(outDir: string): boolean {
     if (countFiles(outDir, this.size + 1) !== this.size) return false;
-    let offset = 0;
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(this.entry.outputs.reduce((max, [, bytes]) => Math.max(max, bytes + 1), 1));
     for (const [rel, bytes] of this.entry.outputs) {
-      let onDisk: Buffer;
+      let fd: number;
       try {
-        onDisk = readFileSync(path.join(outDir, rel));
+        fd = openSync(path.join(outDir, rel), 'r');
       } catch {
         return false;
       }
-      if (onDisk.length !== bytes || !onDisk.equals(this.blob.subarray(offset, offset + bytes))) return false;
-      offset += bytes;
+      try {
+        // One byte more than expected is asked for, so a longer file reads long and fails.
+        let read = 0;
+        for (let n = -1; n !== 0 && read <= bytes; read += n) n = readSync(fd, buffer, read, bytes + 1 - read, null);
+        if (read !== bytes) return false;
+        hash.update(buffer.subarray(0, bytes));
+      } catch {
+        return false;
+      } finally {
+        closeSync(fd);
+      }
     }
-    return true;
+    return hash.digest('hex') === this.entry.blobHash;
   }
 
-  result(): GenerateResult {
+  /** The output files; undefined when the blob cannot be read or is not the one the entry names. */
+  result(): GenerateResult | undefined {
+    let blob: Buffer;
+    try {
+      blob = readFileSync(this.blobFile);
+    } catch {
+      return undefined;
+    }
+    if (hashText(blob) !== this.entry.blobHash) return undefined;
     const files = new Map<string, string>();
     let offset = 0;
     for (const [rel, bytes] of this.entry.outputs) {
-      files.set(rel, this.blob.toString('utf8', offset, offset + bytes));
+      files.set(rel, blob.toString('utf8', offset, offset + bytes));
       offset += bytes;
     }
     return { types: this.types, versions: this.versions, files, warnings: this.warnings };
@@ -162,14 +184,14 @@ export class GenerateCache {
       }
       if (hashText(text) !== hash) return undefined;
     }
-    let blob: Buffer;
+    // The blob is read only if the output folder does not already hold it (see CacheHit).
+    const blobFile = path.join(this.options.dir, entry.blob);
     try {
-      blob = readFileSync(path.join(this.options.dir, entry.blob));
+      if (statSync(blobFile).size !== entry.outputs.reduce((sum, [, bytes]) => sum + bytes, 0)) return undefined;
     } catch {
       return undefined;
     }
-    if (blob.length !== entry.outputs.reduce((sum, [, bytes]) => sum + bytes, 0)) return undefined;
-    return new CacheHit(entry, blob);
+    return new CacheHit(entry, blobFile);
   }
 
   /**
@@ -179,7 +201,8 @@ export class GenerateCache {
   store(documents: readonly string[], inputs: ReadonlyMap<string, string>, output: GenerateResult): void {
     const contents = [...output.files.entries()].map(([rel, text]): [string, Buffer] => [rel, Buffer.from(text, 'utf8')]);
     const blob = Buffer.concat(contents.map(([, bytes]) => bytes));
-    const blobName = `${this.name}-${hashText(blob).slice(0, 16)}.out`;
+    const blobHash = hashText(blob);
+    const blobName = `${this.name}-${blobHash.slice(0, 16)}.out`;
     const entry: Entry = {
       format: ENTRY_FORMAT,
       tool: toolKey(),
@@ -191,6 +214,7 @@ export class GenerateCache {
       warnings: [...output.warnings],
       outputs: contents.map(([rel, bytes]) => [rel, bytes.length]),
       blob: blobName,
+      blobHash,
     };
     const temporary = (file: string): string => `${file}.${process.pid}.tmp`;
     const blobFile = path.join(this.options.dir, blobName);

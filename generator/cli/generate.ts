@@ -90,16 +90,19 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
   const outDisplay = displayPath(ctx.cwd, options.out);
   const seconds = (): string => ((performance.now() - started) / 1000).toFixed(2);
   const hit = options.cache?.lookup();
-  // Warnings are part of a run's answer: one answered from the cache prints them again.
-  for (const warning of hit?.warnings ?? []) ctx.err(warning);
-  const from = hit ? ' (unchanged inputs: output from the cache)' : '';
+  const fromCache = ' (unchanged inputs: output from the cache)';
   if (hit?.matches(options.out)) {
     // The usual case of a run with nothing changed: the folder already holds this output.
-    if (options.check) ctx.out(`eventsmith: ${outDisplay} is up to date: ${countsText(hit.types, hit.versions)}, ${plural(hit.size, 'file')}, in ${seconds()}s${from}`);
-    else ctx.out(`eventsmith: ${countsText(hit.types, hit.versions)} → ${outDisplay}: ${plural(hit.size, 'file')}, 0 changed, in ${seconds()}s${from}`);
+    // Warnings are part of a run's answer: one answered from the cache prints them again.
+    for (const warning of hit.warnings) ctx.err(warning);
+    if (options.check) ctx.out(`eventsmith: ${outDisplay} is up to date: ${countsText(hit.types, hit.versions)}, ${plural(hit.size, 'file')}, in ${seconds()}s${fromCache}`);
+    else ctx.out(`eventsmith: ${countsText(hit.types, hit.versions)} → ${outDisplay}: ${plural(hit.size, 'file')}, 0 changed, in ${seconds()}s${fromCache}`);
     return EXIT_OK;
   }
-  const { types, versions, files } = hit?.result() ?? (await generateAfresh(options, ctx));
+  const cached = hit?.result();
+  for (const warning of cached?.warnings ?? []) ctx.err(warning);
+  const { types, versions, files } = cached ?? (await generateAfresh(options, ctx));
+  const from = cached === undefined ? '' : fromCache;
   if (options.check) {
     const diff = diffOutput(options.out, files);
     const stale = [...diff.added.map((f) => `missing  ${f}`), ...diff.changed.map((f) => `changed  ${f}`), ...diff.removed.map((f) => `extra    ${f}`)];

@@ -57,9 +57,14 @@ export class SourceSet implements CatalogSources<SourceFile> {
   readonly diagnostics: Diagnostic[] = [];
   readonly warnings: Diagnostic[] = [];
 
+  /**
+   * @param texts Contents already read by this load (discovery reads every catalogue file to tell
+   *   documents from fragments), by absolute path: used instead of reading those files again.
+   */
   constructor(
     readonly root: string,
     private readonly cwd: string = process.cwd(),
+    protected readonly texts?: ReadonlyMap<string, string>,
   ) {}
 
   /** Reads and parses a file once; syntax problems are recorded and give `undefined`. */
@@ -218,7 +223,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
     const rel = path.relative(this.root, abs).split(path.sep).join('/');
     let text: string;
     try {
-      text = readFileSync(abs, 'utf8');
+      text = this.texts?.get(abs) ?? readFileSync(abs, 'utf8');
     } catch {
       return undefined;
     }

@@ -32,8 +32,8 @@ export interface PipelineOptions {
  * model or a problem.
  */
 export interface LoadReuse<S extends SourceSet = SourceSet> {
-  /** The sources of one load; cold: a fresh SourceSet. */
-  openSources(root: string, cwd: string | undefined): S;
+  /** The sources of one load; cold: a fresh SourceSet. `texts`: files discovery read, by absolute path. */
+  openSources(root: string, cwd: string | undefined, texts: ReadonlyMap<string, string>): S;
   /** Parses and validates `documents` (absolute, sorted), keeping their order; cold: each with one fresh parser. */
   parse(sources: S, documents: readonly string[]): Promise<ParsedDocument[]>;
   /**
@@ -58,7 +58,7 @@ export interface PipelineRun<S extends SourceSet = SourceSet> {
 }
 
 const COLD: LoadReuse = {
-  openSources: (root, cwd) => new SourceSet(root, cwd),
+  openSources: (root, cwd, texts) => new SourceSet(root, cwd, texts),
   parse: (sources, documents) => parseDocuments(sources, documents, createParser()),
 };
 
@@ -66,8 +66,10 @@ const COLD: LoadReuse = {
 export async function runPipeline(target: string, options: PipelineOptions): Promise<PipelineRun>;
 export async function runPipeline<S extends SourceSet>(target: string, options: PipelineOptions, reuse: LoadReuse<S>): Promise<PipelineRun<S>>;
 export async function runPipeline(target: string, options: PipelineOptions, reuse: LoadReuse = COLD): Promise<PipelineRun> {
-  const { root, documents } = discover(target);
-  const sources = reuse.openSources(root, options.cwd);
+  // Discovery reads every catalogue file to tell documents from fragments; the sources reuse that read.
+  const texts = new Map<string, string>();
+  const { root, documents } = discover(target, texts);
+  const sources = reuse.openSources(root, options.cwd, texts);
   const parsed = await reuse.parse(sources, documents);
   const earlier = reuse.unchanged?.(sources, documents);
   if (earlier !== undefined) return { root, documents, sources, built: earlier, reused: true };
@@ -78,9 +80,9 @@ export async function runPipeline(target: string, options: PipelineOptions, reus
   return { root, documents, sources, built, reused: false };
 }
 
-function discover(target: string): DiscoveredCatalog {
+function discover(target: string, texts: Map<string, string>): DiscoveredCatalog {
   try {
-    return discoverCatalog(target);
+    return discoverCatalog(target, texts);
   } catch (error) {
     if (error instanceof DiscoveryError) {
       throw new CatalogError([{ code: 'no-catalog', file: target, line: 0, column: 0, message: error.message, hint: 'Point --catalog at a folder of AsyncAPI documents or at one document.' }]);

@@ -68,8 +68,9 @@ class CachedSourceSet extends SourceSet {
     root: string,
     cwd: string,
     private readonly cache: Map<string, CachedFile>,
+    texts: ReadonlyMap<string, string>,
   ) {
-    super(root, cwd);
+    super(root, cwd, texts);
   }
 
   override load(abs: string): SourceFile | undefined {
@@ -97,7 +98,7 @@ class CachedSourceSet extends SourceSet {
     if (seen) return seen;
     let text: string | undefined;
     try {
-      text = readFileSync(abs, 'utf8');
+      text = this.texts?.get(abs) ?? readFileSync(abs, 'utf8');
     } catch {
       text = undefined;
     }
@@ -136,7 +137,7 @@ export class IncrementalCatalog {
     const reparsed: string[] = [];
     let fingerprint = '';
     const run = await runPipeline(this.target, this.options, {
-      openSources: (root) => new CachedSourceSet(root, this.options.cwd, this.files),
+      openSources: (root, _cwd, texts) => new CachedSourceSet(root, this.options.cwd, this.files, texts),
       parse: (sources, documents) => this.parse(sources, documents, reparsed),
       unchanged: (sources, documents) => {
         // Same documents, same content, same fragments: the model is the one built last time.

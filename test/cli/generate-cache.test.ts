@@ -80,6 +80,29 @@ describe('generate cache', () => {
     expect(hashTree(path.join(dir, 'out'))).toBe(good);
   });
 
+  it('sees an output file edited without changing its size, and never uses a damaged cache blob', async () => {
+    const { dir } = copyFixture('asyncapi-3.1');
+    const run = () => runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);
+    expect((await run()).code).toBe(0);
+    const good = hashTree(path.join(dir, 'out'));
+    // One character swapped for another: same length, other content.
+    edit(path.join(dir, 'out', 'event-types.ts'), (t) => t.replace('export', 'expORT'));
+    const repaired = await run();
+    expect(repaired.stdout).toMatch(/ 1 changed.*output from the cache/);
+    expect(hashTree(path.join(dir, 'out'))).toBe(good);
+    // The blob (the stored output) damaged at the same size, and the output folder edited so that the blob would be needed.
+    const cacheDir = path.join(dir, '.eventsmith-cache');
+    const blob = readdirSync(cacheDir).find((f) => f.endsWith('.out'));
+    expect(blob).toBeDefined();
+    edit(path.join(cacheDir, blob!), (t) => t.replace('export', 'expORT'));
+    rmSync(path.join(dir, 'out', 'event-types.ts'));
+    const afresh = await run();
+    expect(afresh.code, afresh.stderr).toBe(0);
+    expect(afresh.stdout).not.toMatch(FROM_CACHE);
+    expect(hashTree(path.join(dir, 'out'))).toBe(good);
+    expect((await run()).stdout).toMatch(FROM_CACHE);
+  });
+
   it('generates afresh when a document, a fragment it reaches or an Avro schema changes', async () => {
     const { dir, catalog } = copyFixture('avro');
     const run = () => runCli(['generate', '--catalog', 'catalog', '--out', 'out'], dir);

@@ -1,7 +1,7 @@
 /**
  * Every shortcut gives what a clean run gives: over a series of random edits to a catalogue (an
  * event added, removed or reworded, a payload field added or changed, a shared schema changed, a
- * save that changes nothing), the incremental path of `generate --watch` (IncrementalCatalog, the
+ * save that changes nothing, a document saved broken and later fixed), the incremental path of `generate --watch` (IncrementalCatalog, the
  * emitter's memos, the changed-files writer, all kept from one edit to the next) and `generate`
  * with its content-hash cache write exactly the files, byte for byte, that `generate --no-cache`
  * writes into a folder of its own.
@@ -11,6 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.js';
+import { CatalogError, formatDiagnostic } from '../../generator/load/diagnostics.js';
 import { IncrementalCatalog } from '../../generator/watch/incremental.js';
 import { ChangedFilesWriter } from '../../generator/watch/write-changed.js';
 import { hashTree, runCli, tempDir, writeTree } from '../helpers/cli.js';
@@ -30,6 +31,8 @@ interface CatalogState {
   money: { minimum: number; described: boolean };
   /** A YAML comment: content changes, output does not. */
   comment: number;
+  /** Documents saved broken (until a 'fix' edit): a YAML syntax error, or a schema keyword the specification refuses. */
+  broken: Partial<Record<(typeof DOCUMENTS)[number], 'yaml' | 'schema'>>;
 }
 
 const DOCUMENTS = ['orders', 'billing'] as const;
@@ -47,7 +50,14 @@ ${state.money.described ? '      description: An amount in a currency.\n' : ''} 
 `;
 }
 
-function documentYaml(domain: (typeof DOCUMENTS)[number], events: readonly EventState[]): string {
+function documentYaml(domain: (typeof DOCUMENTS)[number], events: readonly EventState[], broken?: 'yaml' | 'schema'): string {
+  const text = validDocumentYaml(domain, events);
+  if (broken === 'yaml') return `${text}x-broken: [unclosed\n`;
+  if (broken === 'schema') return text.replace(/maxLength: \d+/, 'maxLength: -1');
+  return text;
+}
+
+function validDocumentYaml(domain: (typeof DOCUMENTS)[number], events: readonly EventState[]): string {
   const message = (e: EventState): string => e.name.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
   return `asyncapi: 3.0.0
 info:
@@ -88,7 +98,9 @@ type Edit =
   | { kind: 'describe'; document: number; index: number; words: string }
   | { kind: 'field'; document: number; index: number; maxLength: number; note: boolean }
   | { kind: 'money'; minimum: number; described: boolean }
-  | { kind: 'comment' };
+  | { kind: 'comment' }
+  | { kind: 'break'; document: number; how: 'yaml' | 'schema' }
+  | { kind: 'fix' };
 
 const words = fc.array(fc.constantFrom('order', 'invoice', 'was', 'placed', 'paid', 'late', 'again', 'by', 'a', 'customer'), { minLength: 1, maxLength: 6 }).map((w) => `${w.join(' ')}.`);
 
@@ -99,6 +111,8 @@ const EDIT: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('field' as const), document: fc.nat(1), index: fc.nat(9), maxLength: fc.integer({ min: 8, max: 64 }), note: fc.boolean() }),
   fc.record({ kind: fc.constant('money' as const), minimum: fc.nat(5), described: fc.boolean() }),
   fc.constant({ kind: 'comment' as const }),
+  fc.record({ kind: fc.constant('break' as const), document: fc.nat(1), how: fc.constantFrom('yaml' as const, 'schema' as const) }),
+  fc.constant({ kind: 'fix' as const }),
 );
 
 let serial = 0;
@@ -110,6 +124,14 @@ function apply(state: CatalogState, edit: Edit): void {
   }
   if (edit.kind === 'money') {
     state.money = { minimum: edit.minimum, described: edit.described };
+    return;
+  }
+  if (edit.kind === 'break') {
+    state.broken[DOCUMENTS[edit.document]!] = edit.how;
+    return;
+  }
+  if (edit.kind === 'fix') {
+    state.broken = {};
     return;
   }
   const events = state.documents[DOCUMENTS[edit.document]!];
@@ -132,7 +154,7 @@ function apply(state: CatalogState, edit: Edit): void {
 /** Writes the files whose content the state changes (as an editor saves), and only those. */
 function save(root: string, state: CatalogState): void {
   const files: Record<string, string> = { 'shared/types.yaml': moneyYaml(state) };
-  for (const domain of DOCUMENTS) files[`${domain}.yaml`] = documentYaml(domain, state.documents[domain]);
+  for (const domain of DOCUMENTS) files[`${domain}.yaml`] = documentYaml(domain, state.documents[domain], state.broken[domain]);
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(root, rel);
     let before: string | undefined;
@@ -161,30 +183,61 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           },
           money: { minimum: 0, described: false },
           comment: 0,
+          broken: {},
         };
         save(root, state);
         // The watch side: one IncrementalCatalog and one writer for the whole series, as in a watch session.
         const incremental = new IncrementalCatalog(root, { strict: false, cwd: dir });
         const watchOut = path.join(dir, 'watch-out');
         const writer = new ChangedFilesWriter(watchOut);
+        // The output of the last save that loaded: what a broken save must leave in place.
+        let lastGood: string | undefined;
         for (const edit of [undefined, ...edits]) {
           if (edit) {
             apply(state, edit);
             save(root, state);
           }
-          const loaded = await incremental.load();
-          if (!loaded.unchanged) writer.write(emit(loaded.catalog));
-          const cached = await runCli(['generate', '--catalog', 'catalog', '--out', 'cached-out'], dir);
-          expect(cached.code, cached.stderr).toBe(0);
           const cleanOut = path.join(tempDir(), 'clean-out');
           const clean = await runCli(['generate', '--catalog', root, '--out', cleanOut, '--no-cache'], dir);
+          const cached = await runCli(['generate', '--catalog', 'catalog', '--out', 'cached-out'], dir);
+          const after = `after ${JSON.stringify(edit)}`;
+          let problems: string | undefined;
+          try {
+            const loaded = await incremental.load();
+            if (!loaded.unchanged) writer.write(emit(loaded.catalog));
+          } catch (error) {
+            if (!(error instanceof CatalogError)) throw error;
+            problems = [...error.diagnostics, ...error.warnings].map(formatDiagnostic).join('\n');
+          }
+          if (Object.keys(state.broken).length > 0) {
+            // Broken: every side reports the same problems, at the same places, and writes nothing.
+            expect(clean.code, `clean ${after}`).toBe(2);
+            expect(cached.code, `cached generate ${after}`).toBe(2);
+            expect(cached.stderr, `cached generate ${after}`).toBe(clean.stderr);
+            const reported = clean.stderr.trim().split('\n').slice(0, -1).join('\n');
+            expect(reported).toMatch(/\.yaml:\d+:\d+: /);
+            expect(problems, `watch ${after}`).toBe(reported);
+            expect(hashTree(watchOut), `watch ${after}`).toBe(lastGood);
+            expect(hashTree(path.join(dir, 'cached-out')), `cached generate ${after}`).toBe(lastGood);
+            continue;
+          }
           expect(clean.code, clean.stderr).toBe(0);
+          expect(cached.code, cached.stderr).toBe(0);
+          expect(problems, `watch ${after}`).toBeUndefined();
           const expected = hashTree(cleanOut);
-          expect(hashTree(watchOut), `watch after ${JSON.stringify(edit)}`).toBe(expected);
-          expect(hashTree(path.join(dir, 'cached-out')), `cached generate after ${JSON.stringify(edit)}`).toBe(expected);
+          expect(hashTree(watchOut), `watch ${after}`).toBe(expected);
+          expect(hashTree(path.join(dir, 'cached-out')), `cached generate ${after}`).toBe(expected);
+          lastGood = expected;
         }
       }),
-      { numRuns: 8 },
+      {
+        numRuns: 8,
+        // Always, besides the random series: each kind of broken save, an edit while broken, then the fix.
+        examples: [
+          [[{ kind: 'break', document: 0, how: 'schema' }, { kind: 'describe', document: 1, index: 0, words: 'paid late.' }, { kind: 'fix' }]],
+          [[{ kind: 'break', document: 1, how: 'yaml' }, { kind: 'break', document: 0, how: 'schema' }, { kind: 'money', minimum: 2, described: true }, { kind: 'fix' }]],
+        ],
+      },
     );
   }, 600_000);
 });
