@@ -121,6 +121,16 @@ export function parseEnvelope(input: Buffer | Uint8Array | string, limits: Parse
   } catch (error) {
     return { ok: false, reason: 'invalid-json', detail: error instanceof Error ? error.message : 'unparseable JSON' };
   }
+  return checkEnvelope(value, limits);
+}
+
+/**
+ * What {@link parseEnvelope} makes of `value` once JSON.parse produced it: nesting depth and
+ * forbidden keys, the envelope's attributes, the envelope. For a transport that reads the
+ * attributes from the broker's own fields (Kafka's binary mode: headers, the data as value) and
+ * so has them without a JSON text to parse.
+ */
+export function checkEnvelope(value: unknown, limits: ParseLimits = {}): ParseEnvelopeResult {
   const shape = shapeProblem(value, limits.maxDepth ?? DEFAULT_MAX_JSON_DEPTH);
   if (shape !== undefined) return { ok: false, ...shape };
   const problem = envelopeProblem(value);

@@ -74,6 +74,13 @@ export interface InboundMessage {
   /** The content type the broker carried beside the body, if it carries one. */
   readonly contentType?: unknown;
   readonly contentEncoding?: unknown;
+  /**
+   * The envelope, when the transport read it from the broker's own fields (Kafka's binary mode:
+   * headers and value) and it passed every check the pipeline makes of a body (size, content type,
+   * envelope.ts checkEnvelope). The pipeline then takes it as it is and leaves `body` unread. Anything
+   * else leaves it unset, and the pipeline judges the body.
+   */
+  readonly envelope?: Envelope;
   /** An event type the broker carried beside the body (RabbitMQ's `type` property): it must match the envelope's. */
   readonly typeLabel?: unknown;
   /** 1 on first delivery, raised by every retry. */

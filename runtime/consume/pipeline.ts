@@ -33,9 +33,11 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
   return async (message) => {
     const observation = observer?.()?.received(message);
     const { subscription, attempt } = message;
-    const refused = refusal(message);
+    // A transport that decoded the envelope itself, with these same checks, hands it over (InboundMessage.envelope).
+    const given = message.envelope;
+    const refused = given === undefined ? refusal(message) : undefined;
     if (refused !== undefined) return deadLetter(log, failed, message, refused.reason, refused.detail, undefined, observation, undefined);
-    const parsed = parseEnvelope(message.body, { maxDepth: subscription.maxJsonDepth });
+    const parsed = given === undefined ? parseEnvelope(message.body, { maxDepth: subscription.maxJsonDepth }) : { ok: true as const, envelope: given };
     if (!parsed.ok) return deadLetter(log, failed, message, parsed.reason, parsed.detail, undefined, observation, undefined);
     const envelope = parsed.envelope;
     observation?.decoded(envelope);

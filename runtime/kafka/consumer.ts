@@ -30,7 +30,7 @@ import type { KafkaNames } from './names.js';
 import { resetPosition, type OffsetReset, type PositionReset } from './offset-reset.js';
 import { PartitionLog } from './partition-log.js';
 import type { OutgoingRecord } from './producer.js';
-import { HEADER, TEXT_DESERIALIZERS, decodeRecord, type Headers } from './wire.js';
+import { HEADER, TEXT_DESERIALIZERS, decodeEnvelope, decodeRecord, type Headers } from './wire.js';
 
 /** A consumer built with {@link TEXT_DESERIALIZERS}: keys and headers as text, values as bytes. */
 export type KafkaConsumerClient = Consumer<string, Buffer, string, string>;
@@ -82,23 +82,31 @@ class Pending {
  * one object per record, its span attributes built only when a span asks for them.
  */
 class KafkaInbound implements InboundMessage {
-  readonly body: Buffer;
   readonly contentType: string | undefined;
+  readonly envelope: Envelope | undefined;
   readonly attempt: number;
   readonly redelivered: boolean;
   readonly replyTo: string | undefined;
+  private rebuilt: Buffer | undefined;
 
   constructor(
     readonly subscription: SubscriptionInfo,
     private readonly pending: Pending,
     private readonly produce: (record: OutgoingRecord) => Promise<void>,
   ) {
-    const decoded = decodeRecord(pending.message.value, pending.headers);
-    this.body = decoded.body;
-    this.contentType = decoded.contentType;
+    const headers = pending.headers;
+    this.contentType = headers.get(HEADER.contentType);
+    // A well-formed binary-mode event is handed over decoded; any other record, its body to judge.
+    // Decoded again on every attempt, as the body was parsed again: a handler's changes to one do not carry over.
+    this.envelope = decodeEnvelope(pending.message.value, headers, subscription);
     this.attempt = pending.attempt;
     this.redelivered = pending.attempt > 1;
-    this.replyTo = pending.headers.get(HEADER.replyTo);
+    this.replyTo = headers.get(HEADER.replyTo);
+  }
+
+  /** The record as one structured JSON body: written only when read (a record not decoded above, telemetry's body size). */
+  get body(): Buffer {
+    return (this.rebuilt ??= decodeRecord(this.pending.message.value, this.pending.headers).body);
   }
 
   /**

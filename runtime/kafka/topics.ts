@@ -72,6 +72,11 @@ export class TopicAdmin {
     }
   }
 
+  /** Whether `topic` is known to exist, without asking the broker (see {@link exists}). */
+  isKnown(topic: string): boolean {
+    return this.known.has(topic);
+  }
+
   /** Whether `topic` exists; a topic once seen is remembered, an absent one asked again each time. */
   async exists(topic: string): Promise<boolean> {
     if (this.known.has(topic)) return true;

@@ -19,7 +19,7 @@ import { KafkaNames } from './names.js';
 import type { OffsetReset } from './offset-reset.js';
 import { BatchingProducer, type KafkaProducer, type OutgoingRecord } from './producer.js';
 import { TopicAdmin, topicSettings, type StartPosition, type TopicSettings } from './topics.js';
-import { HEADER, TEXT_DESERIALIZERS, encodeEnvelope, type WireMode } from './wire.js';
+import { HEADER, TEXT_DESERIALIZERS, encodeEnvelope, type Headers, type WireMode } from './wire.js';
 
 export interface KafkaTransportOptions {
   /** `host:port` of one or more brokers. Default `KAFKA_BOOTSTRAP`, else 127.0.0.1:19092 (scripts/kafka-broker). */
@@ -179,9 +179,16 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  async publish(envelope: Envelope, target: PublishTarget): Promise<void> {
-    if (this.closing !== undefined) throw new TransportClosedError();
-    await this.producer.send(await this.record(envelope, target, undefined));
+  publish(envelope: Envelope, target: PublishTarget): Promise<void> {
+    // Not async: once its topics are known a record is built at once, and the producer's promise is
+    // the only one per publish (every publish goes through here).
+    try {
+      if (this.closing !== undefined) throw new TransportClosedError();
+      const record = this.record(envelope, target, undefined);
+      return record instanceof Promise ? record.then((ready) => this.producer.send(ready)) : this.producer.send(record);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async subscribe(spec: ConsumeSpec, handler: MessageHandler): Promise<Subscription> {
@@ -311,20 +318,32 @@ export class KafkaTransport implements Transport {
     this.log({ level: 'info', event: 'kafka.closed' });
   }
 
-  /** The record of `envelope` for `target`, on a topic that exists (UnroutableError otherwise, when mandatory). */
-  private async record(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): Promise<OutgoingRecord> {
+  /**
+   * The record of `envelope` for `target`, on a topic that exists (UnroutableError otherwise, when
+   * mandatory): at once when its topics are known to exist, else once the broker said whether they do.
+   */
+  private record(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): OutgoingRecord | Promise<OutgoingRecord> {
     const { value, headers } = encodeEnvelope(envelope, this.options.mode ?? 'binary');
     const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (value.length > limit) throw new MessageTooLargeError(value.length, limit);
     const base = target.service === undefined ? this.names.topic(target.destination, target.bindings) : this.names.inbox(target.service);
+    const lane = this.names.lane(base, target.urgency, target.key !== undefined);
+    if (this.topics.isKnown(base) && (lane === base || this.topics.isKnown(lane))) return this.recordOn(lane, envelope, target, replyTo, value, headers);
+    return this.topicOf(base, lane, target).then((topic) => this.recordOn(topic, envelope, target, replyTo, value, headers));
+  }
+
+  /** The topic a record goes to, asking the broker whether `base` and its `lane` exist. */
+  private async topicOf(base: string, lane: string, target: PublishTarget): Promise<string> {
     if (!(await this.topics.exists(base))) {
       if (target.mandatory ?? true) {
         throw new UnroutableError(target.destination, target.service === undefined ? `its topic '${base}' does not exist (declare a topology that reads or publishes it)` : `no subscription of service '${target.service}' exists (topic '${base}')`);
       }
       this.log({ level: 'warn', event: 'kafka.publish.no_topic', topic: base, destination: target.destination });
     }
-    const lane = this.names.lane(base, target.urgency, target.key !== undefined);
-    const topic = lane !== base && (await this.topics.exists(lane)) ? lane : base;
+    return lane !== base && (await this.topics.exists(lane)) ? lane : base;
+  }
+
+  private recordOn(topic: string, envelope: Envelope, target: PublishTarget, replyTo: string | undefined, value: Buffer, headers: Headers): OutgoingRecord {
     headers.set(HEADER.destination, target.destination);
     headers.set(HEADER.tenant, envelope.tenantid ?? ALL_TENANTS);
     headers.set(HEADER.urgency, target.urgency);
