@@ -7,20 +7,23 @@
  * - `no SDK`: `@opentelemetry/api` installed but no SDK registered, the default for a service that
  *   has not set up OpenTelemetry;
  * - `SDK`: a tracer provider with a batch span processor and a meter provider with a periodic
- *   reader, both exporting to a no-op exporter, and the async-hooks context manager the Node SDK
- *   registers. Every span and metric is recorded; only the export is free.
+ *   reader, both exporting to a no-op exporter, and what the Node SDK registers globally by default:
+ *   the async-hooks context manager and the W3C trace-context and baggage propagators (so the trace
+ *   context is written into every envelope and read back, as in a real service). Every span and
+ *   metric is recorded; only the export is free.
  *
  * Rounds run the three in random order so a slow spell of the shared machine hits each; a ratio is
  * the median of the per-round ratios against `off`. CPU time per message is reported beside the rate.
  *
  * Beside them, `sdkFloor`: the CPU the SDK itself takes per message for what the `SDK` variant
- * records (a producer and a consumer span with the same attributes, two histogram records), with
+ * records (a producer and a consumer span with the same attributes, the trace context injected and
+ * extracted through the same propagators, two histogram records), with
  * nothing of eventsmith around it. Set against `off`, it is the least overhead any instrumentation
  * of this traffic could have with this SDK setup.
  */
-import { ROOT_CONTEXT, SpanKind, context, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, defaultTextMapGetter as defaultGetter, defaultTextMapSetter as defaultSetter, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { ExportResultCode } from '@opentelemetry/core';
+import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { setFlagsFromString } from 'node:v8';
@@ -43,6 +46,9 @@ const noopExporter = {
   shutdown: async () => {},
   forceFlush: async () => {},
 };
+
+/** The Node SDK's default propagators (`OTEL_PROPAGATORS=tracecontext,baggage`). */
+const propagator = new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
 
 function sdk() {
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopExporter)] });
@@ -91,9 +97,11 @@ async function sdkFloor(total) {
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     const send = tracer.startSpan(`send business.${TYPE}`, { kind: SpanKind.PRODUCER }, ROOT_CONTEXT);
     send.setAttributes({ ...envelope(id), ...sendMetric, 'messaging.operation.type': 'send' });
+    const carrier = {};
+    propagator.inject(trace.setSpan(ROOT_CONTEXT, send), carrier, defaultSetter);
     send.end();
     sendDuration.record(0.001, sendMetric);
-    const consume = tracer.startSpan(`process ${SUBSCRIPTION.name}`, { kind: SpanKind.CONSUMER }, trace.setSpan(ROOT_CONTEXT, send));
+    const consume = tracer.startSpan(`process ${SUBSCRIPTION.name}`, { kind: SpanKind.CONSUMER }, propagator.extract(ROOT_CONTEXT, carrier, defaultGetter));
     consume.setAttributes({ ...envelope(id), ...processMetric, 'messaging.operation.type': 'process', 'messaging.destination.subscription.name': SUBSCRIPTION.name, 'messaging.message.body.size': 300, 'eventsmith.delivery.attempt': 1 });
     consume.end();
     processDuration.record(0.001, processMetric);
@@ -170,10 +178,12 @@ async function compare(connect, { rounds, total, warmup }) {
     if (variant === 'no SDK') return roundTrip(connect, n, undefined);
     const providers = sdk();
     context.setGlobalContextManager(contextManager.enable());
+    propagation.setGlobalPropagator(propagator);
     try {
       return await roundTrip(connect, n, providers);
     } finally {
       context.disable();
+      propagation.disable();
       await providers.tracerProvider.shutdown();
       await providers.meterProvider.shutdown();
     }

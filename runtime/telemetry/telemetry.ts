@@ -5,7 +5,7 @@
  * (`traceparent` / `tracestate`, the CloudEvents distributed-tracing extension). Recorded above
  * the transport seam, so every transport gets it once and the same.
  */
-import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ConsumeObserver, ConsumeOutcome, MessageObservation } from '../consume/observer.js';
 import type { Envelope } from '../envelope.js';
 import type { ConsumerHealth, Decision, InboundMessage, PublishTarget } from '../transport.js';
@@ -15,10 +15,15 @@ import { ATTR, DURATION_BUCKETS, METRIC, messagingSystem } from './semconv.js';
 
 const SCOPE = 'eventsmith';
 
+/** Caches keyed by destination are dropped past this size, should a client send to unbounded destinations. */
+const MAX_CACHED = 1000;
+
 /**
- * The consumer span context of each envelope being handled. A publish from inside a handler takes
- * it as parent when no context manager carries the active span there (none registered), so a
- * handler's publishes stay in its trace either way. Weak: it goes with the envelope.
+ * The consumer span context of each envelope whose handler runs without a context manager (none
+ * registered): a publish from inside the handler takes it as parent, so the handler's publishes
+ * stay in its trace either way. Weak: it goes with the envelope. Only filled when needed, since an
+ * entry costs more than the rest of the bookkeeping of a message (the garbage collector treats
+ * each as an ephemeron).
  */
 const processContexts = new WeakMap<Envelope, Context>();
 
@@ -32,8 +37,29 @@ export interface Sending {
   failed(error: unknown): void;
 }
 
+/**
+ * One metric series (instrument and attribute set), built once and reused for every message: its
+ * increments this turn of the event loop wait in `pending`. The SDK sorts and serializes the
+ * attributes of every `add` to find their series, which cost as much as the rest of a record, so
+ * increments go out summed, one `add` per series and turn.
+ */
+interface Series {
+  readonly counter: Counter;
+  readonly attributes: Attributes;
+  pending: number;
+}
+
+/** What every send to one (low-cardinality) destination shares: its span name and metric series. */
+interface SendRoute {
+  readonly spanName: string;
+  readonly series: Series;
+}
+
+/** What every message of one subscription shares: its metric series per outcome (without an error type). */
+type ProcessSeries = Partial<Record<ConsumeOutcome, Series>>;
+
 export class Telemetry implements ConsumeObserver {
-  private readonly tracer: Tracer;
+  /** @internal */ readonly tracer: Tracer;
   private readonly sent: Counter;
   private readonly sendDuration: Histogram;
   private readonly consumed: Counter;
@@ -47,15 +73,18 @@ export class Telemetry implements ConsumeObserver {
   private readonly noTracing: TracerProvider | undefined;
   /** A meter provider that records: given, or registered before this client was built (the metrics API has no proxy). */
   private readonly metering: boolean;
-  /** Metric attributes per destination or subscription and outcome, built once: the SDK hashes them on every record anyway. */
-  private readonly sendAttributes = new Map<string, Attributes>();
-  private readonly processAttributes = new Map<string, Attributes>();
-  /**
-   * Counter increments of this turn of the event loop, by attribute set (the cached objects above):
-   * the SDK sorts and serializes the attributes of every `add` to find their series, which cost as
-   * much as the rest of a record, so increments go out summed, one `add` per series and turn.
-   */
-  private readonly pendingCounts = new Map<Attributes, { counter: Counter; count: number }>();
+  /** Span options shared by every producer span (the SDK only reads them). */
+  private readonly producer: SpanOptions;
+  private readonly sendRoutes = new Map<string, SendRoute>();
+  /** Failed sends' series, by destination and error type. */
+  private readonly failedSendSeries = new Map<string, Series>();
+  private readonly processSeries = new Map<string, ProcessSeries>();
+  /** Failed messages' series, by subscription, outcome and error type. */
+  private readonly failedProcessSeries = new Map<string, Series>();
+  /** `process {destination}`, by destination. */
+  private readonly processNames = new Map<string, string>();
+  /** Series with increments waiting for the end of this turn. */
+  private readonly pendingSeries: Series[] = [];
   private countsScheduled = false;
   readonly system: string;
 
@@ -71,6 +100,7 @@ export class Telemetry implements ConsumeObserver {
       this.noTracing = new api.ProxyTracerProvider().getDelegate();
     }
     this.tracer = tracerProvider.getTracer(SCOPE);
+    this.producer = Object.freeze({ kind: api.SpanKind.PRODUCER });
     const meter: Meter = ((options.meterProvider as MeterProvider | undefined) ?? api.metrics.getMeterProvider()).getMeter(SCOPE);
     this.metering = meter !== api.createNoopMeter();
     const seconds = { unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } };
@@ -136,48 +166,19 @@ export class Telemetry implements ConsumeObserver {
   sending(envelope: Envelope, target: PublishTarget, mode: SendMode, cause: Envelope | undefined, replyTo: string | undefined, template: string | undefined): Sending {
     const { api } = this;
     const started = performance.now();
-    const active = api.context.active();
-    const parent = cause !== undefined && api.trace.getSpan(active) === undefined ? (processContexts.get(cause) ?? active) : active;
+    let parent = api.context.active();
+    if (cause !== undefined && api.trace.getSpan(parent) === undefined) parent = processContexts.get(cause) ?? parent;
     const destination = mode === 'reply' ? (replyTo ?? 'reply') : (target.service ?? target.destination);
     // A reply address names one requester: it has no place in a span name or a metric.
-    const lowCardinality = mode === 'reply' ? '(temporary)' : (template ?? destination);
-    const span = this.tracer.startSpan(`send ${lowCardinality}`, { kind: api.SpanKind.PRODUCER }, parent);
-    if (span.isRecording()) {
-      // One object, one setAttributes: the SDK validates each call, and this runs per message.
-      const attributes = envelopeAttributes(envelope);
-      attributes[ATTR.system] = this.system;
-      attributes[ATTR.operationName] = 'send';
-      attributes[ATTR.operationType] = 'send';
-      attributes[ATTR.destinationName] = destination;
-      if (template !== undefined) attributes[ATTR.destinationTemplate] = template;
-      if (mode === 'reply') attributes[ATTR.destinationTemporary] = true;
-      span.setAttributes(attributes);
-    }
-    const carrier: Record<string, string> = {};
+    const route = this.sendRoute(mode === 'reply' ? '(temporary)' : (template ?? destination));
+    const span = this.tracer.startSpan(route.spanName, this.producer, parent);
+    // One object, one setAttributes: the SDK validates each call, and this runs per message.
+    if (span.isRecording()) span.setAttributes(sendAttributes(envelope, this.system, destination, template, mode === 'reply'));
+    const carrier: TraceCarrier = {};
     api.propagation.inject(api.trace.setSpan(parent, span), carrier);
     if (carrier.traceparent !== undefined) envelope.traceparent = carrier.traceparent;
     if (carrier.tracestate !== undefined) envelope.tracestate = carrier.tracestate;
-    const traceId = traceIdOf(span);
-    const finish = (errorType: string | undefined): void => {
-      const attributes = this.sendAttributesOf(lowCardinality, errorType);
-      this.count(this.sent, attributes);
-      this.sendDuration.record((performance.now() - started) / 1000, attributes);
-      span.end();
-    };
-    return {
-      traceId,
-      done: (reply) => {
-        if (reply !== undefined && span.isRecording()) span.addEvent('reply', { [ATTR.replyId]: reply.id, [ATTR.eventType]: reply.type });
-        finish(undefined);
-      },
-      failed: (error) => {
-        const type = errorType(error);
-        span.setAttribute(ATTR.errorType, type);
-        span.recordException(exceptionOf(error));
-        span.setStatus({ code: api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-        finish(type);
-      },
-    };
+    return new Send(this, span, route, started);
   }
 
   /** The trace of the span active here (a handler's consumer span), for log lines. */
@@ -190,55 +191,33 @@ export class Telemetry implements ConsumeObserver {
     return new Processing(this, message);
   }
 
-  /** @internal Used by {@link Processing}. */
-  startProcess(message: InboundMessage, envelope: Envelope | undefined, startTime: number): { span: Span; context: Context } {
-    const { api } = this;
-    let parent: Context = api.ROOT_CONTEXT;
-    if (envelope?.traceparent !== undefined) {
-      const carrier: Record<string, string> = { traceparent: envelope.traceparent };
-      if (envelope.tracestate !== undefined) carrier.tracestate = envelope.tracestate;
-      parent = api.propagation.extract(parent, carrier);
+  /** @internal The span name of a consumer span from `destination`. */
+  processName(destination: string): string {
+    let name = this.processNames.get(destination);
+    if (name === undefined) {
+      if (this.processNames.size >= MAX_CACHED) this.processNames.clear();
+      name = `process ${destination}`;
+      this.processNames.set(destination, name);
     }
-    const destination = destinationOf(message);
-    const span = this.tracer.startSpan(`process ${destination}`, { kind: api.SpanKind.CONSUMER, startTime: performance.timeOrigin + startTime }, parent);
-    if (span.isRecording()) {
-      // One object, one setAttributes (as in sending): the envelope's first, then the delivery's.
-      const attributes: Attributes = envelope === undefined ? {} : envelopeAttributes(envelope);
-      attributes[ATTR.system] = this.system;
-      attributes[ATTR.operationName] = 'process';
-      attributes[ATTR.operationType] = 'process';
-      attributes[ATTR.destinationName] = destination;
-      attributes[ATTR.subscriptionName] = message.subscription.name;
-      attributes[ATTR.consumerGroup] = message.subscription.name;
-      attributes[ATTR.bodySize] = message.body.length;
-      attributes[ATTR.attempt] = message.attempt;
-      span.setAttributes(attributes);
-      // The transport's own: Kafka partition and offset, RabbitMQ routing key, …
-      if (message.attributes !== undefined) span.setAttributes(message.attributes);
-    }
-    const context = api.trace.setSpan(parent, span);
-    if (envelope !== undefined) processContexts.set(envelope, context);
-    return { span, context };
+    return name;
+  }
+
+  /** @internal Used by {@link Send}: the metrics of a send that ended. */
+  sendEnded(route: SendRoute, started: number, errorType: string | undefined): void {
+    const series = errorType === undefined ? route.series : this.failedSendSeriesOf(route, errorType);
+    this.count(series);
+    this.sendDuration.record((performance.now() - started) / 1000, series.attributes);
   }
 
   /** @internal Used by {@link Processing}. */
   recordProcess(message: InboundMessage, outcome: ConsumeOutcome, seconds: number, errorType: string | undefined): void {
-    const subscription = message.subscription.name;
-    const key = `${subscription}\n${outcome}\n${errorType ?? ''}`;
-    let attributes = this.processAttributes.get(key);
-    if (attributes === undefined) {
-      attributes = { [ATTR.system]: this.system, [ATTR.operationName]: 'process', [ATTR.destinationName]: subscription, [ATTR.consumerGroup]: subscription, [ATTR.outcome]: outcome };
-      if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
-      this.processAttributes.set(key, attributes);
-    }
-    this.count(this.consumed, attributes);
-    this.processDuration.record(seconds, attributes);
+    const series = errorType === undefined ? this.processSeriesOf(message.subscription.name, outcome) : this.failedProcessSeriesOf(message.subscription.name, outcome, errorType);
+    this.count(series);
+    this.processDuration.record(seconds, series.attributes);
   }
 
-  private count(counter: Counter, attributes: Attributes): void {
-    const pending = this.pendingCounts.get(attributes);
-    if (pending === undefined) this.pendingCounts.set(attributes, { counter, count: 1 });
-    else pending.count++;
+  private count(series: Series): void {
+    if (series.pending++ === 0) this.pendingSeries.push(series);
     if (this.countsScheduled) return;
     this.countsScheduled = true;
     setImmediate(this.flushCounts);
@@ -246,19 +225,96 @@ export class Telemetry implements ConsumeObserver {
 
   private readonly flushCounts = (): void => {
     this.countsScheduled = false;
-    for (const [attributes, { counter, count }] of this.pendingCounts) counter.add(count, attributes);
-    this.pendingCounts.clear();
+    for (const series of this.pendingSeries) {
+      series.counter.add(series.pending, series.attributes);
+      series.pending = 0;
+    }
+    this.pendingSeries.length = 0;
   };
 
-  private sendAttributesOf(destination: string, errorType: string | undefined): Attributes {
-    const key = errorType === undefined ? destination : `${destination}\n${errorType}`;
-    let attributes = this.sendAttributes.get(key);
-    if (attributes === undefined) {
-      attributes = { [ATTR.system]: this.system, [ATTR.operationName]: 'send', [ATTR.destinationName]: destination };
-      if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
-      this.sendAttributes.set(key, attributes);
+  private sendRoute(destination: string): SendRoute {
+    let route = this.sendRoutes.get(destination);
+    if (route === undefined) {
+      if (this.sendRoutes.size >= MAX_CACHED) this.sendRoutes.clear();
+      route = { spanName: `send ${destination}`, series: this.series(this.sent, { [ATTR.system]: this.system, [ATTR.operationName]: 'send', [ATTR.destinationName]: destination }) };
+      this.sendRoutes.set(destination, route);
     }
-    return attributes;
+    return route;
+  }
+
+  private failedSendSeriesOf(route: SendRoute, errorType: string): Series {
+    const destination = route.series.attributes[ATTR.destinationName] as string;
+    const key = `${destination}\n${errorType}`;
+    let series = this.failedSendSeries.get(key);
+    if (series === undefined) {
+      if (this.failedSendSeries.size >= MAX_CACHED) this.failedSendSeries.clear();
+      series = this.series(this.sent, { ...route.series.attributes, [ATTR.errorType]: errorType });
+      this.failedSendSeries.set(key, series);
+    }
+    return series;
+  }
+
+  private processSeriesOf(subscription: string, outcome: ConsumeOutcome): Series {
+    let bySubscription = this.processSeries.get(subscription);
+    if (bySubscription === undefined) {
+      if (this.processSeries.size >= MAX_CACHED) this.processSeries.clear();
+      bySubscription = {};
+      this.processSeries.set(subscription, bySubscription);
+    }
+    return (bySubscription[outcome] ??= this.series(this.consumed, this.processAttributes(subscription, outcome)));
+  }
+
+  private failedProcessSeriesOf(subscription: string, outcome: ConsumeOutcome, errorType: string): Series {
+    const key = `${subscription}\n${outcome}\n${errorType}`;
+    let series = this.failedProcessSeries.get(key);
+    if (series === undefined) {
+      if (this.failedProcessSeries.size >= MAX_CACHED) this.failedProcessSeries.clear();
+      series = this.series(this.consumed, { ...this.processAttributes(subscription, outcome), [ATTR.errorType]: errorType });
+      this.failedProcessSeries.set(key, series);
+    }
+    return series;
+  }
+
+  private processAttributes(subscription: string, outcome: ConsumeOutcome): Attributes {
+    return { [ATTR.system]: this.system, [ATTR.operationName]: 'process', [ATTR.destinationName]: subscription, [ATTR.consumerGroup]: subscription, [ATTR.outcome]: outcome };
+  }
+
+  private series(counter: Counter, attributes: Attributes): Series {
+    // Frozen: the same object goes to the SDK with every record, and must stay as it was.
+    return { counter, attributes: Object.freeze(attributes), pending: 0 };
+  }
+}
+
+/** A carrier the propagator writes the W3C trace context into (and may write more: baggage). */
+type TraceCarrier = Record<string, string>;
+
+/** One send in progress (a class rather than closures: one is made per message). */
+class Send implements Sending {
+  constructor(
+    private readonly telemetry: Telemetry,
+    private readonly span: Span,
+    private readonly route: SendRoute,
+    private readonly started: number,
+  ) {}
+
+  get traceId(): string | undefined {
+    return traceIdOf(this.span);
+  }
+
+  done(reply?: Envelope): void {
+    if (reply !== undefined && this.span.isRecording()) this.span.addEvent('reply', { [ATTR.replyId]: reply.id, [ATTR.eventType]: reply.type });
+    this.telemetry.sendEnded(this.route, this.started, undefined);
+    this.span.end();
+  }
+
+  failed(error: unknown): void {
+    const { span } = this;
+    const type = errorType(error);
+    span.setAttribute(ATTR.errorType, type);
+    span.recordException(exceptionOf(error));
+    span.setStatus({ code: this.telemetry.api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    this.telemetry.sendEnded(this.route, this.started, type);
+    span.end();
   }
 }
 
@@ -267,6 +323,7 @@ class Processing implements MessageObservation {
   private readonly startTime = performance.now();
   private span: Span | undefined;
   private context: Context | undefined;
+  private envelope: Envelope | undefined;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -278,17 +335,26 @@ class Processing implements MessageObservation {
   }
 
   decoded(envelope: Envelope): void {
-    ({ span: this.span, context: this.context } = this.telemetry.startProcess(this.message, envelope, this.startTime));
+    this.envelope = envelope;
+    this.start(envelope);
   }
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    return this.context === undefined ? work() : this.telemetry.api.context.with(this.context, work);
+    const { context, envelope } = this;
+    if (context === undefined) return work();
+    const { api } = this.telemetry;
+    return api.context.with(context, () => {
+      // Without a context manager nothing is active inside: the handler's publishes find the
+      // consumer span through the envelope they were caused by (see processContexts).
+      if (envelope !== undefined && api.context.active() !== context) processContexts.set(envelope, context);
+      return work();
+    });
   }
 
   settled(outcome: ConsumeOutcome, decision: Decision, exception: unknown): void {
     const { api } = this.telemetry;
     // A message refused before its envelope was read still gets a span: it is where the error shows.
-    const span = this.span ?? this.telemetry.startProcess(this.message, undefined, this.startTime).span;
+    const span = this.span ?? this.start(undefined);
     let type: string | undefined;
     if (decision.settle !== 'ack') {
       type = decision.settle === 'dead-letter' ? decision.reason : errorType(exception);
@@ -297,8 +363,31 @@ class Processing implements MessageObservation {
       span.setStatus({ code: api.SpanStatusCode.ERROR, message: decision.settle === 'dead-letter' ? `dead-lettered (${decision.reason}): ${decision.error}` : decision.reason });
     }
     span.setAttribute(ATTR.outcome, outcome);
-    span.end();
-    this.telemetry.recordProcess(this.message, outcome, (performance.now() - this.startTime) / 1000, type);
+    // The end as a performance timestamp like the start: the span's duration is then exact, and
+    // the same as the histogram's.
+    const now = performance.now();
+    span.end(now);
+    this.telemetry.recordProcess(this.message, outcome, (now - this.startTime) / 1000, type);
+  }
+
+  /** Starts the consumer span, as the child of the producer span whose context the envelope carries. */
+  private start(envelope: Envelope | undefined): Span {
+    const { telemetry, message } = this;
+    const { api } = telemetry;
+    let parent: Context = api.ROOT_CONTEXT;
+    if (envelope?.traceparent !== undefined) {
+      const carrier: TraceCarrier = { traceparent: envelope.traceparent };
+      if (envelope.tracestate !== undefined) carrier.tracestate = envelope.tracestate;
+      parent = api.propagation.extract(parent, carrier);
+    }
+    const destination = destinationOf(message);
+    // startTime as a performance timestamp (not epoch milliseconds): the SDK then measures the end
+    // on the same clock rather than with Date.now()'s whole milliseconds.
+    const span = telemetry.tracer.startSpan(telemetry.processName(destination), { kind: api.SpanKind.CONSUMER, startTime: this.startTime }, parent);
+    if (span.isRecording()) span.setAttributes(processAttributes(message, envelope, telemetry.system, destination));
+    this.span = span;
+    this.context = api.trace.setSpan(parent, span);
+    return span;
   }
 }
 
@@ -306,6 +395,34 @@ class Processing implements MessageObservation {
 function destinationOf(message: InboundMessage): string {
   const named = message.attributes?.[ATTR.destinationName];
   return typeof named === 'string' ? named : message.subscription.name;
+}
+
+/** A producer span's attributes, in one object: the SDK validates each setAttributes call. */
+function sendAttributes(envelope: Envelope, system: string, destination: string, template: string | undefined, temporary: boolean): Attributes {
+  const attributes = envelopeAttributes(envelope);
+  attributes[ATTR.system] = system;
+  attributes[ATTR.operationName] = 'send';
+  attributes[ATTR.operationType] = 'send';
+  attributes[ATTR.destinationName] = destination;
+  if (template !== undefined) attributes[ATTR.destinationTemplate] = template;
+  if (temporary) attributes[ATTR.destinationTemporary] = true;
+  return attributes;
+}
+
+/** A consumer span's attributes, in one object: the envelope's, the delivery's, then the transport's own (Kafka partition and offset, RabbitMQ routing key, …). */
+function processAttributes(message: InboundMessage, envelope: Envelope | undefined, system: string, destination: string): Attributes {
+  const attributes = envelope === undefined ? {} : envelopeAttributes(envelope);
+  attributes[ATTR.system] = system;
+  attributes[ATTR.operationName] = 'process';
+  attributes[ATTR.operationType] = 'process';
+  attributes[ATTR.destinationName] = destination;
+  attributes[ATTR.subscriptionName] = message.subscription.name;
+  attributes[ATTR.consumerGroup] = message.subscription.name;
+  attributes[ATTR.bodySize] = message.body.length;
+  attributes[ATTR.attempt] = message.attempt;
+  const own = message.attributes;
+  if (own !== undefined) for (const key in own) attributes[key] = own[key];
+  return attributes;
 }
 
 function envelopeAttributes(envelope: Envelope): Attributes {

@@ -7,7 +7,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type DataPoint, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventClient, MemoryTransport, NonRetryableError, type LogEntry, type TopologySpec, type Transport } from '../../runtime/index.js';
+import { EventClient, MemoryTransport, NonRetryableError, UnroutableError, type LogEntry, type TopologySpec, type Transport } from '../../runtime/index.js';
 import { AmqpTransport } from '../../runtime/amqp/index.js';
 import { KafkaTransport } from '../../runtime/kafka/index.js';
 import { RedisTransport } from '../../runtime/redis/index.js';
@@ -297,6 +297,112 @@ describe('OpenTelemetry through the global providers', () => {
       await off.close();
       await client.close();
       trace.disable();
+      await recorder.shutdown();
+    }
+  });
+});
+
+describe('OpenTelemetry bookkeeping (in memory)', () => {
+  /** One client on a memory transport, recording into `recorder`; closed by the caller. */
+  async function memoryClient(label: string, recorder: Recorder) {
+    const fixture = makeFixture(label, { maxAttempts: 1, baseDelayMs: 20 });
+    const transport = new MemoryTransport();
+    await transport.declareTopology(fixture.topology);
+    const client = new EventClient<TestEvents>({ transport, registry: fixture.registry, source: 'urn:test:bookkeeping', logger: () => {}, telemetry: { tracerProvider: recorder.tracerProvider, meterProvider: recorder.meterProvider } });
+    return { fixture, client };
+  }
+
+  it("a handler's publish joins its consumer span's trace without a context manager", async () => {
+    const recorder = new Recorder();
+    const { fixture, client } = await memoryClient('otel-nocm', recorder);
+    // No context manager: nothing is active inside the handler, the consumed envelope leads to its span.
+    context.disable();
+    try {
+      client.on('test.order_placed', 1, async (data, ctx) => {
+        await ctx.publish('test.order_shipped', 1, { text: data.orderId });
+      });
+      client.on('test.order_shipped', 1, () => {});
+      await client.consume(fixture.queue.name);
+      await client.publish('test.order_placed', 1, { orderId: 'o-9', quantity: 1 });
+      await waitFor(() => recorder.named('process').length === 2, 5000, 'both consumer spans');
+
+      const placed = recorder.named('send').find((span) => span.attributes['cloudevents.event_type'] === 'test.order_placed');
+      const shipped = recorder.named('send').find((span) => span.attributes['cloudevents.event_type'] === 'test.order_shipped');
+      const handling = recorder.named('process').find((span) => span.attributes['cloudevents.event_type'] === 'test.order_placed');
+      if (placed === undefined || shipped === undefined || handling === undefined) throw new Error('spans missing');
+      expect(parentOf(handling)).toBe(placed.spanContext().spanId);
+      expect(parentOf(shipped)).toBe(handling.spanContext().spanId);
+      expect(traceIdOf(shipped)).toBe(traceIdOf(placed));
+    } finally {
+      context.setGlobalContextManager(contextManager.enable());
+      await client.close();
+      await recorder.shutdown();
+    }
+  });
+
+  it('the consumer span lasts what the process duration histogram recorded, on one clock', async () => {
+    const recorder = new Recorder();
+    const { fixture, client } = await memoryClient('otel-clock', recorder);
+    try {
+      client.on('test.order_shipped', 1, () => {});
+      await client.consume(fixture.queue.name);
+      await client.publish('test.order_shipped', 1, { text: 'timed' });
+      await waitFor(() => recorder.named('process').length === 1, 5000, 'the consumer span');
+
+      const [span] = recorder.named('process');
+      const [point] = await recorder.points('messaging.process.duration');
+      if (span === undefined || point === undefined) throw new Error('span or histogram missing');
+      const seconds = span.duration[0] + span.duration[1] / 1e9;
+      expect(seconds).toBeGreaterThan(0);
+      // To the microsecond: the start and the end are both performance timestamps, not Date.now()'s milliseconds.
+      expect(seconds).toBeCloseTo((point.value as { sum: number }).sum, 6);
+    } finally {
+      await client.close();
+      await recorder.shutdown();
+    }
+  });
+
+  it('a collection right after a burst of sends includes the increments not yet added to the SDK', async () => {
+    const recorder = new Recorder();
+    const { fixture, client } = await memoryClient('otel-burst', recorder);
+    try {
+      let handled = 0;
+      client.on('test.order_shipped', 1, () => void handled++);
+      await client.consume(fixture.queue.name);
+      await Promise.all(Array.from({ length: 50 }, (_, i) => client.publish('test.order_shipped', 1, { text: `n${i}` })));
+      // Still the turn of the last send: its increment waits for the end of the turn, the collection takes it first.
+      const sent = await recorder.points('messaging.client.sent.messages');
+      expect(sent.map((point) => point.value)).toEqual([50]);
+      await waitFor(() => handled === 50, 5000, 'all handled');
+      const consumed = await recorder.points('messaging.client.consumed.messages');
+      expect(consumed.map((point) => [point.attributes['eventsmith.outcome'], point.value])).toEqual([['acked', 50]]);
+      const durations = await recorder.points('messaging.process.duration');
+      expect(durations.map((point) => (point.value as { count: number }).count)).toEqual([50]);
+    } finally {
+      await client.close();
+      await recorder.shutdown();
+    }
+  });
+
+  it('a failed send records its error type on the span, the sent counter and the duration histogram', async () => {
+    const recorder = new Recorder();
+    const { client } = await memoryClient('otel-unroutable', recorder);
+    try {
+      await client.publish('test.order_shipped', 1, { text: 'ok' }, { destination: 'nowhere.at.all' }).then(
+        () => expect.fail('an unroutable publish resolved'),
+        (error: unknown) => expect(error).toBeInstanceOf(UnroutableError),
+      );
+      const [span] = recorder.named('send');
+      expect(span?.name).toBe('send nowhere.at.all');
+      expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+      expect(span?.attributes['error.type']).toBe('UnroutableError');
+      const metric = { 'messaging.system': 'memory', 'messaging.operation.name': 'send', 'messaging.destination.name': 'nowhere.at.all', 'error.type': 'UnroutableError' };
+      const sent = await recorder.points('messaging.client.sent.messages');
+      expect(sent.map((point) => [point.attributes, point.value])).toEqual([[metric, 1]]);
+      const durations = await recorder.points('messaging.client.operation.duration');
+      expect(durations.map((point) => [point.attributes, (point.value as { count: number }).count])).toEqual([[metric, 1]]);
+    } finally {
+      await client.close();
       await recorder.shutdown();
     }
   });
