@@ -193,13 +193,7 @@ export class Telemetry implements ConsumeObserver {
 
   /** @internal The span name of a consumer span from `destination`. */
   processName(destination: string): string {
-    let name = this.processNames.get(destination);
-    if (name === undefined) {
-      if (this.processNames.size >= MAX_CACHED) this.processNames.clear();
-      name = `process ${destination}`;
-      this.processNames.set(destination, name);
-    }
-    return name;
+    return remembered(this.processNames, destination, () => `process ${destination}`);
   }
 
   /** @internal Used by {@link Send}: the metrics of a send that ended. */
@@ -233,46 +227,21 @@ export class Telemetry implements ConsumeObserver {
   };
 
   private sendRoute(destination: string): SendRoute {
-    let route = this.sendRoutes.get(destination);
-    if (route === undefined) {
-      if (this.sendRoutes.size >= MAX_CACHED) this.sendRoutes.clear();
-      route = { spanName: `send ${destination}`, series: this.series(this.sent, { [ATTR.system]: this.system, [ATTR.operationName]: 'send', [ATTR.destinationName]: destination }) };
-      this.sendRoutes.set(destination, route);
-    }
-    return route;
+    return remembered(this.sendRoutes, destination, () => ({ spanName: `send ${destination}`, series: this.series(this.sent, { [ATTR.system]: this.system, [ATTR.operationName]: 'send', [ATTR.destinationName]: destination }) }));
   }
 
   private failedSendSeriesOf(route: SendRoute, errorType: string): Series {
     const destination = route.series.attributes[ATTR.destinationName] as string;
-    const key = `${destination}\n${errorType}`;
-    let series = this.failedSendSeries.get(key);
-    if (series === undefined) {
-      if (this.failedSendSeries.size >= MAX_CACHED) this.failedSendSeries.clear();
-      series = this.series(this.sent, { ...route.series.attributes, [ATTR.errorType]: errorType });
-      this.failedSendSeries.set(key, series);
-    }
-    return series;
+    return remembered(this.failedSendSeries, `${destination}\n${errorType}`, () => this.series(this.sent, { ...route.series.attributes, [ATTR.errorType]: errorType }));
   }
 
   private processSeriesOf(subscription: string, outcome: ConsumeOutcome): Series {
-    let bySubscription = this.processSeries.get(subscription);
-    if (bySubscription === undefined) {
-      if (this.processSeries.size >= MAX_CACHED) this.processSeries.clear();
-      bySubscription = {};
-      this.processSeries.set(subscription, bySubscription);
-    }
+    const bySubscription = remembered(this.processSeries, subscription, (): ProcessSeries => ({}));
     return (bySubscription[outcome] ??= this.series(this.consumed, this.processAttributes(subscription, outcome)));
   }
 
   private failedProcessSeriesOf(subscription: string, outcome: ConsumeOutcome, errorType: string): Series {
-    const key = `${subscription}\n${outcome}\n${errorType}`;
-    let series = this.failedProcessSeries.get(key);
-    if (series === undefined) {
-      if (this.failedProcessSeries.size >= MAX_CACHED) this.failedProcessSeries.clear();
-      series = this.series(this.consumed, { ...this.processAttributes(subscription, outcome), [ATTR.errorType]: errorType });
-      this.failedProcessSeries.set(key, series);
-    }
-    return series;
+    return remembered(this.failedProcessSeries, `${subscription}\n${outcome}\n${errorType}`, () => this.series(this.consumed, { ...this.processAttributes(subscription, outcome), [ATTR.errorType]: errorType }));
   }
 
   private processAttributes(subscription: string, outcome: ConsumeOutcome): Attributes {
@@ -283,6 +252,17 @@ export class Telemetry implements ConsumeObserver {
     // Frozen: the same object goes to the SDK with every record, and must stay as it was.
     return { counter, attributes: Object.freeze(attributes), pending: 0 };
   }
+}
+
+/** `map`'s value for `key`, made and kept on first use; the map is emptied when full (MAX_CACHED). */
+function remembered<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= MAX_CACHED) map.clear();
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 /** A carrier the propagator writes the W3C trace context into (and may write more: baggage). */
