@@ -64,8 +64,13 @@ export class SourceSet implements CatalogSources<SourceFile> {
   constructor(
     readonly root: string,
     private readonly cwd: string = process.cwd(),
-    protected readonly texts?: ReadonlyMap<string, string>,
+    private readonly texts?: ReadonlyMap<string, string>,
   ) {}
+
+  /** A file's text: as discovery read it when it did, else from disk (throws when unreadable). */
+  protected readText(abs: string): string {
+    return this.texts?.get(abs) ?? readFileSync(abs, 'utf8');
+  }
 
   /** Reads and parses a file once; syntax problems are recorded and give `undefined`. */
   load(abs: string): SourceFile | undefined {
@@ -223,7 +228,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
     const rel = path.relative(this.root, abs).split(path.sep).join('/');
     let text: string;
     try {
-      text = this.texts?.get(abs) ?? readFileSync(abs, 'utf8');
+      text = this.readText(abs);
     } catch {
       return undefined;
     }

@@ -8,7 +8,6 @@
  * cold `generate` builds it, and must equal it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Parser } from '@asyncapi/parser';
 import { createParser } from '../load/asyncapi-parser.js';
@@ -98,7 +97,7 @@ class CachedSourceSet extends SourceSet {
     if (seen) return seen;
     let text: string | undefined;
     try {
-      text = this.texts?.get(abs) ?? readFileSync(abs, 'utf8');
+      text = this.readText(abs);
     } catch {
       text = undefined;
     }
