@@ -4,7 +4,8 @@
  * save that changes nothing, a document saved broken and later fixed), the incremental path of `generate --watch` (IncrementalCatalog, the
  * emitter's memos, the changed-files writer, all kept from one edit to the next) and `generate`
  * with its content-hash cache write exactly the files, byte for byte, that `generate --no-cache`
- * writes into a folder of its own.
+ * writes into a folder of its own. An edit inside one message takes the watch's short way (only
+ * that message through the AsyncAPI parser, see generator/watch/message-edit.ts), checked here too.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -193,6 +194,8 @@ describe('watch and the generate cache give what a clean generate gives', () => 
         // The output of the last save that loaded: what a broken save must leave in place.
         let lastGood: string | undefined;
         for (const edit of [undefined, ...edits]) {
+          const brokenBefore = { ...state.broken };
+          const textsBefore = DOCUMENTS.map((domain) => readFileSync(path.join(root, `${domain}.yaml`), 'utf8'));
           if (edit) {
             apply(state, edit);
             save(root, state);
@@ -202,8 +205,10 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           const cached = await runCli(['generate', '--catalog', 'catalog', '--out', 'cached-out'], dir);
           const after = `after ${JSON.stringify(edit)}`;
           let problems: string | undefined;
+          let excerpted: string[] = [];
           try {
             const loaded = await incremental.load();
+            excerpted = loaded.excerpted;
             if (!loaded.unchanged) writer.write(emit(loaded.catalog));
           } catch (error) {
             if (!(error instanceof CatalogError)) throw error;
@@ -224,6 +229,12 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           expect(clean.code, clean.stderr).toBe(0);
           expect(cached.code, cached.stderr).toBe(0);
           expect(problems, `watch ${after}`).toBeUndefined();
+          if (edit && (edit.kind === 'describe' || edit.kind === 'field')) {
+            // An edit inside one message of a document that last loaded clean: only that message goes through the parser.
+            const domain = DOCUMENTS[edit.document]!;
+            const changed = readFileSync(path.join(root, `${domain}.yaml`), 'utf8') !== textsBefore[edit.document];
+            if (changed && brokenBefore[domain] === undefined) expect(excerpted, `watch ${after}`).toEqual([`${domain}.yaml`]);
+          }
           const expected = hashTree(cleanOut);
           expect(hashTree(watchOut), `watch ${after}`).toBe(expected);
           expect(hashTree(path.join(dir, 'cached-out')), `cached generate ${after}`).toBe(expected);
