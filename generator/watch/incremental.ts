@@ -14,6 +14,7 @@ import { createParser } from '../load/asyncapi-parser.js';
 import { sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
 import { acceptParsed, hasParserErrors, parseDocuments, precheckDocument, type ParsedDocument } from '../load/parse.js';
 import { SourceSet, type SourceFile } from '../load/sources.js';
+import { editedSourceFile } from '../load/yaml-edit.js';
 import { BuildCache, type BuiltCatalog } from '../model/build.js';
 import type { Catalog } from '../model/catalog.js';
 import { runPipeline } from '../pipeline/pipeline.js';
@@ -117,8 +118,10 @@ class CachedSourceSet extends SourceSet {
     if (cached && cached.hash === hash && cached.file !== undefined) {
       entry = cached;
     } else {
-      // Parsed (and its problems reported) by the SourceSet itself, exactly as in a cold run.
-      const file = super.load(abs);
+      // An edit of a few lines is read as YAML by itself (see yaml-edit.ts); anything else is
+      // parsed (and its problems reported) by the SourceSet itself, exactly as in a cold run.
+      const edited = cached?.file !== undefined && text !== undefined ? editedSourceFile(cached.file, text) : undefined;
+      const file = edited ?? super.load(abs);
       entry = { hash: file ? hashText(file.text) : hash, file };
       if (file) this.cache.set(abs, entry);
       else this.cache.delete(abs);
