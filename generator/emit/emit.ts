@@ -11,7 +11,7 @@ import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
 import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
-import { stableJson, stableJsonReusing } from './stable-json.js';
+import { stableJson, stableJsonReusing, type ReusedText } from './stable-json.js';
 import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
@@ -81,7 +81,9 @@ interface EventMemo {
   /** Key of its payload schema. */
   readonly payloadKey: string;
   /** Its stableJson, in the snapshot. */
-  stable?: string;
+  stable?: ReusedText;
+  /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
+  registry?: { key: string; text: string };
   /** Definitions its payload references directly. */
   refs?: string[];
 }
@@ -130,7 +132,7 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
     const schemaKey = `${defsKey}\0${memoOf(event).schemaKey}`;
     files.set(`json-schema/${eventSchemaId(event)}`, fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`));
   }
-  const eventTexts = new Map(catalog.events.map((event) => [event as object, memoOf(event).stable ??= stableJson(event)]));
+  const eventTexts = new Map(catalog.events.map((event) => [event as object, (memoOf(event).stable ??= { text: stableJson(event) })]));
   files.set('catalog.snapshot.json', `${stableJsonReusing({ $comment: JSON_COMMENT, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION, catalog }, eventTexts)}\n`);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -242,12 +244,28 @@ function registryView(catalog: Catalog, domains: Map<string, CatalogEvent[]>, na
     events: [...byType.entries()].map(([type, versions]) => ({
       typeLiteral: stringLiteral(type),
       latest: versions[versions.length - 1]!.version,
-      versions: versions.map((event) => ({ version: event.version, typeName: names.event(event).typeName, fields: registryFields(event, names) })),
+      // The fields of a version as one line-broken fragment: they are most of the file, and kept with the event (see registryFields).
+      versions: versions.map((event) => ({ version: event.version, typeName: names.event(event).typeName, fields: [registryFields(event, names)] })),
     })),
   };
 }
 
-function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
+/**
+ * The fields of one version in EVENT_REGISTRY, one per line at the template's indentation, kept
+ * with the event while the names it uses (type, schema, JSON Schema) stay the same.
+ */
+function registryFields(event: CatalogEvent, names: CatalogNames): string {
+  const memo = memoOf(event);
+  const { typeName, schemaName, jsonSchemaName } = names.event(event);
+  const key = `${typeName}\0${schemaName}\0${jsonSchemaName}`;
+  if (memo.registry?.key !== key) memo.registry = { key, text: registryFieldLines(event, names).join(`\n${REGISTRY_FIELD_INDENT}`) };
+  return memo.registry.text;
+}
+
+/** Where templates/registry.ts.hbs places each field. */
+const REGISTRY_FIELD_INDENT = '      ';
+
+function registryFieldLines(event: CatalogEvent, names: CatalogNames): string[] {
   const list = (items: readonly string[]): string => `[${items.map(stringLiteral).join(', ')}]`;
   const replies = event.replies.map((r) => `{ type: ${stringLiteral(r.type)}, version: ${r.version} }`).join(', ');
   return [
