@@ -82,6 +82,8 @@ interface EventMemo {
   readonly payloadKey: string;
   /** Its stableJson, in the snapshot. */
   stable?: ReusedText;
+  /** Its JSON Schema file, and the definitions key (see definitionsKey) it was made with. */
+  schemaFile?: { defsKey: string; text: string };
   /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
   registry?: { key: string; text: string };
   /** Definitions its payload references directly. */
@@ -129,8 +131,14 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
   files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
   for (const event of catalog.events) {
-    const schemaKey = `${defsKey}\0${memoOf(event).schemaKey}`;
-    files.set(`json-schema/${eventSchemaId(event)}`, fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`));
+    // Kept with the event while the definitions are the same: building the fragment's key (the
+    // event's schema as JSON) for each of 1,000 events was a good part of an emit.
+    const memo = memoOf(event);
+    if (memo.schemaFile?.defsKey !== defsKey) {
+      const schemaKey = `${defsKey}\0${memo.schemaKey}`;
+      memo.schemaFile = { defsKey, text: fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`) };
+    }
+    files.set(`json-schema/${eventSchemaId(event)}`, memo.schemaFile.text);
   }
   const eventTexts = new Map(catalog.events.map((event) => [event as object, (memoOf(event).stable ??= { text: stableJson(event) })]));
   files.set('catalog.snapshot.json', `${stableJsonReusing({ $comment: JSON_COMMENT, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION, catalog }, eventTexts)}\n`);
