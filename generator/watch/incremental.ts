@@ -87,6 +87,15 @@ class CachedSourceSet extends SourceSet {
     return this.entry(abs).file;
   }
 
+  /**
+   * A file this run read: a problem the AsyncAPI parser finds in a fragment is placed in the
+   * fragment through this, also when the file came from the cache or was read in part (the base
+   * class knows only the files it parsed itself).
+   */
+  override loaded(abs: string): SourceFile | undefined {
+    return this.thisRun.get(abs)?.file ?? super.loaded(abs);
+  }
+
   /** Content hash of `abs` as this run saw it ('missing' when it cannot be read). */
   hashOf(abs: string): string {
     return this.entry(abs).hash;

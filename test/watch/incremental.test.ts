@@ -153,6 +153,16 @@ describe('IncrementalCatalog', () => {
     expect(await outcome(async () => pinned)).toBe(await cold(root, dir));
   });
 
+  it('reports a problem the AsyncAPI parser finds in a saved fragment at its place in the fragment, as a cold load does', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    await catalog.load();
+    edit(root, 'shared/types.yaml', (t) => t.replace('minimum: 0', 'minimum: zero'));
+    const result = await outcome(() => catalog.load());
+    expect(result).toMatch(/^problems .*"file":"catalog\/shared\/types.yaml"/);
+    expect(result).toBe(await cold(root, dir));
+  });
+
   it('validates the examples of an unchanged document again when a fragment they depend on changes', async () => {
     const { dir, root } = catalogue();
     const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
