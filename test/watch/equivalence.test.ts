@@ -1,7 +1,7 @@
 /**
  * Every shortcut gives what a clean run gives: over a series of random edits to a catalogue (an
  * event added, removed or reworded, a payload field added or changed, a shared schema changed, a
- * save that changes nothing, a document saved broken and later fixed), the incremental path of `generate --watch` (IncrementalCatalog, the
+ * save that changes nothing, a document or the shared fragment saved broken and later fixed), the incremental path of `generate --watch` (IncrementalCatalog, the
  * emitter's memos, the changed-files writer, all kept from one edit to the next) and `generate`
  * with its content-hash cache write exactly the files, byte for byte, that `generate --no-cache`
  * writes into a folder of its own. An edit inside one message takes the watch's short way (only
@@ -34,6 +34,8 @@ interface CatalogState {
   comment: number;
   /** Documents saved broken (until a 'fix' edit): a YAML syntax error, or a schema keyword the specification refuses. */
   broken: Partial<Record<(typeof DOCUMENTS)[number], 'yaml' | 'schema'>>;
+  /** The shared Money saved with a minimum that is not a number (until a 'fix' edit): a problem inside a fragment. */
+  moneyBroken: boolean;
 }
 
 const DOCUMENTS = ['orders', 'billing'] as const;
@@ -46,7 +48,7 @@ components:
       type: object
       required: [amount, currency]
 ${state.money.described ? '      description: An amount in a currency.\n' : ''}      properties:
-        amount: { type: number, minimum: ${state.money.minimum} }
+        amount: { type: number, minimum: ${state.moneyBroken ? 'zero' : state.money.minimum} }
         currency: { type: string, pattern: '^[A-Z]{3}$' }
 `;
 }
@@ -101,6 +103,7 @@ type Edit =
   | { kind: 'money'; minimum: number; described: boolean }
   | { kind: 'comment' }
   | { kind: 'break'; document: number; how: 'yaml' | 'schema' }
+  | { kind: 'break-money' }
   | { kind: 'fix' };
 
 const words = fc.array(fc.constantFrom('order', 'invoice', 'was', 'placed', 'paid', 'late', 'again', 'by', 'a', 'customer'), { minLength: 1, maxLength: 6 }).map((w) => `${w.join(' ')}.`);
@@ -113,6 +116,7 @@ const EDIT: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('money' as const), minimum: fc.nat(5), described: fc.boolean() }),
   fc.constant({ kind: 'comment' as const }),
   fc.record({ kind: fc.constant('break' as const), document: fc.nat(1), how: fc.constantFrom('yaml' as const, 'schema' as const) }),
+  fc.constant({ kind: 'break-money' as const }),
   fc.constant({ kind: 'fix' as const }),
 );
 
@@ -131,8 +135,13 @@ function apply(state: CatalogState, edit: Edit): void {
     state.broken[DOCUMENTS[edit.document]!] = edit.how;
     return;
   }
+  if (edit.kind === 'break-money') {
+    state.moneyBroken = true;
+    return;
+  }
   if (edit.kind === 'fix') {
     state.broken = {};
+    state.moneyBroken = false;
     return;
   }
   const events = state.documents[DOCUMENTS[edit.document]!];
@@ -185,6 +194,7 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           money: { minimum: 0, described: false },
           comment: 0,
           broken: {},
+          moneyBroken: false,
         };
         save(root, state);
         // The watch side: one IncrementalCatalog and one writer for the whole series, as in a watch session.
@@ -214,7 +224,7 @@ describe('watch and the generate cache give what a clean generate gives', () => 
             if (!(error instanceof CatalogError)) throw error;
             problems = [...error.diagnostics, ...error.warnings].map(formatDiagnostic).join('\n');
           }
-          if (Object.keys(state.broken).length > 0) {
+          if (Object.keys(state.broken).length > 0 || state.moneyBroken) {
             // Broken: every side reports the same problems, at the same places, and writes nothing.
             expect(clean.code, `clean ${after}`).toBe(2);
             expect(cached.code, `cached generate ${after}`).toBe(2);
@@ -247,6 +257,7 @@ describe('watch and the generate cache give what a clean generate gives', () => 
         examples: [
           [[{ kind: 'break', document: 0, how: 'schema' }, { kind: 'describe', document: 1, index: 0, words: 'paid late.' }, { kind: 'fix' }]],
           [[{ kind: 'break', document: 1, how: 'yaml' }, { kind: 'break', document: 0, how: 'schema' }, { kind: 'money', minimum: 2, described: true }, { kind: 'fix' }]],
+          [[{ kind: 'money', minimum: 1, described: true }, { kind: 'break-money' }, { kind: 'describe', document: 0, index: 0, words: 'paid late.' }, { kind: 'fix' }]],
         ],
       },
     );
