@@ -62,7 +62,32 @@ class FragmentMemo {
     let value = this.current.get(key) ?? this.previous.get(key);
     if (value === undefined) value = build();
     this.current.set(key, value);
+    this.recording?.push([key, value]);
     return value;
+  }
+
+  private recording: [string, string][] | undefined;
+
+  /** The fragments `make` gets, with their keys: what a text made from them needs kept (see keep). */
+  recorded<T>(make: () => T): { result: T; used: [string, string][] } {
+    const outer = this.recording;
+    const used: [string, string][] = [];
+    this.recording = used;
+    try {
+      return { result: make(), used };
+    } finally {
+      this.recording = outer;
+      outer?.push(...used);
+    }
+  }
+
+  /**
+   * Marks fragments as used by this emit without getting them: a text kept whole (a domain module
+   * that did not change) still holds them, and the next emit that makes it again (after an edit
+   * of one of its events) should find them.
+   */
+  keep(used: readonly [string, string][]): void {
+    for (const [key, value] of used) this.current.set(key, value);
   }
 }
 
@@ -83,7 +108,7 @@ interface EventMemo {
   /** Its stableJson, in the snapshot. */
   stable?: ReusedText;
   /** Its JSON Schema file, and the definitions key (see definitionsKey) it was made with. */
-  schemaFile?: { defsKey: string; text: string };
+  schemaFile?: { defsKey: string; key: string; text: string };
   /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
   registry?: { key: string; text: string };
   /** Definitions its payload references directly. */
@@ -135,8 +160,11 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
     // event's schema as JSON) for each of 1,000 events was a good part of an emit.
     const memo = memoOf(event);
     if (memo.schemaFile?.defsKey !== defsKey) {
-      const schemaKey = `${defsKey}\0${memo.schemaKey}`;
-      memo.schemaFile = { defsKey, text: fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`) };
+      const key = `file\0${defsKey}\0${memo.schemaKey}`;
+      memo.schemaFile = { defsKey, key, text: fragments.get(key, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`) };
+    } else {
+      // Still in use: an event object made again with the same schema (its document re-read) finds it.
+      fragments.keep([[memo.schemaFile.key, memo.schemaFile.text]]);
     }
     files.set(`json-schema/${eventSchemaId(event)}`, memo.schemaFile.text);
   }
@@ -195,7 +223,7 @@ function definitionsView(catalog: Catalog, names: CatalogNames) {
  * emit: its event objects (see EventMemo), the names they and their definitions get, and the
  * definitions. Domain modules are the largest files, and a save usually changes one domain.
  */
-const domainFiles = new Map<string, { key: string; text: string }>();
+const domainFiles = new Map<string, { key: string; text: string; fragments: [string, string][] }>();
 
 function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string): string {
   const used = [...new Set(events.flatMap((e) => (memoOf(e).refs ??= directRefs(e.payload))))].sort();
@@ -209,10 +237,13 @@ function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], na
     }),
   ].join('\0');
   const previous = domainFiles.get(domain);
-  if (previous?.key === key) return previous.text;
-  const text = render('domain-schemas', domainView(catalog, events, names, defsKey));
-  domainFiles.set(domain, { key, text });
-  return text;
+  if (previous?.key === key) {
+    fragments.keep(previous.fragments);
+    return previous.text;
+  }
+  const made = fragments.recorded(() => render('domain-schemas', domainView(catalog, events, names, defsKey)));
+  domainFiles.set(domain, { key, text: made.result, fragments: made.used });
+  return made.result;
 }
 
 function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string) {
