@@ -11,7 +11,7 @@ import { docComment, jsonLiteral, stringLiteral } from './code/literals.js';
 import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
-import { stableJson, stableJsonReusing } from './stable-json.js';
+import { stableJson, stableJsonReusing, type ReusedText } from './stable-json.js';
 import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
@@ -62,7 +62,32 @@ class FragmentMemo {
     let value = this.current.get(key) ?? this.previous.get(key);
     if (value === undefined) value = build();
     this.current.set(key, value);
+    this.recording?.push([key, value]);
     return value;
+  }
+
+  private recording: [string, string][] | undefined;
+
+  /** The fragments `make` gets, with their keys: what a text made from them needs kept (see keep). */
+  recorded<T>(make: () => T): { result: T; used: [string, string][] } {
+    const outer = this.recording;
+    const used: [string, string][] = [];
+    this.recording = used;
+    try {
+      return { result: make(), used };
+    } finally {
+      this.recording = outer;
+      outer?.push(...used);
+    }
+  }
+
+  /**
+   * Marks fragments as used by this emit without getting them: a text kept whole (a domain module
+   * that did not change) still holds them, and the next emit that makes it again (after an edit
+   * of one of its events) should find them.
+   */
+  keep(used: readonly [string, string][]): void {
+    for (const [key, value] of used) this.current.set(key, value);
   }
 }
 
@@ -81,7 +106,11 @@ interface EventMemo {
   /** Key of its payload schema. */
   readonly payloadKey: string;
   /** Its stableJson, in the snapshot. */
-  stable?: string;
+  stable?: ReusedText;
+  /** Its JSON Schema file, and the definitions key (see definitionsKey) it was made with. */
+  schemaFile?: { defsKey: string; key: string; text: string };
+  /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
+  registry?: { key: string; text: string };
   /** Definitions its payload references directly. */
   refs?: string[];
 }
@@ -127,10 +156,19 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
   files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
   for (const event of catalog.events) {
-    const schemaKey = `${defsKey}\0${memoOf(event).schemaKey}`;
-    files.set(`json-schema/${eventSchemaId(event)}`, fragments.get(`file\0${schemaKey}`, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`));
+    // Kept with the event while the definitions are the same: building the fragment's key (the
+    // event's schema as JSON) for each of 1,000 events was a good part of an emit.
+    const memo = memoOf(event);
+    if (memo.schemaFile?.defsKey !== defsKey) {
+      const key = `file\0${defsKey}\0${memo.schemaKey}`;
+      memo.schemaFile = { defsKey, key, text: fragments.get(key, () => `${JSON.stringify(eventJsonSchema(catalog, event), null, 2)}\n`) };
+    } else {
+      // Still in use: an event object made again with the same schema (its document re-read) finds it.
+      fragments.keep([[memo.schemaFile.key, memo.schemaFile.text]]);
+    }
+    files.set(`json-schema/${eventSchemaId(event)}`, memo.schemaFile.text);
   }
-  const eventTexts = new Map(catalog.events.map((event) => [event as object, memoOf(event).stable ??= stableJson(event)]));
+  const eventTexts = new Map(catalog.events.map((event) => [event as object, (memoOf(event).stable ??= { text: stableJson(event) })]));
   files.set('catalog.snapshot.json', `${stableJsonReusing({ $comment: JSON_COMMENT, format: SNAPSHOT_FORMAT, formatVersion: SNAPSHOT_FORMAT_VERSION, catalog }, eventTexts)}\n`);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -185,7 +223,7 @@ function definitionsView(catalog: Catalog, names: CatalogNames) {
  * emit: its event objects (see EventMemo), the names they and their definitions get, and the
  * definitions. Domain modules are the largest files, and a save usually changes one domain.
  */
-const domainFiles = new Map<string, { key: string; text: string }>();
+const domainFiles = new Map<string, { key: string; text: string; fragments: [string, string][] }>();
 
 function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string): string {
   const used = [...new Set(events.flatMap((e) => (memoOf(e).refs ??= directRefs(e.payload))))].sort();
@@ -199,10 +237,13 @@ function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], na
     }),
   ].join('\0');
   const previous = domainFiles.get(domain);
-  if (previous?.key === key) return previous.text;
-  const text = render('domain-schemas', domainView(catalog, events, names, defsKey));
-  domainFiles.set(domain, { key, text });
-  return text;
+  if (previous?.key === key) {
+    fragments.keep(previous.fragments);
+    return previous.text;
+  }
+  const made = fragments.recorded(() => render('domain-schemas', domainView(catalog, events, names, defsKey)));
+  domainFiles.set(domain, { key, text: made.result, fragments: made.used });
+  return made.result;
 }
 
 function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string) {
@@ -242,12 +283,28 @@ function registryView(catalog: Catalog, domains: Map<string, CatalogEvent[]>, na
     events: [...byType.entries()].map(([type, versions]) => ({
       typeLiteral: stringLiteral(type),
       latest: versions[versions.length - 1]!.version,
-      versions: versions.map((event) => ({ version: event.version, typeName: names.event(event).typeName, fields: registryFields(event, names) })),
+      // The fields of a version as one line-broken fragment: they are most of the file, and kept with the event (see registryFields).
+      versions: versions.map((event) => ({ version: event.version, typeName: names.event(event).typeName, fields: [registryFields(event, names)] })),
     })),
   };
 }
 
-function registryFields(event: CatalogEvent, names: CatalogNames): string[] {
+/**
+ * The fields of one version in EVENT_REGISTRY, one per line at the template's indentation, kept
+ * with the event while the names it uses (type, schema, JSON Schema) stay the same.
+ */
+function registryFields(event: CatalogEvent, names: CatalogNames): string {
+  const memo = memoOf(event);
+  const { typeName, schemaName, jsonSchemaName } = names.event(event);
+  const key = `${typeName}\0${schemaName}\0${jsonSchemaName}`;
+  if (memo.registry?.key !== key) memo.registry = { key, text: registryFieldLines(event, names).join(`\n${REGISTRY_FIELD_INDENT}`) };
+  return memo.registry.text;
+}
+
+/** Where templates/registry.ts.hbs places each field. */
+const REGISTRY_FIELD_INDENT = '      ';
+
+function registryFieldLines(event: CatalogEvent, names: CatalogNames): string[] {
   const list = (items: readonly string[]): string => `[${items.map(stringLiteral).join(', ')}]`;
   const replies = event.replies.map((r) => `{ type: ${stringLiteral(r.type)}, version: ${r.version} }`).join(', ');
   return [

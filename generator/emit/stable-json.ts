@@ -13,6 +13,13 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
+/** A text that {@link stableJsonReusing} places for an object, and the indented copies it made of it. */
+export interface ReusedText {
+  readonly text: string;
+  /** By indentation: placing a 5 KB text at the same depth in every emit would otherwise split and join it each time. */
+  indented?: Map<string, string>;
+}
+
 /**
  * {@link stableJson} of `value`, where the objects in `reuse` (found anywhere in it) are written as
  * the text `reuse` keeps for them: a process that emits again after a small change (`generate
@@ -20,16 +27,16 @@ function sortKeys(value: unknown): unknown {
  * is indented to where it lands (JSON text holds no raw line break inside a string, so every line
  * break in it is layout).
  */
-export function stableJsonReusing(value: unknown, reuse: ReadonlyMap<object, string>): string {
+export function stableJsonReusing(value: unknown, reuse: ReadonlyMap<object, ReusedText>): string {
   if (reuse.size === 0) return stableJson(value);
   // Each reused object is first written as a placeholder string unique to this call.
   const nonce = `@@eventsmith-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}@@`;
-  const placed: string[] = [];
+  const placed: ReusedText[] = [];
   const swap = (node: unknown): unknown => {
     if (typeof node === 'object' && node !== null) {
-      const text = reuse.get(node);
-      if (text !== undefined) {
-        placed.push(text);
+      const reused = reuse.get(node);
+      if (reused !== undefined) {
+        placed.push(reused);
         return `${nonce}${placed.length - 1}`;
       }
     }
@@ -39,5 +46,14 @@ export function stableJsonReusing(value: unknown, reuse: ReadonlyMap<object, str
   };
   const skeleton = JSON.stringify(swap(value), null, 2);
   const placeholder = new RegExp(`^( *)(.*)"${nonce}(\\d+)"`, 'gm');
-  return skeleton.replace(placeholder, (_, indent: string, before: string, index: string) => `${indent}${before}${placed[Number(index)]!.split('\n').join(`\n${indent}`)}`);
+  return skeleton.replace(placeholder, (_, indent: string, before: string, index: string) => `${indent}${before}${indented(placed[Number(index)]!, indent)}`);
+}
+
+function indented(reused: ReusedText, indent: string): string {
+  let text = reused.indented?.get(indent);
+  if (text === undefined) {
+    text = reused.text.split('\n').join(`\n${indent}`);
+    (reused.indented ??= new Map()).set(indent, text);
+  }
+  return text;
 }

@@ -36,7 +36,23 @@ export function render(name: TemplateName, view: object): string {
 
 /** Trailing spaces and runs of blank lines are artefacts of templating, not of the code. */
 function tidy(text: string): string {
-  return `${text.split('\n').map(trimSpacesAndTabs).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  // One pass over the lines, instead of split, map, join and a replace over the whole text (a
+  // 1,000-event registry is ~750 KB): each run of blank lines becomes at most one blank line.
+  let out = '';
+  let newlines = 0;
+  for (let start = 0; ; ) {
+    const end = text.indexOf('\n', start);
+    const line = trimSpacesAndTabs(end === -1 ? text.slice(start) : text.slice(start, end));
+    if (line !== '') {
+      if (newlines > 0) out += newlines === 1 ? '\n' : '\n\n';
+      out += line;
+      newlines = 0;
+    }
+    if (end === -1) break;
+    newlines++;
+    start = end + 1;
+  }
+  return `${out.trimEnd()}\n`;
 }
 
 /**

@@ -20,25 +20,43 @@ export async function parseDocuments(sources: SourceSet, files: readonly string[
   const parsed: ParsedDocument[] = [];
   for (const abs of files) {
     const file = sources.load(abs);
-    if (!file) continue;
-    if (!isObject(file.value) || typeof file.value.asyncapi !== 'string') {
-      sources.report(file, ['asyncapi'], 'not-asyncapi', "the 'asyncapi' field must be a version string such as '3.0.0'", "Start the document with `asyncapi: 3.1.0` (3.0.0 and 2.6.0 are read too).");
-      continue;
-    }
-    const version = file.value.asyncapi;
-    if (!/^(3\.[01]\.\d+|2\.6\.\d+)$/.test(version)) {
-      sources.report(file, ['asyncapi'], 'unsupported-asyncapi-version', `AsyncAPI ${version} is not supported`, 'Use AsyncAPI 3.1.0 or 3.0.0 (2.6.0 is read too).');
-      continue;
-    }
-    // Our own pass first: it pins broken references and unsupported formats to the exact file and
-    // line, where the parser would report them against the document, or as a cascade of schema errors.
-    if (!precheck(sources, file)) continue;
-    const result = await parser.parse(file.text, { source: abs });
-    const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
-    for (const d of withoutEchoes(errors)) reportParserDiagnostic(sources, file, d);
-    if (result.document && errors.length === 0 && !dataCycles(sources, file, result.document)) parsed.push({ file, document: result.document });
+    if (!file || !precheckDocument(sources, file)) continue;
+    const accepted = acceptParsed(sources, file, await parser.parse(file.text, { source: abs }));
+    if (accepted) parsed.push(accepted);
   }
   return parsed;
+}
+
+/**
+ * What is checked before a document goes to @asyncapi/parser: the `asyncapi` field, a supported
+ * version, and our own pass over references and schema formats. False (problems reported) when
+ * the document must not be parsed.
+ */
+export function precheckDocument(sources: SourceSet, file: SourceFile): boolean {
+  if (!isObject(file.value) || typeof file.value.asyncapi !== 'string') {
+    sources.report(file, ['asyncapi'], 'not-asyncapi', "the 'asyncapi' field must be a version string such as '3.0.0'", "Start the document with `asyncapi: 3.1.0` (3.0.0 and 2.6.0 are read too).");
+    return false;
+  }
+  const version = file.value.asyncapi;
+  if (!/^(3\.[01]\.\d+|2\.6\.\d+)$/.test(version)) {
+    sources.report(file, ['asyncapi'], 'unsupported-asyncapi-version', `AsyncAPI ${version} is not supported`, 'Use AsyncAPI 3.1.0 or 3.0.0 (2.6.0 is read too).');
+    return false;
+  }
+  // Our own pass first: it pins broken references and unsupported formats to the exact file and
+  // line, where the parser would report them against the document, or as a cascade of schema errors.
+  return precheck(sources, file);
+}
+
+/** The parser's verdict on `file`: its errors reported (mapped to our files), the document when there are none. */
+export function acceptParsed(sources: SourceSet, file: SourceFile, result: { document?: AsyncAPIDocumentInterface; diagnostics: readonly ParserDiagnostic[] }): ParsedDocument | undefined {
+  const errors = result.diagnostics.filter((d) => d.severity === ERROR_SEVERITY);
+  for (const d of withoutEchoes(errors)) reportParserDiagnostic(sources, file, d);
+  return result.document && errors.length === 0 && !dataCycles(sources, file, result.document) ? { file, document: result.document } : undefined;
+}
+
+/** Whether the parser found an error in `diagnostics`. */
+export function hasParserErrors(diagnostics: readonly ParserDiagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === ERROR_SEVERITY);
 }
 
 /** What the schema validator says about an object when one of its branches failed further down. */

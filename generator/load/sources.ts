@@ -10,8 +10,10 @@ import type { CatalogSources } from '../model/inputs.js';
 import type { Diagnostic } from './diagnostics.js';
 
 /** Aliases expand to copies; a small file could otherwise expand to gigabytes (a YAML bomb). */
-const MAX_ALIAS_COUNT = 200;
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_ALIAS_COUNT = 200;
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** How every catalogue file is parsed as YAML (besides the line counter). */
+export const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true } as const;
 /**
  * Deepest nesting of mappings and sequences accepted. Real catalogues stay far below; the loader,
  * the AsyncAPI parser and the emitters all recurse over the tree, so a file nested thousands deep
@@ -239,7 +241,7 @@ export class SourceSet implements CatalogSources<SourceFile> {
     const lines = new LineCounter();
     let doc: Document.Parsed;
     try {
-      doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+      doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
     } catch (error) {
       // The YAML library records what it understands as errors; anything it throws (a stack
       // overflow on absurd nesting) is still this file's problem, not a crash of the generator.
@@ -295,8 +297,9 @@ export class SourceSet implements CatalogSources<SourceFile> {
 /**
  * An alias inside its own anchor (`a: &a {self: *a}`) makes the data cyclic, and deep nesting
  * exhausts the stack of every recursive consumer downstream: both are refused here, iteratively.
+ * `depth`: how deep `root` itself sits in its file.
  */
-function shapeProblem(root: unknown): { code: string; pointer: string[]; message: string; hint: string } | undefined {
+export function shapeProblem(root: unknown, depth = 0): { code: string; pointer: string[]; message: string; hint: string } | undefined {
   const path: unknown[] = [];
   const pointer: string[] = [];
   const onPath = new Set<unknown>();
@@ -308,7 +311,7 @@ function shapeProblem(root: unknown): { code: string; pointer: string[]; message
     if (onPath.has(value)) {
       return { code: 'yaml-recursive-alias', pointer: [...pointer], message: 'a YAML alias refers to a node that contains it, so the data never ends', hint: 'Do not use an alias (*name) inside its own anchor (&name); for a recursive schema, use $ref.' };
     }
-    if (frames.length >= MAX_NESTING_DEPTH) {
+    if (depth + frames.length >= MAX_NESTING_DEPTH) {
       return { code: 'too-deep', pointer: [...pointer], message: `mappings and sequences nest deeper than ${MAX_NESTING_DEPTH} levels`, hint: 'Flatten the structure: move nested schemas to components/schemas and $ref them.' };
     }
     onPath.add(value);

@@ -17,8 +17,25 @@ const RESERVED = new Set([
   'Record', 'RegExp', 'Set', 'String', 'Symbol', 'Partial', 'Readonly', 'Required', 'Pick', 'Omit',
 ]);
 
+/**
+ * Words of texts already split: a catalogue's names are split again and again (checks, every
+ * emit's names, and each save of `generate --watch`), and the split is a chain of regular
+ * expressions. Emptied when it grows past a size no catalogue's names reach.
+ */
+const split = new Map<string, readonly string[]>();
+const MAX_SPLIT = 100_000;
+
 /** Splits text into words at punctuation, spaces and lower→upper camel-case boundaries. */
 export function words(text: string): string[] {
+  let found = split.get(text);
+  if (found === undefined) {
+    if (split.size >= MAX_SPLIT) split.clear();
+    split.set(text, (found = splitWords(text)));
+  }
+  return [...found];
+}
+
+function splitWords(text: string): string[] {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

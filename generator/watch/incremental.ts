@@ -12,11 +12,13 @@ import path from 'node:path';
 import type { Parser } from '@asyncapi/parser';
 import { createParser } from '../load/asyncapi-parser.js';
 import { sortDiagnostics, type Diagnostic } from '../load/diagnostics.js';
-import { parseDocuments, type ParsedDocument } from '../load/parse.js';
+import { acceptParsed, hasParserErrors, parseDocuments, precheckDocument, type ParsedDocument } from '../load/parse.js';
 import { SourceSet, type SourceFile } from '../load/sources.js';
+import { editedSourceFile } from '../load/yaml-edit.js';
 import { BuildCache, type BuiltCatalog } from '../model/build.js';
 import type { Catalog } from '../model/catalog.js';
 import { runPipeline } from '../pipeline/pipeline.js';
+import { editedMessages, messageExcerpt, spliceMessages } from './message-edit.js';
 
 export interface IncrementalOptions {
   strict: boolean;
@@ -29,6 +31,8 @@ export interface IncrementalResult {
   root: string;
   /** Documents that went through the parser in this run (paths relative to the root). */
   reparsed: string[];
+  /** Of those, the ones of which only edited messages went through it (see message-edit.ts). */
+  excerpted: string[];
   /** Every catalogue file this run read (documents and the fragments they reach), absolute. */
   files: string[];
   /** True when nothing the model depends on changed since the last successful load (same model). */
@@ -47,7 +51,14 @@ interface CachedFile {
 interface CachedDocument {
   /** Hash over the document's content and the content of every file it reaches. */
   key: string;
+  /** Content hash of each file the document reaches (itself included), by absolute path. */
+  reached: ReadonlyMap<string, string>;
   parsed: ParsedDocument;
+}
+
+interface DocumentKey {
+  key: string;
+  reached: ReadonlyMap<string, string>;
 }
 
 const MISSING = 'missing';
@@ -74,6 +85,15 @@ class CachedSourceSet extends SourceSet {
 
   override load(abs: string): SourceFile | undefined {
     return this.entry(abs).file;
+  }
+
+  /**
+   * A file this run read: a problem the AsyncAPI parser finds in a fragment is placed in the
+   * fragment through this, also when the file came from the cache or was read in part (the base
+   * class knows only the files it parsed itself).
+   */
+  override loaded(abs: string): SourceFile | undefined {
+    return this.thisRun.get(abs)?.file ?? super.loaded(abs);
   }
 
   /** Content hash of `abs` as this run saw it ('missing' when it cannot be read). */
@@ -107,8 +127,10 @@ class CachedSourceSet extends SourceSet {
     if (cached && cached.hash === hash && cached.file !== undefined) {
       entry = cached;
     } else {
-      // Parsed (and its problems reported) by the SourceSet itself, exactly as in a cold run.
-      const file = super.load(abs);
+      // An edit of a few lines is read as YAML by itself (see yaml-edit.ts); anything else is
+      // parsed (and its problems reported) by the SourceSet itself, exactly as in a cold run.
+      const edited = cached?.file !== undefined && text !== undefined ? editedSourceFile(cached.file, text) : undefined;
+      const file = edited ?? super.load(abs);
       entry = { hash: file ? hashText(file.text) : hash, file };
       if (file) this.cache.set(abs, entry);
       else this.cache.delete(abs);
@@ -134,10 +156,11 @@ export class IncrementalCatalog {
   /** Loads the catalogue, reusing what did not change; throws a CatalogError listing every problem. */
   async load(): Promise<IncrementalResult> {
     const reparsed: string[] = [];
+    const excerpted: string[] = [];
     let fingerprint = '';
     const run = await runPipeline(this.target, this.options, {
       openSources: (root, _cwd, texts) => new CachedSourceSet(root, this.options.cwd, this.files, texts),
-      parse: (sources, documents) => this.parse(sources, documents, reparsed),
+      parse: (sources, documents) => this.parse(sources, documents, reparsed, excerpted),
       unchanged: (sources, documents) => {
         // Same documents, same content, same fragments: the model is the one built last time.
         fingerprint = documents.map((abs) => `${abs}\0${this.documents.get(abs)?.key ?? ''}`).join('\0');
@@ -149,37 +172,40 @@ export class IncrementalCatalog {
       },
       builds: this.builds,
     });
-    if (run.reused && this.last !== undefined) return { ...this.last.result, reparsed: [], unchanged: true };
+    if (run.reused && this.last !== undefined) return { ...this.last.result, reparsed: [], excerpted: [], unchanged: true };
     const files = run.sources.readFiles();
     const used = new Set(files);
     for (const abs of [...this.files.keys()]) if (!used.has(abs)) this.files.delete(abs);
-    const result: IncrementalResult = { catalog: run.built.catalog, root: run.root, reparsed, files, unchanged: false, warnings: sortDiagnostics(run.sources.warnings) };
+    const result: IncrementalResult = { catalog: run.built.catalog, root: run.root, reparsed, excerpted, files, unchanged: false, warnings: sortDiagnostics(run.sources.warnings) };
     this.last = { fingerprint, built: run.built, result };
     return result;
   }
 
   /** The parse stage: documents whose content and fragments did not change are handed out again. */
-  private async parse(sources: CachedSourceSet, documents: readonly string[], reparsed: string[]): Promise<ParsedDocument[]> {
+  private async parse(sources: CachedSourceSet, documents: readonly string[], reparsed: string[], excerpted: string[]): Promise<ParsedDocument[]> {
     const parsed: ParsedDocument[] = [];
     // Made lazily: a save that changed no document needs none.
     let parser: Parser | undefined;
     for (const abs of documents) {
       const key = this.documentKey(sources, abs);
       const cached = this.documents.get(abs);
-      if (cached && key !== undefined && cached.key === key) {
+      if (cached && key !== undefined && cached.key === key.key) {
         parsed.push(cached.parsed);
         continue;
       }
       this.documents.delete(abs);
-      reparsed.push(path.relative(sources.root, abs).split(path.sep).join('/'));
+      const rel = path.relative(sources.root, abs).split(path.sep).join('/');
+      reparsed.push(rel);
       const before = sources.diagnostics.length;
       parser ??= createParser();
-      const [result] = await parseDocuments(sources, [abs], parser);
+      const edit = cached && key ? await this.parseEdit(sources, abs, cached, key, parser) : undefined;
+      if (edit !== undefined) excerpted.push(rel);
+      const result = edit === undefined ? (await parseDocuments(sources, [abs], parser))[0] : edit.parsed;
       if (result) {
         parsed.push(result);
         // Only documents that parsed without a problem are kept: a broken one is parsed again (and
         // its problems reported again) on every run until it is fixed.
-        if (key !== undefined && sources.diagnostics.length === before) this.documents.set(abs, { key, parsed: result });
+        if (key !== undefined && sources.diagnostics.length === before) this.documents.set(abs, { ...key, parsed: result });
       }
     }
     // Documents that were deleted or stopped being documents are forgotten.
@@ -189,10 +215,41 @@ export class IncrementalCatalog {
   }
 
   /**
+   * A document of which only messages were edited since it last parsed without a problem, and no
+   * file it reaches changed: the edited messages go through the parser, not the whole document
+   * (see message-edit.ts). Undefined when that cannot be done with certainty: the caller parses
+   * the whole document. `parsed` is undefined when the document has problems (reported exactly
+   * as a whole parse reports them).
+   */
+  private async parseEdit(sources: CachedSourceSet, abs: string, cached: CachedDocument, key: DocumentKey, parser: Parser): Promise<{ parsed: ParsedDocument | undefined } | undefined> {
+    const file = sources.load(abs);
+    if (!file || key.reached.size !== cached.reached.size) return undefined;
+    for (const [other, hash] of key.reached) {
+      if (other === abs) continue;
+      if (cached.reached.get(other) !== hash) return undefined;
+      // A fragment that points back into the document would see the edit through a path the excerpt does not keep.
+      for (const ref of sources.externalRefsOf(other)) if (path.resolve(path.dirname(other), ref) === abs) return undefined;
+    }
+    const edited = editedMessages(cached.parsed.file.value, file.value);
+    const excerpt = edited && messageExcerpt(file.value as Record<string, unknown>, edited);
+    if (!edited || !excerpt) return undefined;
+    if (!precheckDocument(sources, file)) return { parsed: undefined };
+    const result = await parser.parse(JSON.stringify(excerpt), { source: abs });
+    // Any problem in the excerpt: the whole document is parsed, and its problems reported where they are.
+    if (!result.document || hasParserErrors(result.diagnostics)) return { parsed: acceptParsed(sources, file, await parser.parse(file.text, { source: abs })) };
+    const document = spliceMessages(cached.parsed.document, result.document, edited, file.text);
+    const before = sources.diagnostics.length;
+    const accepted = acceptParsed(sources, file, { document, diagnostics: [] });
+    if (accepted) return { parsed: accepted };
+    sources.diagnostics.length = before;
+    return { parsed: acceptParsed(sources, file, await parser.parse(file.text, { source: abs })) };
+  }
+
+  /**
    * Hash over the document and every file it reaches through `$ref` (following references in the
    * files reached, too); undefined when the document cannot be read or parsed as YAML.
    */
-  private documentKey(sources: CachedSourceSet, abs: string): string | undefined {
+  private documentKey(sources: CachedSourceSet, abs: string): DocumentKey | undefined {
     const document = sources.load(abs);
     if (!document) return undefined;
     const reached = new Map<string, string>();
@@ -205,7 +262,7 @@ export class IncrementalCatalog {
     }
     const hash = createHash('sha1');
     for (const [file, fileHash] of [...reached.entries()].sort(([a], [b]) => a.localeCompare(b))) hash.update(file).update('\0').update(fileHash).update('\0');
-    return hash.digest('hex');
+    return { key: hash.digest('hex'), reached };
   }
 }
 

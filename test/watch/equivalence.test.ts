@@ -1,10 +1,11 @@
 /**
  * Every shortcut gives what a clean run gives: over a series of random edits to a catalogue (an
  * event added, removed or reworded, a payload field added or changed, a shared schema changed, a
- * save that changes nothing, a document saved broken and later fixed), the incremental path of `generate --watch` (IncrementalCatalog, the
+ * save that changes nothing, a document or the shared fragment saved broken and later fixed), the incremental path of `generate --watch` (IncrementalCatalog, the
  * emitter's memos, the changed-files writer, all kept from one edit to the next) and `generate`
  * with its content-hash cache write exactly the files, byte for byte, that `generate --no-cache`
- * writes into a folder of its own.
+ * writes into a folder of its own. An edit inside one message takes the watch's short way (only
+ * that message through the AsyncAPI parser, see generator/watch/message-edit.ts), checked here too.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ interface CatalogState {
   comment: number;
   /** Documents saved broken (until a 'fix' edit): a YAML syntax error, or a schema keyword the specification refuses. */
   broken: Partial<Record<(typeof DOCUMENTS)[number], 'yaml' | 'schema'>>;
+  /** The shared Money saved with a minimum that is not a number (until a 'fix' edit): a problem inside a fragment. */
+  moneyBroken: boolean;
 }
 
 const DOCUMENTS = ['orders', 'billing'] as const;
@@ -45,7 +48,7 @@ components:
       type: object
       required: [amount, currency]
 ${state.money.described ? '      description: An amount in a currency.\n' : ''}      properties:
-        amount: { type: number, minimum: ${state.money.minimum} }
+        amount: { type: number, minimum: ${state.moneyBroken ? 'zero' : state.money.minimum} }
         currency: { type: string, pattern: '^[A-Z]{3}$' }
 `;
 }
@@ -100,6 +103,7 @@ type Edit =
   | { kind: 'money'; minimum: number; described: boolean }
   | { kind: 'comment' }
   | { kind: 'break'; document: number; how: 'yaml' | 'schema' }
+  | { kind: 'break-money' }
   | { kind: 'fix' };
 
 const words = fc.array(fc.constantFrom('order', 'invoice', 'was', 'placed', 'paid', 'late', 'again', 'by', 'a', 'customer'), { minLength: 1, maxLength: 6 }).map((w) => `${w.join(' ')}.`);
@@ -112,6 +116,7 @@ const EDIT: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('money' as const), minimum: fc.nat(5), described: fc.boolean() }),
   fc.constant({ kind: 'comment' as const }),
   fc.record({ kind: fc.constant('break' as const), document: fc.nat(1), how: fc.constantFrom('yaml' as const, 'schema' as const) }),
+  fc.constant({ kind: 'break-money' as const }),
   fc.constant({ kind: 'fix' as const }),
 );
 
@@ -130,8 +135,13 @@ function apply(state: CatalogState, edit: Edit): void {
     state.broken[DOCUMENTS[edit.document]!] = edit.how;
     return;
   }
+  if (edit.kind === 'break-money') {
+    state.moneyBroken = true;
+    return;
+  }
   if (edit.kind === 'fix') {
     state.broken = {};
+    state.moneyBroken = false;
     return;
   }
   const events = state.documents[DOCUMENTS[edit.document]!];
@@ -184,6 +194,7 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           money: { minimum: 0, described: false },
           comment: 0,
           broken: {},
+          moneyBroken: false,
         };
         save(root, state);
         // The watch side: one IncrementalCatalog and one writer for the whole series, as in a watch session.
@@ -193,6 +204,8 @@ describe('watch and the generate cache give what a clean generate gives', () => 
         // The output of the last save that loaded: what a broken save must leave in place.
         let lastGood: string | undefined;
         for (const edit of [undefined, ...edits]) {
+          const brokenBefore = { ...state.broken };
+          const textsBefore = DOCUMENTS.map((domain) => readFileSync(path.join(root, `${domain}.yaml`), 'utf8'));
           if (edit) {
             apply(state, edit);
             save(root, state);
@@ -202,14 +215,16 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           const cached = await runCli(['generate', '--catalog', 'catalog', '--out', 'cached-out'], dir);
           const after = `after ${JSON.stringify(edit)}`;
           let problems: string | undefined;
+          let excerpted: string[] = [];
           try {
             const loaded = await incremental.load();
+            excerpted = loaded.excerpted;
             if (!loaded.unchanged) writer.write(emit(loaded.catalog));
           } catch (error) {
             if (!(error instanceof CatalogError)) throw error;
             problems = [...error.diagnostics, ...error.warnings].map(formatDiagnostic).join('\n');
           }
-          if (Object.keys(state.broken).length > 0) {
+          if (Object.keys(state.broken).length > 0 || state.moneyBroken) {
             // Broken: every side reports the same problems, at the same places, and writes nothing.
             expect(clean.code, `clean ${after}`).toBe(2);
             expect(cached.code, `cached generate ${after}`).toBe(2);
@@ -224,6 +239,12 @@ describe('watch and the generate cache give what a clean generate gives', () => 
           expect(clean.code, clean.stderr).toBe(0);
           expect(cached.code, cached.stderr).toBe(0);
           expect(problems, `watch ${after}`).toBeUndefined();
+          if (edit && (edit.kind === 'describe' || edit.kind === 'field')) {
+            // An edit inside one message of a document that last loaded clean: only that message goes through the parser.
+            const domain = DOCUMENTS[edit.document]!;
+            const changed = readFileSync(path.join(root, `${domain}.yaml`), 'utf8') !== textsBefore[edit.document];
+            if (changed && brokenBefore[domain] === undefined) expect(excerpted, `watch ${after}`).toEqual([`${domain}.yaml`]);
+          }
           const expected = hashTree(cleanOut);
           expect(hashTree(watchOut), `watch ${after}`).toBe(expected);
           expect(hashTree(path.join(dir, 'cached-out')), `cached generate ${after}`).toBe(expected);
@@ -236,6 +257,7 @@ describe('watch and the generate cache give what a clean generate gives', () => 
         examples: [
           [[{ kind: 'break', document: 0, how: 'schema' }, { kind: 'describe', document: 1, index: 0, words: 'paid late.' }, { kind: 'fix' }]],
           [[{ kind: 'break', document: 1, how: 'yaml' }, { kind: 'break', document: 0, how: 'schema' }, { kind: 'money', minimum: 2, described: true }, { kind: 'fix' }]],
+          [[{ kind: 'money', minimum: 1, described: true }, { kind: 'break-money' }, { kind: 'describe', document: 0, index: 0, words: 'paid late.' }, { kind: 'fix' }]],
         ],
       },
     );

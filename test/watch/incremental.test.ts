@@ -3,12 +3,12 @@
  * (parsed documents, events read from unchanged documents, examples already validated), each load
  * must give exactly what a cold load of the same files gives, model or problems.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emit } from '../../generator/emit/emit.js';
-import { CatalogError } from '../../generator/load/diagnostics.js';
+import { CatalogError, type Diagnostic } from '../../generator/load/diagnostics.js';
 import type { Catalog } from '../../generator/model/catalog.js';
 import { loadCatalog } from '../../generator/pipeline/load-catalog.js';
 import { IncrementalCatalog } from '../../generator/watch/incremental.js';
@@ -91,17 +91,17 @@ function catalogue(): { dir: string; root: string } {
  * Emitting both in one process also checks emit's memos, which reuse work for model objects that
  * a watch keeps from one save to the next.
  */
-async function outcome(load: () => Promise<{ catalog: Catalog }>): Promise<string> {
+async function outcome(load: () => Promise<{ catalog: Catalog; warnings: Diagnostic[] }>): Promise<string> {
   try {
-    const { catalog } = await load();
-    return `model ${JSON.stringify(catalog)}\nfiles ${JSON.stringify([...emit(catalog)])}`;
+    const { catalog, warnings } = await load();
+    return `model ${JSON.stringify(catalog)}\nwarnings ${JSON.stringify(warnings)}\nfiles ${JSON.stringify([...emit(catalog)])}`;
   } catch (error) {
     if (error instanceof CatalogError) return `problems ${JSON.stringify(error.diagnostics)}`;
     throw error;
   }
 }
 
-const cold = (root: string, cwd: string): Promise<string> => outcome(() => loadCatalog(root, { strict: true, cwd }));
+const cold = (root: string, cwd: string, strict = true): Promise<string> => outcome(() => loadCatalog(root, { strict, cwd }));
 
 function edit(root: string, rel: string, change: (text: string) => string): void {
   const file = path.join(root, rel);
@@ -153,6 +153,16 @@ describe('IncrementalCatalog', () => {
     expect(await outcome(async () => pinned)).toBe(await cold(root, dir));
   });
 
+  it('reports a problem the AsyncAPI parser finds in a saved fragment at its place in the fragment, as a cold load does', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    await catalog.load();
+    edit(root, 'shared/types.yaml', (t) => t.replace('minimum: 0', 'minimum: zero'));
+    const result = await outcome(() => catalog.load());
+    expect(result).toMatch(/^problems .*"file":"catalog\/shared\/types.yaml"/);
+    expect(result).toBe(await cold(root, dir));
+  });
+
   it('validates the examples of an unchanged document again when a fragment they depend on changes', async () => {
     const { dir, root } = catalogue();
     const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
@@ -188,6 +198,51 @@ describe('IncrementalCatalog', () => {
         }
       }),
       { numRuns: 12, seed: 20251123 },
+    );
+  }, 240_000);
+
+  it('puts only the edited messages through the parser, and gives what a cold load gives (shared channels, replies, problems, warnings)', async () => {
+    // warehouse.yaml: channels with several messages, a command whose operation has a reply.
+    const messages = ['ParcelShippedV1', 'ParcelShippedV3', 'BinMovedV2', 'ReserveStock', 'StockReserved', 'StockUnavailable'];
+    type Step = { what: string; change: (text: string) => string; excerpt: boolean };
+    /** Sets `field` first in message `key` (replacing what an earlier step set there). */
+    const inMessage = (key: string, field: string, value: string) => (text: string): string =>
+      text.replace(new RegExp(`\\n    ${key}:\\n(      ${field}: .*\\n)?`), `\n    ${key}:\n      ${field}: ${value}\n`);
+    const STEP: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ key: fc.constantFrom(...messages), n: fc.nat(99) }).map(({ key, n }) => ({ what: `describe ${key}`, change: inMessage(key, 'summary', `Edited ${n}.`), excerpt: true })),
+      fc.constantFrom(...messages).map((key) => ({ what: `title ${key}`, change: inMessage(key, 'title', 'A title'), excerpt: true })),
+      fc.nat(40).map((n) => ({ what: `limit every sku to ${n + 1}`, change: (t: string) => t.replace(/sku: \{ type: string[^}]*\}/g, `sku: { type: string, maxLength: ${n + 1} }`), excerpt: true })),
+      fc.constant({ what: 'an unknown extension on ReserveStock (a warning)', change: inMessage('ReserveStock', 'x-colour', 'red'), excerpt: true }),
+      fc.constant({ what: 'a negative maxLength on StockReserved (a problem)', change: (t: string) => t.replace('reservation_id: { type: string }', 'reservation_id: { type: string, maxLength: -1 }'), excerpt: false }),
+      fc.constant({ what: 'the reply made a message of its own channel', change: (t: string) => t.replace("- $ref: '#/channels/reserveStockReply/messages/StockUnavailable'", "- $ref: '#/channels/reserveStock/messages/ReserveStock'"), excerpt: false }),
+      fc.constant({ what: 'describe the document', change: (t: string) => t.replace('  title: Warehouse events', '  title: Warehouse events (edited)'), excerpt: false }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(STEP, { minLength: 1, maxLength: 6 }), async (steps) => {
+        const dir = tempDir();
+        const root = path.join(dir, 'catalog');
+        cpSync(path.resolve('test/fixtures/catalogs/sunset-and-replies'), root, { recursive: true });
+        const catalog = new IncrementalCatalog(root, { strict: false, cwd: dir });
+        await catalog.load();
+        let good = true;
+        for (const [i, step] of steps.entries()) {
+          const label = steps.slice(0, i + 1).map((s) => s.what).join(' → ');
+          const before = readFileSync(path.join(root, 'warehouse.yaml'), 'utf8');
+          edit(root, 'warehouse.yaml', step.change);
+          let excerpted: string[] = [];
+          const got = await outcome(async () => {
+            const loaded = await catalog.load();
+            excerpted = loaded.excerpted;
+            return loaded;
+          });
+          expect(got, label).toBe(await cold(root, dir, false));
+          // The common save takes the short way: an edit inside messages of a document that last loaded clean.
+          const changed = readFileSync(path.join(root, 'warehouse.yaml'), 'utf8') !== before;
+          if (good && changed && step.excerpt && !got.startsWith('problems')) expect(excerpted, label).toEqual(['warehouse.yaml']);
+          good = !got.startsWith('problems');
+        }
+      }),
+      { numRuns: 15, seed: 20261204 },
     );
   }, 240_000);
 });
