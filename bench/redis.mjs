@@ -18,12 +18,15 @@ import { EventClient, createEnvelope, serializeEnvelope } from 'eventsmith/runti
 import { RedisTransport } from 'eventsmith/runtime/redis';
 import { EVENT_REGISTRY } from '../dist/generated/index.js';
 import { PAYLOAD } from './runtime.mjs';
+import { collectGarbage } from './lib/gc.mjs';
 import { log, median, shuffled, windowed } from './lib/stats.mjs';
 
 const URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const TYPE = 'inventory.stock_added';
 const VERSION = 2;
 const WINDOW = 1000;
+/** Unmeasured consume runs per side before the measured rounds (see the warm-up below). */
+const WARMUP_RUNS = 3;
 
 function fields(stream) {
   const envelope = createEnvelope({ type: TYPE, version: VERSION, source: 'urn:eventsmith:inventory-service', data: PAYLOAD, urgency: 'medium', tenantid: PAYLOAD.tenant_id });
@@ -50,21 +53,35 @@ export async function benchRedis({ quick }) {
   const publish = { eventsmith: [], raw: [] };
   const consume = { eventsmith: [], raw: [] };
   const cpu = { publish: { eventsmith: [], raw: [] }, consume: { eventsmith: [], raw: [] } };
+  // Each measured consume reads a stream emptied and refilled for it, in a group made for it: a
+  // consumer that read ahead (the client keeps up to `prefetch` entries in hand) leaves nothing
+  // behind that the next side would wait for.
+  let runs = 0;
+  const refill = async (total) => {
+    const group = `${prefix}.group-${++runs}`;
+    await raw.sendCommand(['DEL', stream]);
+    await raw.sendCommand(['XGROUP', 'CREATE', stream, group, '$', 'MKSTREAM']);
+    await windowed(total, WINDOW, () => raw.sendCommand(fields(stream)));
+    collectGarbage();
+    return group;
+  };
+  const consumeSide = async (side, total) => (side === 'eventsmith' ? consumeOurs(await refill(total), registry, total) : consumeRaw(stream, await refill(total), total));
   try {
-    // Unmeasured, both sides: the first round otherwise times JIT compilation and eventsmith's
+    // Unmeasured, both sides: the first rounds otherwise time JIT compilation and eventsmith's
     // one-off lazy imports (the OpenTelemetry API probe of its first client), which a running
-    // service pays once; it ran 1.5-2x slower than the rounds after it on eventsmith's side only.
-    const warmup = Math.max(1000, perRound / 10);
+    // service pays once. One warm-up run of a tenth of a round left eventsmith's consume at 1.5-3x
+    // its settled CPU per entry for the next two runs: its path has more functions to optimise.
+    const warmup = Math.max(2000, perRound / 2);
     await raw.sendCommand(['DEL', stream]);
     await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']);
     await windowed(warmup, WINDOW, () => publisher.publish(TYPE, VERSION, PAYLOAD));
     await windowed(warmup, WINDOW, () => raw.sendCommand(fields(stream)));
-    await consumeOurs(subscription.name, registry, warmup);
-    await consumeRaw(stream, subscription.name, warmup);
+    for (let run = 0; run < WARMUP_RUNS; run++) for (const side of ['eventsmith', 'raw']) await consumeSide(side, warmup);
     for (let round = 0; round < rounds; round++) {
       for (const side of shuffled(['eventsmith', 'raw'])) {
         await raw.sendCommand(['DEL', stream]);
         await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']).catch(() => {});
+        collectGarbage();
         const started = performance.now();
         const cpuBefore = process.cpuUsage();
         if (side === 'eventsmith') await windowed(perRound, WINDOW, () => publisher.publish(TYPE, VERSION, PAYLOAD));
@@ -73,10 +90,7 @@ export async function benchRedis({ quick }) {
         cpu.publish[side].push(cpuMicros(cpuBefore) / perRound);
       }
       for (const side of shuffled(['eventsmith', 'raw'])) {
-        await raw.sendCommand(['DEL', stream]);
-        await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']);
-        await windowed(perRound, WINDOW, () => raw.sendCommand(fields(stream)));
-        const { rate, cpuMicros: used } = side === 'eventsmith' ? await consumeOurs(subscription.name, registry, perRound) : await consumeRaw(stream, subscription.name, perRound);
+        const { rate, cpuMicros: used } = await consumeSide(side, perRound);
         consume[side].push(rate);
         cpu.consume[side].push(used / perRound);
       }
@@ -115,11 +129,22 @@ async function consumeOurs(name, registry, total) {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   await consumer.consume(name, { prefetch: 100 });
-  await done;
+  await stalled(done, () => `eventsmith handled ${handled} of ${total} entries`);
   const rate = total / ((performance.now() - started) / 1000);
   const used = cpuMicros(cpuBefore);
   await consumer.close({ timeoutMs: 5000 });
   return { rate, cpuMicros: used };
+}
+
+/** How long a consume may go without finishing before the bench fails rather than waits for ever. */
+const STALL_MS = 60_000;
+
+function stalled(done, progress) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`consume did not finish within ${STALL_MS / 1000} s: ${progress()}`)), STALL_MS);
+  });
+  return Promise.race([done, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The same work with the bare client: XREADGROUP, parse, XACK. */
@@ -130,9 +155,11 @@ async function consumeRaw(stream, group, total) {
   let handled = 0;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  let idleReads = 0;
   while (handled < total) {
     const reply = await client.sendCommand(['XREADGROUP', 'GROUP', group, 'raw', 'COUNT', '100', 'BLOCK', '1000', 'STREAMS', stream, '>']);
     const entries = reply === null ? [] : (Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0]);
+    if (entries.length === 0 && ++idleReads * 1000 >= STALL_MS) throw new Error(`raw consumer: no entry for ${STALL_MS / 1000} s after ${handled} of ${total}`);
     const acks = [];
     for (const [id, values] of entries) {
       JSON.parse(values[1]);

@@ -19,7 +19,7 @@ import { DEFAULT_TENANT_FIELD, EventRegistry, payloadTenant, type EventMap, type
 import type { CloseOptions, ConsumerFailure, MessageHandler, PublishTarget, SettlementOutcome, Subscription, Transport, TransportHealth } from './transport.js';
 import { loadOtelApi } from './telemetry/load.js';
 import type { TelemetryOptions } from './telemetry/options.js';
-import { Telemetry, type SendMode } from './telemetry/telemetry.js';
+import { Telemetry, type SendMode, type Sending } from './telemetry/telemetry.js';
 
 export interface EventClientOptions {
   transport: Transport;
@@ -115,6 +115,8 @@ export class EventClient<M extends object = EventMap> {
   readonly registry: EventRegistry;
   private readonly transport: Transport;
   private readonly log: Logger;
+  /** False with the default logger, which drops debug entries: they are then not built at all. */
+  private readonly logsDebug: boolean;
   private readonly counters: ClientMetrics = emptyMetrics();
   private readonly dispatcher: Dispatcher;
   private readonly pipeline: MessageHandler;
@@ -130,6 +132,7 @@ export class EventClient<M extends object = EventMap> {
     this.transport = options.transport;
     this.registry = options.registry instanceof EventRegistry ? options.registry : new EventRegistry(options.registry);
     this.log = safeLogger(options.logger, consoleWarnings);
+    this.logsDebug = options.logger !== undefined;
     const idempotency = options.idempotencyStore === false ? undefined : (options.idempotencyStore ?? new MemoryIdempotencyStore());
     const log = this.log;
     // Handlers run inside their consumer span: the dispatcher's log lines name its trace.
@@ -237,8 +240,12 @@ export class EventClient<M extends object = EventMap> {
     if (this.options.ownsTransport ?? true) await this.transport.close({ timeoutMs });
   }
 
-  /** `data` is what the caller passed; the envelope carries what validation returned, typed `TData`. */
-  private async publishFrom<TData>(
+  /**
+   * `data` is what the caller passed; the envelope carries what validation returned, typed `TData`.
+   * A plain function with one `then` rather than an async one: this runs for every message
+   * published, and each await costs a microtask (and a promise hook call with context tracking on).
+   */
+  private publishFrom<TData>(
     cause: Envelope | undefined,
     type: string,
     version: number,
@@ -247,40 +254,61 @@ export class EventClient<M extends object = EventMap> {
     how: SendHow,
     send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<Envelope | void>,
   ): Promise<Envelope<TData>> {
-    if (this.telemetryLoading !== undefined) await this.telemetryLoading;
-    const definition = this.definition(type, version);
-    const validated = definition.validate(data);
-    if (!validated.success) {
-      const invalid = eventValidationError(type, version, validated.error);
-      this.log({ level: 'warn', event: 'publish.invalid', type, version, error: invalid.message });
-      throw invalid;
-    }
-    const envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
-    const tenantProblem = tenantError(definition, envelope);
-    if (tenantProblem !== undefined) {
-      this.log({ level: 'warn', event: 'publish.tenant_refused', type, version, error: tenantProblem.message });
-      throw tenantProblem;
-    }
-    const target = targetFor(definition, envelope, options);
-    const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
-    // Before the transport serializes the envelope: the span writes its trace context into it.
-    const telemetry = this.telemetry;
-    const sending = telemetry?.recording === true ? telemetry.sending(envelope, target, how.mode, cause, how.replyTo, template) : undefined;
-    this.counters.published++;
-    let reply: Envelope | void;
+    const loading = this.telemetryLoading;
+    if (loading !== undefined) return loading.then(() => this.publishFrom(cause, type, version, data, options, how, send));
+    let envelope: Envelope<TData>;
+    let target: PublishTarget;
+    let sending: Sending | undefined;
+    let sent: Promise<Envelope | void>;
     try {
-      reply = await send(envelope, target);
+      const definition = this.definition(type, version);
+      const validated = definition.validate(data);
+      if (!validated.success) {
+        const invalid = eventValidationError(type, version, validated.error);
+        this.log({ level: 'warn', event: 'publish.invalid', type, version, error: invalid.message });
+        throw invalid;
+      }
+      envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
+      const tenantProblem = tenantError(definition, envelope);
+      if (tenantProblem !== undefined) {
+        this.log({ level: 'warn', event: 'publish.tenant_refused', type, version, error: tenantProblem.message });
+        throw tenantProblem;
+      }
+      target = targetFor(definition, envelope, options);
+      const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
+      // Before the transport serializes the envelope: the span writes its trace context into it.
+      const telemetry = this.telemetry;
+      sending = telemetry?.recording === true ? telemetry.sending(envelope, target, how.mode, cause, how.replyTo, template) : undefined;
+      this.counters.published++;
     } catch (error) {
-      sending?.failed(error);
-      if (error instanceof UnroutableError) this.counters.returned++;
-      else this.counters.publishFailed++;
-      this.log(traced({ level: 'error', event: 'publish.failed', id: envelope.id, type, version, destination: target.destination, error: error instanceof Error ? error.message : String(error) }, sending?.traceId));
-      throw error;
+      return Promise.reject(error);
     }
-    sending?.done(reply === undefined ? undefined : reply);
-    this.counters.confirmed++;
-    this.log(traced({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination }, sending?.traceId));
-    return envelope;
+    try {
+      sent = send(envelope, target);
+    } catch (error) {
+      return Promise.reject(this.publishFailed(error, envelope, target, sending));
+    }
+    return sent.then(
+      (reply) => {
+        sending?.done(reply === undefined ? undefined : reply);
+        this.counters.confirmed++;
+        // Built only for a logger that may want it: the default one prints warnings and errors only.
+        if (this.logsDebug) this.log(traced({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination }, sending?.traceId));
+        return envelope;
+      },
+      (error: unknown) => {
+        throw this.publishFailed(error, envelope, target, sending);
+      },
+    );
+  }
+
+  /** Counts and logs a publish the transport refused or failed; returns the error to throw. */
+  private publishFailed(error: unknown, envelope: Envelope, target: PublishTarget, sending: Sending | undefined): unknown {
+    sending?.failed(error);
+    if (error instanceof UnroutableError) this.counters.returned++;
+    else this.counters.publishFailed++;
+    this.log(traced({ level: 'error', event: 'publish.failed', id: envelope.id, type: envelope.type, version: envelope.eventversion, destination: target.destination, error: error instanceof Error ? error.message : String(error) }, sending?.traceId));
+    return error;
   }
 
   private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {

@@ -6,7 +6,7 @@
 import { runWithCause } from './context.js';
 import type { Envelope } from './envelope.js';
 import { NonRetryableError, errorMessage } from './errors.js';
-import type { IdempotencyStore } from './idempotency.js';
+import type { ClaimResult, IdempotencyStore } from './idempotency.js';
 import { eventValidationError } from './validation-error.js';
 import type { ClientMetrics, Logger } from './observability.js';
 import { DEFAULT_TENANT_FIELD, payloadTenant, type EventRegistry } from './registry.js';
@@ -55,7 +55,12 @@ export class Dispatcher {
     byVersion.set(version ?? ANY_VERSION, handler);
   }
 
-  async dispatch(delivery: Delivery): Promise<Settlement> {
+  /**
+   * Synchronous whenever the store and the handler are (the in-memory store always is): a promise
+   * only where something is awaited. Each await costs a microtask, and with async context tracking
+   * on a promise hook call too, on every delivery.
+   */
+  dispatch(delivery: Delivery): Settlement | Promise<Settlement> {
     const { envelope } = delivery;
     const { type, eventversion: version } = envelope;
     const definition = this.options.registry.get(type, version);
@@ -82,53 +87,133 @@ export class Dispatcher {
     }
 
     const store = this.options.idempotency;
+    if (store === undefined) return this.runHandler(new Handling(handler, validated.data, delivery, undefined, ''));
     const id = envelope.id;
+    const running = this.running.get(id);
+    if (running !== undefined) return this.afterRunning(running, delivery);
+    this.running.set(id, null);
     // Made once: a fresh string is hashed again by every lookup it is used for.
-    const key = store === undefined ? id : this.storeKey(id);
-    if (store !== undefined) {
-      const running = this.running.get(id);
-      if (running !== undefined) return this.afterRunning(running, delivery);
-      this.running.set(id, null);
-    }
-    let completed = false;
+    const handling = new Handling(handler, validated.data, delivery, store, this.storeKey(id));
+    let claimed: ClaimResult | Promise<ClaimResult>;
     try {
-      if (store !== undefined) {
-        // Stores may answer synchronously (the in-memory one does); awaiting only real promises saves a
-        // microtask per step on every delivery.
-        const claimed = store.claim(key);
-        const claim = typeof claimed === 'string' ? claimed : await claimed;
-        if (claim === 'duplicate') {
-          completed = true;
-          return this.duplicate(id, type);
-        }
-        if (claim === 'in-progress') {
-          this.options.log({ level: 'info', event: 'consume.claimed_elsewhere', id, type, attempt: delivery.attempt });
-          return { settle: 'retry', reason: `event ${id} is being handled elsewhere (claimed in the idempotency store)` };
-        }
-      }
-      try {
-        const running = runWithCause(envelope, () => handler(validated.data, delivery));
-        if (running !== undefined) await running;
-      } catch (error) {
-        await store?.release(key);
-        const reason = errorMessage(error);
-        if (error instanceof NonRetryableError) return { settle: 'dead-letter', reason: 'non-retryable', error: reason, exception: error };
-        // One warning per failed attempt: the last attempt's is the dead letter's, which the pipeline logs with this error.
-        if (delivery.attempt < delivery.maxAttempts) this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
-        return { settle: 'retry', reason, exception: error };
-      }
-      const recorded = store?.complete(key);
-      if (recorded !== undefined) await recorded;
-      completed = true;
-      this.options.metrics.consumed++;
-      return { settle: 'ack' };
-    } finally {
-      if (store !== undefined) {
-        const waiting = this.running.get(id);
-        this.running.delete(id);
-        if (waiting != null) for (const wake of waiting) wake(completed);
-      }
+      claimed = store.claim(handling.key);
+    } catch (error) {
+      this.finish(id, false);
+      throw error;
     }
+    if (typeof claimed === 'string') return this.afterClaim(handling, claimed);
+    return claimed.then(
+      (claim) => this.afterClaim(handling, claim),
+      (error: unknown) => {
+        this.finish(id, false);
+        throw error;
+      },
+    );
+  }
+
+  /** What the store answered for a deduplicated delivery; the handler runs only on `claimed`. */
+  private afterClaim(handling: Handling, claim: ClaimResult): Settlement | Promise<Settlement> {
+    const { id, type } = handling.delivery.envelope;
+    if (claim === 'duplicate') {
+      this.finish(id, true);
+      return this.duplicate(id, type);
+    }
+    if (claim === 'in-progress') {
+      this.finish(id, false);
+      this.options.log({ level: 'info', event: 'consume.claimed_elsewhere', id, type, attempt: handling.delivery.attempt });
+      return { settle: 'retry', reason: `event ${id} is being handled elsewhere (claimed in the idempotency store)` };
+    }
+    return this.runHandler(handling);
+  }
+
+  private runHandler(handling: Handling): Settlement | Promise<Settlement> {
+    let running: Promise<void> | void;
+    try {
+      running = runWithCause(handling.delivery.envelope, () => handling.handler(handling.data, handling.delivery));
+    } catch (error) {
+      return this.handlerFailed(handling, error);
+    }
+    if (running === undefined) return this.handlerDone(handling);
+    return Promise.resolve(running).then(
+      () => this.handlerDone(handling),
+      (error: unknown) => this.handlerFailed(handling, error),
+    );
+  }
+
+  /** The handler completed: the id is recorded as handled (when deduplicating) before the ack. */
+  private handlerDone(handling: Handling): Settlement | Promise<Settlement> {
+    const store = handling.store;
+    if (store === undefined) return this.consumed();
+    const id = handling.delivery.envelope.id;
+    let recorded: Promise<void> | void;
+    try {
+      recorded = store.complete(handling.key);
+    } catch (error) {
+      this.finish(id, false);
+      throw error;
+    }
+    if (recorded === undefined) {
+      this.finish(id, true);
+      return this.consumed();
+    }
+    return Promise.resolve(recorded).then(
+      () => {
+        this.finish(id, true);
+        return this.consumed();
+      },
+      (error: unknown) => {
+        this.finish(id, false);
+        throw error;
+      },
+    );
+  }
+
+  /** The handler threw: its claim is released so a retry may claim the id again. */
+  private handlerFailed(handling: Handling, error: unknown): Settlement | Promise<Settlement> {
+    const { delivery, store } = handling;
+    const { id, type, eventversion: version } = delivery.envelope;
+    const reason = errorMessage(error);
+    let settlement: Settlement;
+    if (error instanceof NonRetryableError) settlement = { settle: 'dead-letter', reason: 'non-retryable', error: reason, exception: error };
+    else {
+      // One warning per failed attempt: the last attempt's is the dead letter's, which the pipeline logs with this error.
+      if (delivery.attempt < delivery.maxAttempts) this.options.log({ level: 'warn', event: 'consume.handler_failed', id, type, version, attempt: delivery.attempt, error: reason });
+      settlement = { settle: 'retry', reason, exception: error };
+    }
+    if (store === undefined) return settlement;
+    let released: Promise<void> | void;
+    try {
+      released = store.release(handling.key);
+    } catch (releaseError) {
+      this.finish(id, false);
+      throw releaseError;
+    }
+    if (released === undefined) {
+      this.finish(id, false);
+      return settlement;
+    }
+    return Promise.resolve(released).then(
+      () => {
+        this.finish(id, false);
+        return settlement;
+      },
+      (releaseError: unknown) => {
+        this.finish(id, false);
+        throw releaseError;
+      },
+    );
+  }
+
+  private consumed(): Settlement {
+    this.options.metrics.consumed++;
+    return { settle: 'ack' };
+  }
+
+  /** The id's handling in this process ended: copies waiting for it learn whether it completed. */
+  private finish(id: string, completed: boolean): void {
+    const waiting = this.running.get(id);
+    this.running.delete(id);
+    if (waiting != null) for (const wake of waiting) wake(completed);
   }
 
   /**
@@ -165,6 +250,18 @@ export class Dispatcher {
   private reject(_envelope: Envelope, reason: string, error: string): Settlement {
     return { settle: 'dead-letter', reason, error };
   }
+}
+
+/** One delivery on its way through its handler, with what finishing it needs. */
+class Handling {
+  constructor(
+    readonly handler: BoundHandler,
+    readonly data: unknown,
+    readonly delivery: Delivery,
+    readonly store: IdempotencyStore | undefined,
+    /** The id as claimed in the store (see {@link DispatcherOptions.scope}); empty without a store. */
+    readonly key: string,
+  ) {}
 }
 
 /** Today's date as YYYY-MM-DD, in UTC like the catalogue's dates. */

@@ -106,7 +106,12 @@ export type Decision =
   | { settle: 'retry'; reason: string; delayMs: number; envelopeId: string }
   | { settle: 'dead-letter'; reason: DeadLetterReason | (string & {}); error: string; envelopeId?: string };
 
-export type MessageHandler = (message: InboundMessage) => Promise<Decision>;
+/**
+ * The core's judgement of one message. A plain decision when it was reached without waiting (no
+ * handler or store to await): a transport awaits the result either way, or carries a plain one out
+ * at once and saves a microtask per message.
+ */
+export type MessageHandler = (message: InboundMessage) => Decision | Promise<Decision>;
 
 export interface SettlementOutcome {
   subscription: string;

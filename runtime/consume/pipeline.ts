@@ -8,6 +8,7 @@
  */
 import { parseEnvelope, type Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
+import { isPromiseLike } from '../promise-like.js';
 import type { LogEntry, Logger } from '../observability.js';
 import { retryDelays } from '../topology.js';
 import type { ConsumerFailure, Decision, InboundMessage, MessageHandler, SubscriptionInfo } from '../transport.js';
@@ -17,11 +18,16 @@ import type { ConsumeObserver, MessageObservation } from './observer.js';
 /** Error texts travel with every retry and dead letter; a stack trace there would bloat each copy. */
 const MAX_ERROR_LENGTH = 1000;
 
-export type Dispatch = (delivery: Delivery) => Promise<Settlement>;
+/** The dispatcher's verdict on one delivery; a plain value when it was reached without waiting. */
+export type Dispatch = (delivery: Delivery) => Settlement | Promise<Settlement>;
 
 /** Told of every retry and dead letter, with the subscription it happened on (the client's health keeps the last). */
 export type FailureSink = (subscription: string, failure: ConsumerFailure) => void;
 
+/**
+ * The returned handler answers synchronously when the dispatch did (no handler or store awaited):
+ * a transport awaiting it pays no extra promise or microtask for the common case.
+ */
 export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () => ConsumeObserver | undefined, failed?: FailureSink): MessageHandler {
   const delaysBySubscription = new WeakMap<SubscriptionInfo, number[]>();
   const delaysOf = (subscription: SubscriptionInfo): number[] => {
@@ -30,9 +36,27 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
     return delays;
   };
 
-  return async (message) => {
-    const observation = observer?.()?.received(message);
+  /** The decision for what the dispatcher settled on. */
+  const decide = (message: InboundMessage, envelope: Envelope, observation: MessageObservation | undefined, settlement: Settlement): Decision => {
     const { subscription, attempt } = message;
+    if (settlement.settle === 'ack') {
+      const decision: Decision = { settle: 'ack', envelopeId: envelope.id };
+      observation?.settled(settlement.duplicate === true ? 'duplicate' : 'acked', decision, undefined);
+      return decision;
+    }
+    if (settlement.settle === 'dead-letter') return deadLetter(log, failed, message, settlement.reason, settlement.error ?? settlement.reason, envelope, observation, settlement.exception);
+    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, failed, message, 'max-attempts-exceeded', settlement.reason, envelope, observation, settlement.exception);
+    const delays = delaysOf(subscription);
+    const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
+    const decision: Decision = { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
+    observation?.settled('retried', decision, settlement.exception);
+    failed?.(subscription.name, failure('retried', decision.reason, message, envelope, observation));
+    return decision;
+  };
+
+  return (message) => {
+    const observation = observer?.()?.received(message);
+    const { subscription } = message;
     // A transport that decoded the envelope itself, with these same checks, hands it over (InboundMessage.envelope).
     const given = message.envelope;
     const refused = given === undefined ? refusal(message) : undefined;
@@ -51,36 +75,59 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
       // A producer that labels the message one thing and ships another is not to be trusted with either.
       return deadLetter(log, failed, message, 'invalid-envelope', `the type the broker carried, '${label}', contradicts the envelope's type '${envelope.type}'`, envelope, observation, undefined);
     }
-    const delivery: Delivery = {
-      envelope,
-      subscription: subscription.name,
-      attempt,
-      maxAttempts: subscription.retry.maxAttempts,
-      redelivered: message.redelivered,
-      reply: message.replyTo === undefined ? () => Promise.reject(new Error(`event '${envelope.type}' (${envelope.id}) carries no reply address`)) : (reply) => message.reply(reply),
-    };
-    if (message.replyTo !== undefined) delivery.replyTo = message.replyTo;
+    const delivery = new InboundDelivery(envelope, message);
 
-    let settlement: Settlement;
+    let dispatched: Settlement | Promise<Settlement>;
     try {
-      settlement = await (observation === undefined ? dispatch(delivery) : observation.run(() => dispatch(delivery)));
+      dispatched = observation === undefined ? dispatch(delivery) : observation.run(() => dispatchedLater(dispatch, delivery));
     } catch (error) {
-      settlement = { settle: 'retry', reason: errorMessage(error), exception: error };
+      return decide(message, envelope, observation, handlerThrew(error));
     }
-    if (settlement.settle === 'ack') {
-      const decision: Decision = { settle: 'ack', envelopeId: envelope.id };
-      observation?.settled(settlement.duplicate === true ? 'duplicate' : 'acked', decision, undefined);
-      return decision;
-    }
-    if (settlement.settle === 'dead-letter') return deadLetter(log, failed, message, settlement.reason, settlement.error ?? settlement.reason, envelope, observation, settlement.exception);
-    if (attempt >= subscription.retry.maxAttempts) return deadLetter(log, failed, message, 'max-attempts-exceeded', settlement.reason, envelope, observation, settlement.exception);
-    const delays = delaysOf(subscription);
-    const delayMs = delays[Math.min(attempt, delays.length) - 1] ?? 0;
-    const decision: Decision = { settle: 'retry', reason: truncate(settlement.reason), delayMs, envelopeId: envelope.id };
-    observation?.settled('retried', decision, settlement.exception);
-    failed?.(subscription.name, failure('retried', decision.reason, message, envelope, observation));
-    return decision;
+    if (!isPromiseLike(dispatched)) return decide(message, envelope, observation, dispatched);
+    return Promise.resolve(dispatched).then(
+      (settlement) => decide(message, envelope, observation, settlement),
+      (error: unknown) => decide(message, envelope, observation, handlerThrew(error)),
+    );
   };
+}
+
+/** A delivery as the dispatcher and the handler's context see it: one object per message, no closures. */
+class InboundDelivery implements Delivery {
+  readonly subscription: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly redelivered: boolean;
+  readonly replyTo?: string;
+
+  constructor(
+    readonly envelope: Envelope,
+    private readonly message: InboundMessage,
+  ) {
+    this.subscription = message.subscription.name;
+    this.attempt = message.attempt;
+    this.maxAttempts = message.subscription.retry.maxAttempts;
+    this.redelivered = message.redelivered;
+    if (message.replyTo !== undefined) this.replyTo = message.replyTo;
+  }
+
+  reply(reply: Envelope): Promise<void> {
+    if (this.message.replyTo === undefined) return Promise.reject(new Error(`event '${this.envelope.type}' (${this.envelope.id}) carries no reply address`));
+    return this.message.reply(reply);
+  }
+}
+
+/** The dispatch as a promise, a synchronous throw included, for an observer that runs it in its context. */
+function dispatchedLater(dispatch: Dispatch, delivery: Delivery): Promise<Settlement> {
+  try {
+    return Promise.resolve(dispatch(delivery));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Whatever escaped the dispatcher is a failed attempt: retried, like a handler's error. */
+function handlerThrew(error: unknown): Settlement {
+  return { settle: 'retry', reason: errorMessage(error), exception: error };
 }
 
 function deadLetter(log: Logger, failed: FailureSink | undefined, message: InboundMessage, reason: string, error: string, envelope: Envelope | undefined, observation: MessageObservation | undefined, exception: unknown): Decision {

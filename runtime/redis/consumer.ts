@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../errors.js';
+import { isPromiseLike } from '../promise-like.js';
 import { destinationMatches } from '../destinations.js';
 import type { Logger } from '../observability.js';
 import { ALL_TENANTS, type ChannelSpec } from '../topology.js';
@@ -66,12 +67,30 @@ interface Slot {
   released: boolean;
 }
 
-/** The acknowledgements of one stream waiting to be sent, and the settlements waiting for them. */
+/** The acknowledgements of one stream waiting to be sent, with the entries and outcomes they settle. */
 interface AckBatch {
   ids: string[];
-  slots: Slot[];
+  entries: Handled[];
+  outcomes: Outcome[];
+  /** Resolves once Redis answered the XACK, whatever it answered. */
   done: Promise<void>;
-  settle: (error?: unknown) => void;
+  settled: () => void;
+}
+
+/** One stream entry taken by this consumer, from its handling to its settlement. */
+class Handled {
+  constructor(
+    /** As read: from the retry stream for a retried entry. */
+    readonly raw: StreamEntry,
+    /** What it carries: the original entry for a retried one. */
+    readonly entry: StreamEntry,
+    readonly attempt: number,
+    /** Where a retried entry first came from (`stream id`). */
+    readonly origin: string | undefined,
+    /** Its key in {@link RedisConsumer.inFlight}. */
+    readonly key: string,
+    readonly slot: Slot,
+  ) {}
 }
 
 export class RedisConsumer {
@@ -345,11 +364,7 @@ export class RedisConsumer {
       return;
     }
     const attempt = (retried?.attempt ?? positive(field(entry, FIELD.attempt)) ?? 1) + Math.max(0, deliveries - 1);
-    const id = key(raw);
-    // handle() removes the entry when it ends, which it may do before returning its promise.
-    this.inFlight.set(id, STARTING);
-    const work = this.handle(raw, entry, attempt, redelivered, retried?.origin, id, this.take());
-    if (this.inFlight.has(id)) this.inFlight.set(id, work);
+    this.handle(new Handled(raw, entry, attempt, retried?.origin, key(raw), this.take()), redelivered);
   }
 
   /** Destination patterns and the tenant filter: what a RabbitMQ binding would have let through. */
@@ -379,11 +394,17 @@ export class RedisConsumer {
   }
 
   /**
-   * Runs the core on one entry and carries its decision out; never rejects, and frees the entry's
-   * slot when done. One async function per entry, not one per step: with async context tracking
-   * on, every promise and every await costs a hook call.
+   * Runs the core on one entry and carries its decision out; never throws, and frees the entry's
+   * slot once the decision is carried out. The core usually decides synchronously (see
+   * MessageHandler): then no promise is made for the entry at all, and its acknowledgement is
+   * settled from the reply to the XACK of its batch. With async context tracking on, every promise
+   * and every await costs a hook call, on every entry.
    */
-  private async handle(raw: StreamEntry, entry: StreamEntry, attempt: number, redelivered: boolean, origin: string | undefined, id: string, slot: Slot): Promise<void> {
+  private handle(handled: Handled, redelivered: boolean): void {
+    const { entry, attempt } = handled;
+    // Until its decision is carried out; replaced by what carrying it out waits for.
+    this.inFlight.set(handled.key, STARTING);
+    let decided: Decision | Promise<Decision>;
     try {
       // Built field by field, without a closure unless there is someone to reply to: this runs for every entry.
       const replyTo = field(entry, FIELD.replyTo);
@@ -400,29 +421,47 @@ export class RedisConsumer {
         inbound.replyTo = replyTo;
         inbound.reply = (reply) => this.reply(entry, reply);
       }
-      let decision: Decision;
-      try {
-        decision = await this.options.handler(inbound);
-      } catch (error) {
-        // The core answers every message; if it threw, leave the entry pending: it is claimed again later.
-        this.report({ outcome: 'abandoned', attempt, reason: errorMessage(error) });
-        return;
-      }
-      const outcome: Outcome = { outcome: 'acked', attempt };
+      decided = this.options.handler(inbound);
+    } catch (error) {
+      this.abandoned(handled, error);
+      return;
+    }
+    if (!isPromiseLike(decided)) {
+      this.carryOut(handled, decided);
+      return;
+    }
+    this.inFlight.set(
+      handled.key,
+      Promise.resolve(decided).then(
+        (decision) => this.carryOut(handled, decision),
+        (error: unknown) => this.abandoned(handled, error),
+      ),
+    );
+  }
+
+  /** The core answers every message; if it threw, the entry stays pending: it is claimed again later. */
+  private abandoned(handled: Handled, error: unknown): void {
+    this.report({ outcome: 'abandoned', attempt: handled.attempt, reason: errorMessage(error) });
+    this.done(handled);
+  }
+
+  /** The entry's work is over, settled or left pending: it no longer holds a slot. */
+  private done(handled: Handled): void {
+    this.inFlight.delete(handled.key);
+    this.release(handled.slot);
+  }
+
+  /** Returns what the settlement waits for (also its {@link inFlight} entry), so a caller awaiting it waits for the settlement. */
+  private carryOut(handled: Handled, decision: Decision): Promise<void> | undefined {
+    try {
+      const outcome: Outcome = { outcome: 'acked', attempt: handled.attempt };
       if (decision.envelopeId !== undefined) outcome.envelopeId = decision.envelopeId;
       if (decision.settle === 'ack') {
         // The common case: acknowledged with the others of this turn of the event loop, one XACK per stream.
-        try {
-          await this.acknowledge(raw.stream, raw.id, slot);
-        } catch (error) {
-          this.warn('redis.consumer.settle_failed', error);
-          this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
-          return;
-        }
-        this.report(outcome);
-        return;
+        return this.acknowledge(handled, outcome);
       }
-      const from = origin ?? `${raw.stream} ${raw.id}`;
+      const { raw, entry, attempt } = handled;
+      const from = handled.origin ?? `${raw.stream} ${raw.id}`;
       // A copy elsewhere and the acknowledgement in one transaction: a crash in between loses nothing.
       const settle = this.commands.multi();
       if (decision.settle === 'retry') {
@@ -435,20 +474,24 @@ export class RedisConsumer {
         outcome.reason = decision.reason;
       }
       settle.addCommand(['XACK', raw.stream, this.name, raw.id]);
-      try {
-        await settle.exec();
-      } catch (error) {
-        // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
-        this.warn('redis.consumer.settle_failed', error);
-        this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
-        return;
-      }
-      this.report(outcome);
+      const settled = settle.exec().then(
+          () => {
+            this.report(outcome);
+            this.done(handled);
+          },
+          (error: unknown) => {
+            // Not settled: the entry stays pending and is claimed again after `claimIdleMs`.
+            this.warn('redis.consumer.settle_failed', error);
+            this.report({ ...outcome, outcome: 'abandoned', reason: errorMessage(error) });
+            this.done(handled);
+          },
+        );
+      this.inFlight.set(handled.key, settled);
+      return settled;
     } catch (error) {
       this.log({ level: 'error', event: 'redis.consumer.unexpected_error', subscription: this.name, error: errorMessage(error) });
-    } finally {
-      this.inFlight.delete(id);
-      this.release(slot);
+      this.done(handled);
+      return undefined;
     }
   }
 
@@ -478,18 +521,22 @@ export class RedisConsumer {
    * its next XREADGROUP when the read loop gets there first (Redis then applies the XACK before the
    * read, so the group never holds more than `prefetch` of this consumer's entries, and both travel
    * in one round trip), else at the end of this turn of the event loop on the command connection.
-   * The settlement resolves once Redis answered the XACK either way.
+   * Each entry's outcome is reported, and its slot given back, once Redis answered the XACK.
    */
-  private acknowledge(stream: string, id: string, slot: Slot): Promise<void> {
+  private acknowledge(handled: Handled, outcome: Outcome): Promise<void> {
+    const stream = handled.raw.stream;
     let batch = this.acks.get(stream);
     if (batch === undefined) {
-      let settle!: (error?: unknown) => void;
-      const done = new Promise<void>((resolve, reject) => (settle = (error) => (error === undefined ? resolve() : reject(error))));
-      batch = { ids: [], slots: [], done, settle };
+      let settled!: () => void;
+      const done = new Promise<void>((resolve) => (settled = resolve));
+      batch = { ids: [], entries: [], outcomes: [], done, settled };
       this.acks.set(stream, batch);
     }
-    batch.ids.push(id);
-    batch.slots.push(slot);
+    batch.ids.push(handled.raw.id);
+    batch.entries.push(handled);
+    batch.outcomes.push(outcome);
+    // What cancel() waits for: the XACK's answer, one promise for the whole batch.
+    this.inFlight.set(handled.key, batch.done);
     this.unsentAcks++;
     if (!this.ackFlushScheduled) {
       this.ackFlushScheduled = true;
@@ -510,10 +557,23 @@ export class RedisConsumer {
   private flushAcks(connection: RedisConnection, beforeRead: boolean): void {
     if (this.unsentAcks === 0) return;
     for (const [stream, batch] of this.acks) {
-      if (beforeRead) for (const slot of batch.slots) this.release(slot);
+      if (beforeRead) for (const handled of batch.entries) this.release(handled.slot);
       connection.sendCommand(['XACK', stream, this.name, ...batch.ids]).then(
-        () => batch.settle(),
-        (error: unknown) => batch.settle(error ?? new Error('XACK failed')),
+        () => {
+          for (let index = 0; index < batch.entries.length; index++) {
+            this.report(batch.outcomes[index]!);
+            this.done(batch.entries[index]!);
+          }
+          batch.settled();
+        },
+        (error: unknown) => {
+          this.warn('redis.consumer.settle_failed', error ?? new Error('XACK failed'));
+          for (let index = 0; index < batch.entries.length; index++) {
+            this.report({ ...batch.outcomes[index]!, outcome: 'abandoned', reason: errorMessage(error ?? new Error('XACK failed')) });
+            this.done(batch.entries[index]!);
+          }
+          batch.settled();
+        },
       );
     }
     this.acks.clear();

@@ -3,7 +3,7 @@
 // handler completed: the copy waits for its outcome, and runs the handler itself if it failed. A
 // second client sharing the store gets 'in-progress' and retries.
 import { describe, expect, it } from 'vitest';
-import { EventClient, MemoryIdempotencyStore, MemoryTransport, type Decision, type Transport } from '../../runtime/index.js';
+import { EventClient, MemoryIdempotencyStore, MemoryTransport, type ClaimResult, type Decision, type IdempotencyStore, type Transport } from '../../runtime/index.js';
 import { makeFixture, sleep, waitFor, type TestEvents } from './support/fixtures.js';
 
 interface Settled {
@@ -39,23 +39,48 @@ function gate(): { wait: Promise<void>; open(): void } {
   return { wait, open };
 }
 
-async function setup(label: string) {
+/**
+ * The in-memory store behind answers that come later, like a shared store's over the network: the
+ * dispatcher goes another way for a store that answers synchronously, and both must behave alike.
+ */
+class LaterStore implements IdempotencyStore {
+  private readonly inner = new MemoryIdempotencyStore();
+  claim(id: string): Promise<ClaimResult> {
+    return later(() => this.inner.claim(id));
+  }
+  complete(id: string): Promise<void> {
+    return later(() => this.inner.complete(id));
+  }
+  release(id: string): Promise<void> {
+    return later(() => this.inner.release(id));
+  }
+}
+
+function later<T>(answer: () => T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(answer()), 1));
+}
+
+const STORES: Array<[string, () => IdempotencyStore | undefined]> = [
+  ['the default in-memory store (answers at once)', () => undefined],
+  ['a store answering later', () => new LaterStore()],
+];
+
+async function setup(label: string, store: IdempotencyStore | undefined) {
   const fixture = makeFixture(label);
   const transport = new MemoryTransport();
   await transport.declareTopology(fixture.topology);
   const log = { arrived: 0, settled: [] as Settled[] };
   const runs = { started: 0, completed: 0, failed: 0, concurrent: 0, maxConcurrent: 0 };
-  // Default idempotency store: the in-memory one.
-  const client = new EventClient<TestEvents>({ transport: observing(transport, log, () => runs.completed), registry: fixture.registry, source: 'urn:test:inflight' });
+  const client = new EventClient<TestEvents>({ transport: observing(transport, log, () => runs.completed), registry: fixture.registry, source: 'urn:test:inflight', ...(store === undefined ? {} : { idempotencyStore: store }) });
   const publishCopies = async (id: string, copies: number) => {
     for (let i = 0; i < copies; i++) await client.publish('test.order_shipped', 1, { text: id }, { id });
   };
   return { fixture, transport, log, runs, client, publishCopies };
 }
 
-describe('a copy of an id whose handler is running', () => {
+describe.each(STORES)('a copy of an id whose handler is running, with %s', (_, makeStore) => {
   it('is not acked before the handler finished; then it is acked as a duplicate', async () => {
-    const { fixture, log, runs, client, publishCopies, transport } = await setup('inflight-ok');
+    const { fixture, log, runs, client, publishCopies, transport } = await setup('inflight-ok', makeStore());
     const handler = gate();
     client.on('test.order_shipped', 1, async () => {
       runs.started++;
@@ -81,7 +106,7 @@ describe('a copy of an id whose handler is running', () => {
   });
 
   it('runs the handler itself when the running handler failed, one copy at a time', async () => {
-    const { fixture, log, runs, client, publishCopies, transport } = await setup('inflight-fail');
+    const { fixture, log, runs, client, publishCopies, transport } = await setup('inflight-fail', makeStore());
     const first = gate();
     client.on('test.order_shipped', 1, async () => {
       runs.started++;
