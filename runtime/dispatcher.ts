@@ -144,28 +144,7 @@ export class Dispatcher {
   private handlerDone(handling: Handling): Settlement | Promise<Settlement> {
     const store = handling.store;
     if (store === undefined) return this.consumed();
-    const id = handling.delivery.envelope.id;
-    let recorded: Promise<void> | void;
-    try {
-      recorded = store.complete(handling.key);
-    } catch (error) {
-      this.finish(id, false);
-      throw error;
-    }
-    if (recorded === undefined) {
-      this.finish(id, true);
-      return this.consumed();
-    }
-    return Promise.resolve(recorded).then(
-      () => {
-        this.finish(id, true);
-        return this.consumed();
-      },
-      (error: unknown) => {
-        this.finish(id, false);
-        throw error;
-      },
-    );
+    return this.afterStore(handling, () => store.complete(handling.key), true, () => this.consumed());
   }
 
   /** The handler threw: its claim is released so a retry may claim the id again. */
@@ -181,25 +160,35 @@ export class Dispatcher {
       settlement = { settle: 'retry', reason, exception: error };
     }
     if (store === undefined) return settlement;
-    let released: Promise<void> | void;
+    return this.afterStore(handling, () => store.release(handling.key), false, () => settlement);
+  }
+
+  /**
+   * Records the handling's end in the store (`record`), then ends the id's handling in this process:
+   * copies waiting for it learn whether it `completed`. A store that failed to record fails the
+   * delivery (it is retried), and the id counts as not completed.
+   */
+  private afterStore(handling: Handling, record: () => Promise<void> | void, completed: boolean, settlement: () => Settlement): Settlement | Promise<Settlement> {
+    const id = handling.delivery.envelope.id;
+    let recorded: Promise<void> | void;
     try {
-      released = store.release(handling.key);
-    } catch (releaseError) {
+      recorded = record();
+    } catch (error) {
       this.finish(id, false);
-      throw releaseError;
+      throw error;
     }
-    if (released === undefined) {
-      this.finish(id, false);
-      return settlement;
+    if (recorded === undefined) {
+      this.finish(id, completed);
+      return settlement();
     }
-    return Promise.resolve(released).then(
+    return Promise.resolve(recorded).then(
       () => {
-        this.finish(id, false);
-        return settlement;
+        this.finish(id, completed);
+        return settlement();
       },
-      (releaseError: unknown) => {
+      (error: unknown) => {
         this.finish(id, false);
-        throw releaseError;
+        throw error;
       },
     );
   }

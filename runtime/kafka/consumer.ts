@@ -22,6 +22,7 @@ import { backoffDelay } from '../backoff.js';
 import { Deque } from '../deque.js';
 import type { Envelope } from '../envelope.js';
 import { errorMessage } from '../errors.js';
+import { isPromiseLike } from '../promise-like.js';
 import type { Logger } from '../observability.js';
 import { ALL_TENANTS } from '../topology.js';
 import type { ConsumerHealth, Decision, InboundMessage, MessageHandler, SettlementOutcome, SubscriptionInfo } from '../transport.js';
@@ -465,15 +466,40 @@ export class KafkaConsumer {
         continue;
       }
       this.runningCount++;
-      void this.run(next);
+      this.handleNext(next);
     }
   }
 
-  /** Handles one record to its settlement; never rejects, and starts the next ones when it is done. */
-  private async run(pending: Pending): Promise<void> {
+  /**
+   * Runs one record's handler. A record the core acks without waiting (see MessageHandler) is settled
+   * at once, with no promise made for it; any other goes through {@link run}. The pump's loop starts
+   * the next record itself, so a settled one does not call the pump again (no recursion).
+   */
+  private handleNext(pending: Pending): void {
+    let decided: Decision | Promise<Decision>;
     try {
-      for (;;) {
-        const decision = await this.options.handler(new KafkaInbound(this.options.subscription, pending, this.options.produce));
+      decided = this.options.handler(new KafkaInbound(this.options.subscription, pending, this.options.produce));
+    } catch (error) {
+      decided = Promise.reject(error);
+    }
+    if (isPromiseLike(decided) || decided.settle !== 'ack') {
+      void this.run(pending, decided);
+      return;
+    }
+    try {
+      this.report(pending, 'acked', decided);
+      this.settle(pending);
+    } catch (error) {
+      this.warn('kafka.consumer.unexpected_error', error);
+    }
+    this.finish(pending, false);
+  }
+
+  /** Handles one record to its settlement, from its first decision; never rejects, and starts the next ones when it is done. */
+  private async run(pending: Pending, first: Decision | Promise<Decision>): Promise<void> {
+    try {
+      for (let decided: Decision | Promise<Decision> | undefined = first; ; decided = undefined) {
+        const decision = await (decided ?? this.options.handler(new KafkaInbound(this.options.subscription, pending, this.options.produce)));
         if (decision.settle === 'ack') {
           this.report(pending, 'acked', decision);
           this.settle(pending);
@@ -494,9 +520,14 @@ export class KafkaConsumer {
     } catch (error) {
       this.warn('kafka.consumer.unexpected_error', error);
     }
+    this.finish(pending, true);
+  }
+
+  /** A record's handling is over: its key's next record may go, and (`pump`) the next ones start. */
+  private finish(pending: Pending, pump: boolean): void {
     this.releaseKey(pending);
     if (--this.runningCount === 0 && this.drained.length > 0) for (const wake of this.drained.splice(0)) wake();
-    this.pump();
+    if (pump) this.pump();
     this.applyBackpressure();
   }
 
