@@ -17,7 +17,9 @@
  *   parses its value, committing every 50 ms, as the transport does. Each side reads a topic of its
  *   own, filled beforehand with the same records, from its start; the rate runs from the first
  *   record handled to the last, so joining the group is not counted, and so does the CPU time per
- *   record (the process's, while that side alone consumes).
+ *   record (the process's, while that side alone consumes). A first consume round per side warms
+ *   both up and is not counted (validator compilation, JIT); then 9 counted rounds (2 with --quick),
+ *   because a consume round is short and one fetch stall or GC in it swings that round's ratio.
  *
  * Topics and groups carry a unique prefix and are deleted afterwards. KAFKA_BOOTSTRAP (default
  * 127.0.0.1:19092, `bash scripts/kafka-broker ensure`); without a broker the rows say "not available".
@@ -103,6 +105,8 @@ async function measure({ quick }) {
     return { available: false, reason: `no Kafka broker at ${BROKERS.join(', ')} (${String(error.message).split('\n')[0]})` };
   }
   const rounds = quick ? 2 : 5;
+  // Consume rounds are noisier (a fetch pause or a GC lands in one side's short window): more of them, median taken.
+  const consumeRounds = quick ? 2 : 9;
   const perRound = quick ? 3_000 : 20_000;
   const prefix = `bench-kafka-${randomUUID().slice(0, 8)}`;
   const groups = new Set();
@@ -143,7 +147,10 @@ async function measure({ quick }) {
     // ---- consume: a topic per side and round, filled beforehand with the same records
     const filler = rawProducer('bench-kafka-filler');
     try {
-      for (let round = 0; round < rounds; round++) {
+      // Round 0 warms both sides up and is not counted: the first subscription compiles its
+      // validator and JITs the whole consume path, which the raw loop does not have to, so a
+      // counted first round would charge that to eventsmith alone.
+      for (let round = 0; round <= consumeRounds; round++) {
         for (const side of shuffled(['eventsmith', 'raw'])) {
           const topic = `${prefix}.c${round}-${side}`;
           const group = `${prefix}.c${round}-${side}.events`;
@@ -152,10 +159,12 @@ async function measure({ quick }) {
           // One request at a time: an idempotent producer's requests in flight must not overtake one another.
           await windowed(Math.ceil(perRound / BATCH), 1, (i) => filler.send({ messages: Array.from({ length: Math.min(BATCH, perRound - i * BATCH) }, () => rawRecord(topic)) }));
           const measured = side === 'eventsmith' ? await consumeOurs(topic, group, perRound) : await consumeRaw(topic, group, perRound);
+          if (round === 0) continue;
           consume[side].push(measured.rate);
           consumeCpu[side].push(measured.cpu);
         }
-        log(`   consume round ${round + 1}: eventsmith ${Math.round(consume.eventsmith.at(-1))}/s ${consumeCpu.eventsmith.at(-1).toFixed(0)} µs CPU/record, raw ${Math.round(consume.raw.at(-1))}/s ${consumeCpu.raw.at(-1).toFixed(0)} µs (${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}×)`);
+        if (round === 0) continue;
+        log(`   consume round ${round}: eventsmith ${Math.round(consume.eventsmith.at(-1))}/s ${consumeCpu.eventsmith.at(-1).toFixed(0)} µs CPU/record, raw ${Math.round(consume.raw.at(-1))}/s ${consumeCpu.raw.at(-1).toFixed(0)} µs (${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}×)`);
       }
     } finally {
       await filler.close();
@@ -174,6 +183,7 @@ async function measure({ quick }) {
     brokers: BROKERS,
     messages: perRound,
     rounds,
+    consumeRounds,
     partitions: PARTITIONS,
     publish: { eventsmith: median(publish.eventsmith), raw: median(publish.raw), ratio: ratio(publish.eventsmith, publish.raw), samples: publish },
     consume: { eventsmith: median(consume.eventsmith), raw: median(consume.raw), ratio: ratio(consume.eventsmith, consume.raw), samples: consume, cpuPerRecordUs: { eventsmith: median(consumeCpu.eventsmith), raw: median(consumeCpu.raw) } },

@@ -150,6 +150,8 @@ export class KafkaConsumer {
   private stream: MessagesStream<string, Buffer, string, string> | undefined;
   private stopped = false;
   private readonly logs = new Map<string, PartitionLog<Pending>>();
+  /** The same logs by topic, then partition: each record finds its own without building a `topic:partition` string. */
+  private logsByTopic = new Map<string, Array<PartitionLog<Pending> | undefined>>();
   private readonly keys = new Map<string, KeySlot>();
   private readonly ready = { urgent: new Deque<Pending>(), normal: new Deque<Pending>() };
   /** Handlers running now, and who waits for them all to finish. */
@@ -371,7 +373,7 @@ export class KafkaConsumer {
 
   private accept(message: KafkaMessage): void {
     if (this.stopped) return;
-    const log = this.logs.get(`${message.topic}:${message.partition}`);
+    const log = this.logsByTopic.get(message.topic)?.[message.partition];
     // Fetched for a partition no longer ours (a response that crossed a rebalance): its next owner reads it.
     if (log === undefined) return;
     const headers = message.headers;
@@ -662,6 +664,13 @@ export class KafkaConsumer {
       const split = id.lastIndexOf(':');
       this.logs.set(id, new PartitionLog(id.slice(0, split), Number(id.slice(split + 1))));
     }
+    const byTopic = new Map<string, Array<PartitionLog<Pending> | undefined>>();
+    for (const log of this.logs.values()) {
+      let partitions = byTopic.get(log.topic);
+      if (partitions === undefined) byTopic.set(log.topic, (partitions = []));
+      partitions[log.partition] = log;
+    }
+    this.logsByTopic = byTopic;
     this.log({ level: 'info', event: 'kafka.consumer.assigned', subscription: this.name, partitions: [...assigned].sort() });
     this.applyBackpressure();
   }

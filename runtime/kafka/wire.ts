@@ -121,6 +121,8 @@ export function decodeRecord(value: Buffer | undefined, headers: Headers): { bod
   return contentType === undefined ? { body } : { body, contentType };
 }
 
+const SPECVERSION_HEADER = CE_PREFIX + 'specversion';
+
 /** The attribute each `ce_` header of a known attribute carries, and whether its value is an integer. */
 const KNOWN_HEADERS: ReadonlyMap<string, { attribute: string; integer: boolean }> = new Map(
   [...ATTRIBUTES, 'datacontenttype'].map((attribute) => [CE_PREFIX + attribute, { attribute, integer: INTEGER_ATTRIBUTES.has(attribute) }]),
@@ -137,7 +139,7 @@ const KNOWN_HEADERS: ReadonlyMap<string, { attribute: string; integer: boolean }
  * a bad one is dead-lettered with exactly the reason and detail it always was.
  */
 export function decodeEnvelope(value: Buffer | undefined, headers: Headers, limits: { readonly maxMessageBytes: number; readonly maxJsonDepth: number }): Envelope | undefined {
-  if (!headers.has(CE_PREFIX + 'specversion')) return undefined;
+  if (!headers.has(SPECVERSION_HEADER)) return undefined;
   const contentType = headers.get(HEADER.contentType);
   if (contentType !== undefined && !isJsonContentType(contentType)) return undefined;
   // Properties set in the body's key order (headers', then datacontenttype, then data): the same
