@@ -75,7 +75,15 @@ export function createEnvelope<TData>(input: CreateEnvelopeInput<TData>): Envelo
 }
 
 export function serializeEnvelope(envelope: Envelope): Buffer {
-  return Buffer.from(JSON.stringify(envelope), 'utf8');
+  return Buffer.from(envelopeText(envelope), 'utf8');
+}
+
+/**
+ * The envelope's JSON text, for a client that writes strings itself (node-redis encodes a string
+ * argument into the command's one protocol string, where a Buffer costs a copy and chunks of its own).
+ */
+export function envelopeText(envelope: Envelope): string {
+  return JSON.stringify(envelope);
 }
 
 export type ParseEnvelopeResult =

@@ -7,7 +7,7 @@
  * replies on a stream of the requester's own. Naming: names.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { parseEnvelope, serializeEnvelope, type Envelope } from '../envelope.js';
+import { envelopeText, parseEnvelope, type Envelope } from '../envelope.js';
 import { MessageTooLargeError, NotConnectedError, RequestTimeoutError, TransportClosedError, UnroutableError, errorMessage } from '../errors.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../limits.js';
 import { subscriptionInfo } from '../consume/subscription.js';
@@ -251,11 +251,13 @@ export class RedisTransport implements Transport {
   /** A plain function, not an async one: the usual publish then costs the XADD's promise and no await of its own. */
   private append(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): Promise<void> {
     try {
-      const body = serializeEnvelope(envelope);
+      // Text, not a Buffer: XADD writes it within the command's protocol string (see envelopeText).
+      const body = envelopeText(envelope);
+      const bytes = Buffer.byteLength(body, 'utf8');
       const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-      if (body.length > limit) throw new MessageTooLargeError(body.length, limit);
+      if (bytes > limit) throw new MessageTooLargeError(bytes, limit);
       if (replyTo === undefined && target.service === undefined && this.realtime.covers(target.destination)) {
-        return this.realtime.publish(envelope, body, target.kind, target.destination);
+        return this.realtime.publish(envelope, Buffer.from(body, 'utf8'), target.kind, target.destination);
       }
       const base = target.service === undefined ? this.names.stream(target.kind, target.bindings) : this.names.service(target.service);
       // The route table answers from memory almost always; it asks Redis only when it does not know.
@@ -266,16 +268,16 @@ export class RedisTransport implements Transport {
     }
   }
 
-  private async appendIfRouted(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: Buffer, base: string): Promise<void> {
+  private async appendIfRouted(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: string, base: string): Promise<void> {
     if (!(await this.routes.takes(base, target.destination))) throw new UnroutableError(target.destination, `no subscription reads it from stream '${base}'`);
     await this.xadd(envelope, target, replyTo, body, base);
   }
 
-  private xadd(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: Buffer, base: string): Promise<void> {
+  private xadd(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: string, base: string): Promise<void> {
     const stream = this.names.byUrgency(base, target.urgency);
     const tenant = envelope.tenantid ?? ALL_TENANTS;
     // One array literal in the usual case (no trimming): pushing fourteen arguments one by one grows it several times.
-    const command: Array<string | Buffer> = this.retention.enabled
+    const command: string[] = this.retention.enabled
       ? ['XADD', stream, ...this.retention.trimArguments(stream), '*', FIELD.body, body, FIELD.contentType, CONTENT_TYPE, FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, tenant]
       : ['XADD', stream, '*', FIELD.body, body, FIELD.contentType, CONTENT_TYPE, FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, tenant];
     if (replyTo !== undefined) command.push(FIELD.replyTo, replyTo, FIELD.correlation, envelope.id);
