@@ -8,7 +8,8 @@
  * - consume: a subscription with validation and the default idempotency store on, vs a loop of
  *   XREADGROUP (COUNT 100, BLOCK) + JSON.parse + XACK per entry, on entries appended beforehand.
  *
- * Runs in a Redis database of its own (15 by default, `BENCH_REDIS_URL`), emptied afterwards.
+ * Runs in a Redis database of its own (15 by default, `BENCH_REDIS_URL`); its keys (all named with
+ * a random prefix of this run) are deleted afterwards, so runs of other checkouts can share it.
  * Beside the rates: CPU time of this process per message (µs, median), which the shared machine's
  * load disturbs far less than the rates; Redis's own CPU is not in it.
  */
@@ -100,11 +101,26 @@ export async function benchRedis({ quick }) {
   } finally {
     await publisher.close();
     await transport.close();
-    await raw.sendCommand(['FLUSHDB']);
+    await dropKeysOf(raw, prefix);
     await raw.close();
   }
   const summary = (group, cpuOf) => ({ eventsmith: median(group.eventsmith), raw: median(group.raw), ratio: median(group.eventsmith.map((ours, i) => ours / group.raw[i])), cpuPerMessageUs: { eventsmith: median(cpuOf.eventsmith), raw: median(cpuOf.raw) } });
   return { available: true, url: URL, messages: perRound, rounds, publish: summary(publish, cpu.publish), consume: summary(consume, cpu.consume) };
+}
+
+/**
+ * Deletes this run's keys only (every name the run makes, streams, groups' retry sets, route
+ * hashes, holds its random prefix): a FLUSHDB would empty the database under a bench of another
+ * checkout running at the same time (this machine is shared), whose consumers would then wait for
+ * entries that are gone.
+ */
+async function dropKeysOf(client, prefix) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.sendCommand(['SCAN', cursor, 'MATCH', `*${prefix}*`, 'COUNT', '1000']);
+    cursor = String(next);
+    if (keys.length > 0) await client.sendCommand(['DEL', ...keys]);
+  } while (cursor !== '0');
 }
 
 /** CPU time (user + system, µs) this process used since `before`. */
@@ -129,22 +145,55 @@ async function consumeOurs(name, registry, total) {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   await consumer.consume(name, { prefetch: 100 });
-  await stalled(done, () => `eventsmith handled ${handled} of ${total} entries`);
+  await stalled(done, () => handled, async () => `eventsmith handled ${handled} of ${total} entries; group ${name}: ${await groupState(stream, name)}`);
   const rate = total / ((performance.now() - started) / 1000);
   const used = cpuMicros(cpuBefore);
   await consumer.close({ timeoutMs: 5000 });
   return { rate, cpuMicros: used };
 }
 
-/** How long a consume may go without finishing before the bench fails rather than waits for ever. */
+/** How long a consume may go without handling one more entry before the bench fails rather than waits for ever. */
 const STALL_MS = 60_000;
 
-function stalled(done, progress) {
+/**
+ * `done`, or a rejection once `progress()` stayed the same for STALL_MS: a loaded machine that is
+ * slow but moving does not fail, a consumer that stopped does, with `describe()` in the error.
+ */
+function stalled(done, progress, describe) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`consume did not finish within ${STALL_MS / 1000} s: ${progress()}`)), STALL_MS);
+    let last = progress();
+    let since = performance.now();
+    timer = setInterval(() => {
+      const now = progress();
+      if (now !== last) {
+        last = now;
+        since = performance.now();
+      } else if (performance.now() - since >= STALL_MS) {
+        clearInterval(timer);
+        describe().then(
+          (text) => reject(new Error(`consume made no progress for ${STALL_MS / 1000} s: ${text}`)),
+          (error) => reject(new Error(`consume made no progress for ${STALL_MS / 1000} s (group state unavailable: ${error.message})`)),
+        );
+      }
+    }, 1000);
   });
-  return Promise.race([done, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([done, timeout]).finally(() => clearInterval(timer));
+}
+
+/** The group's view of the stream (delivered, pending, lag) for a stall report, on a connection of its own. */
+async function groupState(stream, group) {
+  const client = createClient({ url: URL });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const groups = await client.sendCommand(['XINFO', 'GROUPS', stream]);
+    const length = await client.sendCommand(['XLEN', stream]);
+    const mine = groups.map((fields) => (Array.isArray(fields) ? Object.fromEntries(fields.reduce((pairs, value, index) => (index % 2 === 0 ? [...pairs, [String(value), value]] : (pairs.at(-1)[1] = value, pairs)), [])) : fields)).find((info) => String(info.name) === group);
+    return `stream length ${length}, ${JSON.stringify(mine ?? 'group missing')}`;
+  } finally {
+    await client.close();
+  }
 }
 
 /** The same work with the bare client: XREADGROUP, parse, XACK. */
@@ -159,7 +208,9 @@ async function consumeRaw(stream, group, total) {
   while (handled < total) {
     const reply = await client.sendCommand(['XREADGROUP', 'GROUP', group, 'raw', 'COUNT', '100', 'BLOCK', '1000', 'STREAMS', stream, '>']);
     const entries = reply === null ? [] : (Array.isArray(reply) ? reply[0][1] : Object.values(reply)[0]);
-    if (entries.length === 0 && ++idleReads * 1000 >= STALL_MS) throw new Error(`raw consumer: no entry for ${STALL_MS / 1000} s after ${handled} of ${total}`);
+    // Counted in a row: a read that brings entries starts the count again.
+    if (entries.length > 0) idleReads = 0;
+    else if (++idleReads * 1000 >= STALL_MS) throw new Error(`raw consumer: no entry for ${STALL_MS / 1000} s after ${handled} of ${total}; group ${group}: ${await groupState(stream, group)}`);
     const acks = [];
     for (const [id, values] of entries) {
       JSON.parse(values[1]);
