@@ -188,8 +188,10 @@ describe('eventsmith generate --watch', () => {
     const schemaFiles = () => readdirSync(path.join(dir, 'out/json-schema')).map((f) => readFileSync(path.join(dir, 'out/json-schema', f), 'utf8')).join('\n');
     expect(schemaFiles()).not.toContain('A card payment was captured and settled.');
     writeFileSync(avsc, readFileSync(avsc, 'utf8').replace('A card payment was captured.', 'A card payment was captured and settled.'));
-    await until('the rebuild', () => schemaFiles().includes('A card payment was captured and settled.'));
-    expect(w.stdout.trim().split('\n').at(-1)).toMatch(/files? differs? → out .*re-parsed orders\.yaml/);
+    // The watch writes the files before it prints its line about them: wait for both.
+    const rebuilt = /files? differs? → out .*re-parsed orders\.yaml/;
+    await until('the rebuild and its line', () => schemaFiles().includes('A card payment was captured and settled.') && rebuilt.test(w.stdout.trim().split('\n').at(-1) ?? ''));
+    expect(w.stdout.trim().split('\n').at(-1)).toMatch(rebuilt);
     w.child.kill('SIGINT');
     expect(await w.exit).toBe(0);
   }, 120_000);
