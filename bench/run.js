@@ -50,7 +50,7 @@ for (const name of only) if (!SECTIONS.includes(name)) throw new Error(`unknown 
 
 const CONFIG = quick
   ? { sizes: [10], runsFor: () => 1, cache: { events: 10, runs: 2 }, modelina: { events: 10, runs: 1 }, watch: { events: 10, edits: 2 }, check: { events: 10, changes: 5, runs: 1 } }
-  : { sizes: [10, 100, 1000, 5000], runsFor: (n) => (n >= 5000 ? 1 : 3), cache: { events: 1000, runs: 5 }, modelina: { events: 1000, runs: 2 }, watch: { events: 1000, edits: 5 }, check: { events: 1000, changes: 50, runs: 2 } };
+  : { sizes: [10, 100, 1000, 5000], runsFor: (n) => (n >= 5000 ? 1 : 3), cache: { events: 1000, runs: 5 }, modelina: { events: 1000, runs: 2 }, watch: { events: 1000, edits: 15, warmup: 5 }, check: { events: 1000, changes: 50, runs: 2 } };
 
 function machine() {
   const freeH = (() => {
