@@ -153,23 +153,16 @@ describe('IncrementalCatalog', () => {
     expect(await outcome(async () => pinned)).toBe(await cold(root, dir));
   });
 
-  it('reports a problem the AsyncAPI parser finds in a saved fragment at its place in the fragment, as a cold load does', async () => {
+  it.each([
+    ['reports a problem the AsyncAPI parser finds in a saved fragment at its place in the fragment, as a cold load does', 'minimum: zero', /^problems .*"file":"catalog\/shared\/types.yaml"/],
+    ['validates the examples of an unchanged document again when a fragment they depend on changes', 'minimum: 100', /^problems .*invalid-example.*order\.placed.*invalid-example.*billing\.invoice_issued/],
+  ])('%s', async (_, replacement, problems) => {
     const { dir, root } = catalogue();
     const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
     await catalog.load();
-    edit(root, 'shared/types.yaml', (t) => t.replace('minimum: 0', 'minimum: zero'));
+    edit(root, 'shared/types.yaml', (t) => t.replace('minimum: 0', replacement));
     const result = await outcome(() => catalog.load());
-    expect(result).toMatch(/^problems .*"file":"catalog\/shared\/types.yaml"/);
-    expect(result).toBe(await cold(root, dir));
-  });
-
-  it('validates the examples of an unchanged document again when a fragment they depend on changes', async () => {
-    const { dir, root } = catalogue();
-    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
-    await catalog.load();
-    edit(root, 'shared/types.yaml', (t) => t.replace('minimum: 0', 'minimum: 100'));
-    const result = await outcome(() => catalog.load());
-    expect(result).toMatch(/^problems .*invalid-example.*order\.placed.*invalid-example.*billing\.invoice_issued/);
+    expect(result).toMatch(problems);
     expect(result).toBe(await cold(root, dir));
   });
 
