@@ -69,7 +69,6 @@ interface Slot {
 
 /** The acknowledgements of one stream waiting to be sent, with the entries and outcomes they settle. */
 interface AckBatch {
-  ids: string[];
   entries: Handled[];
   outcomes: Outcome[];
   /** Resolves once Redis answered the XACK, whatever it answered. */
@@ -529,10 +528,9 @@ export class RedisConsumer {
     if (batch === undefined) {
       let settled!: () => void;
       const done = new Promise<void>((resolve) => (settled = resolve));
-      batch = { ids: [], entries: [], outcomes: [], done, settled };
+      batch = { entries: [], outcomes: [], done, settled };
       this.acks.set(stream, batch);
     }
-    batch.ids.push(handled.raw.id);
     batch.entries.push(handled);
     batch.outcomes.push(outcome);
     // What cancel() waits for: the XACK's answer, one promise for the whole batch.
@@ -558,21 +556,21 @@ export class RedisConsumer {
     if (this.unsentAcks === 0) return;
     for (const [stream, batch] of this.acks) {
       if (beforeRead) for (const handled of batch.entries) this.release(handled.slot);
-      connection.sendCommand(['XACK', stream, this.name, ...batch.ids]).then(
-        () => {
-          for (let index = 0; index < batch.entries.length; index++) {
-            this.report(batch.outcomes[index]!);
-            this.done(batch.entries[index]!);
-          }
-          batch.settled();
-        },
+      // Each entry is reported and gives back its slot once Redis answered; `failure`: it did not take the XACK.
+      const settle = (failure: string | undefined): void => {
+        for (let index = 0; index < batch.entries.length; index++) {
+          const outcome = batch.outcomes[index]!;
+          this.report(failure === undefined ? outcome : { ...outcome, outcome: 'abandoned', reason: failure });
+          this.done(batch.entries[index]!);
+        }
+        batch.settled();
+      };
+      connection.sendCommand(['XACK', stream, this.name, ...batch.entries.map((handled) => handled.raw.id)]).then(
+        () => settle(undefined),
         (error: unknown) => {
-          this.warn('redis.consumer.settle_failed', error ?? new Error('XACK failed'));
-          for (let index = 0; index < batch.entries.length; index++) {
-            this.report({ ...batch.outcomes[index]!, outcome: 'abandoned', reason: errorMessage(error ?? new Error('XACK failed')) });
-            this.done(batch.entries[index]!);
-          }
-          batch.settled();
+          const failure = error ?? new Error('XACK failed');
+          this.warn('redis.consumer.settle_failed', failure);
+          settle(errorMessage(failure));
         },
       );
     }
