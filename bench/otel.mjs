@@ -26,12 +26,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { EventClient, MemoryTransport } from 'eventsmith/runtime';
 import { AmqpTransport } from 'eventsmith/runtime/amqp';
 import { EVENT_REGISTRY } from '../dist/generated/index.js';
 import { PAYLOAD } from './runtime.mjs';
+import { collectGarbage } from './lib/gc.mjs';
 import { log, median, shuffled, windowed } from './lib/stats.mjs';
 import { createVhost } from './lib/vhost.mjs';
 
@@ -141,16 +140,6 @@ export async function benchOtel({ quick }) {
   } finally {
     await vhost.remove().catch((error) => log(`could not delete vhost ${vhost.name}: ${error.message}`));
   }
-}
-
-/** A full garbage collection, without starting the process with `--expose-gc`. */
-let gc;
-function collectGarbage() {
-  if (gc === undefined) {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc');
-  }
-  gc();
 }
 
 async function compare(connect, { rounds, total, warmup }) {
