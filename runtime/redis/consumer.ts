@@ -99,6 +99,8 @@ export class RedisConsumer {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Entries holding a slot of the prefetch (see {@link flushAcks} for when an acknowledged one gives it back). */
   private busy = 0;
+  /** Entries read and not yet handed to the core (see {@link readLoop}): they count against the prefetch too. */
+  private unhanded = 0;
   private slotFreed: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -185,28 +187,43 @@ export class RedisConsumer {
     await this.loop?.catch(() => {});
   }
 
+  /**
+   * Reads while there is room, and hands each read's entries to the core only once the next read
+   * is on its way: node-redis writes a command at the end of the event loop's turn, so a read sent
+   * after the handling would leave Redis idle while the core works, and the core idle while Redis
+   * answers. Sent first, Redis finds the next entries while the core handles these.
+   */
   private async readLoop(): Promise<void> {
     let failures = 0;
     // Read again once half the prefetch is free, not at every freed slot: a read costs a round
-    // trip, and reads of one entry each would spend more time on the wire than in handlers.
+    // trip, and reads of one entry each would spend more time on the wire than in handlers. Reads
+    // take no more than that half either, so that one can be on its way while the other half is handled.
     const refill = Math.max(1, Math.floor(this.options.prefetch / 2));
+    let inHand: StreamEntry[] = [];
     while (!this.stopped) {
       // Entries decided but not yet acknowledged are as good as free: their XACK goes first, on this connection.
-      const capacity = this.options.prefetch - this.busy + this.unsentAcks;
+      const capacity = this.options.prefetch - this.busy - this.unhanded + this.unsentAcks;
       if (capacity < refill) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        if (inHand.length > 0) {
+          this.hand(inHand);
+          inHand = [];
+        } else await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
       try {
         if (this.readClaim === undefined) await this.askReadClaim();
         if (this.unsentAcks > 0) this.flushAcks(this.reader, true);
-        const entries = await this.read(capacity);
-        failures = 0;
-        for (const entry of entries) {
-          const before = entry.deliveredBefore ?? 0;
-          if (before === 0) this.accept(entry, 1, false);
-          else this.acceptClaimed(entry, before + 1);
+        const reading = this.read(Math.min(capacity, refill));
+        if (inHand.length > 0) {
+          // After the read's write, which node-redis queued in this turn's check phase already.
+          const entries = inHand;
+          setImmediate(() => this.hand(entries));
+          inHand = [];
         }
+        const entries = await reading;
+        failures = 0;
+        this.unhanded += entries.length;
+        inHand = entries;
       } catch (error) {
         if (this.stopped) return;
         this.readClaim = undefined;
@@ -216,6 +233,18 @@ export class RedisConsumer {
         else this.warn('redis.consumer.read_failed', error);
         await sleep(Math.min(2000, 50 * 2 ** Math.min(failures, 6)));
       }
+    }
+    // Read before cancel and never handed: left pending, for a living consumer to claim.
+    this.unhanded -= inHand.length;
+  }
+
+  /** Hands one read's entries to the core, urgent streams' first (the read's order). */
+  private hand(entries: StreamEntry[]): void {
+    this.unhanded -= entries.length;
+    for (const entry of entries) {
+      const before = entry.deliveredBefore ?? 0;
+      if (before === 0) this.accept(entry, 1, false);
+      else this.acceptClaimed(entry, before + 1);
     }
   }
 
@@ -255,7 +284,7 @@ export class RedisConsumer {
     if (this.readClaim === true && ++this.sweepTicks % SWEEP_EVERY_WITH_READ_CLAIM !== 0) return;
     const { urgent, normal } = this.options.streams;
     for (const stream of [...urgent, ...normal]) {
-      const capacity = this.options.prefetch - this.busy;
+      const capacity = this.options.prefetch - this.busy - this.unhanded;
       if (capacity <= 0 || this.stopped) return;
       const minIdle = this.readClaim === true ? this.options.claimIdleMs * SWEEP_EVERY_WITH_READ_CLAIM : this.options.claimIdleMs;
       const reply = (await this.commands.sendCommand(['XAUTOCLAIM', stream, this.name, this.consumerName, String(minIdle), '0-0', 'COUNT', String(capacity)], BUFFERS)) as unknown[];
