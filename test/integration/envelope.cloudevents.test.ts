@@ -82,6 +82,17 @@ describe('envelope ↔ CloudEvents SDK', () => {
     expect(parseEnvelope(variant({ eventVersion: 1 }))).toMatchObject({ ok: false });
     expect(parseEnvelope(variant({ datacontenttype: 'text/plain' }))).toMatchObject({ ok: false });
     expect(parseEnvelope(variant({ urgency: 'whenever' }))).toMatchObject({ ok: false });
+    // Optional attributes, present with another type than a string, each named.
+    for (const name of ['dataschema', 'correlationid', 'causationid', 'tenantid', 'traceparent', 'tracestate']) {
+      for (const value of [5, true, { nested: 'x' }, ['x']]) {
+        expect(parseEnvelope(variant({ [name]: value })), `${name}: ${JSON.stringify(value)}`).toMatchObject({ ok: false, reason: 'invalid-envelope', detail: `'${name}' must be a string` });
+      }
+    }
+    // A time of the right shape that names no instant, read right after a valid one.
+    for (const time of ['2026-13-01T00:00:00Z', '2026-01-01T25:00:00Z']) {
+      expect(parseEnvelope(variant({ time: '2026-01-01T00:00:00Z' }))).toMatchObject({ ok: true });
+      expect(parseEnvelope(variant({ time })), time).toMatchObject({ ok: false, detail: "'time' is not an RFC 3339 timestamp" });
+    }
     expect(parseEnvelope(Buffer.from(variant({})))).toMatchObject({ ok: true });
   });
 });
