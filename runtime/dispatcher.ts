@@ -91,21 +91,21 @@ export class Dispatcher {
     const id = envelope.id;
     const running = this.running.get(id);
     if (running !== undefined) return this.afterRunning(running, delivery);
-    this.running.set(id, null);
     // Made once: a fresh string is hashed again by every lookup it is used for.
     const handling = new Handling(handler, validated.data, delivery, store, this.storeKey(id));
     let claimed: ClaimResult | Promise<ClaimResult>;
     try {
       claimed = store.claim(handling.key);
     } catch (error) {
-      this.finish(id, false);
+      this.finish(handling, false);
       throw error;
     }
     if (typeof claimed === 'string') return this.afterClaim(handling, claimed);
+    this.goesAsync(handling);
     return claimed.then(
       (claim) => this.afterClaim(handling, claim),
       (error: unknown) => {
-        this.finish(id, false);
+        this.finish(handling, false);
         throw error;
       },
     );
@@ -115,11 +115,11 @@ export class Dispatcher {
   private afterClaim(handling: Handling, claim: ClaimResult): Settlement | Promise<Settlement> {
     const { id, type } = handling.delivery.envelope;
     if (claim === 'duplicate') {
-      this.finish(id, true);
+      this.finish(handling, true);
       return this.duplicate(id, type);
     }
     if (claim === 'in-progress') {
-      this.finish(id, false);
+      this.finish(handling, false);
       this.options.log({ level: 'info', event: 'consume.claimed_elsewhere', id, type, attempt: handling.delivery.attempt });
       return { settle: 'retry', reason: `event ${id} is being handled elsewhere (claimed in the idempotency store)` };
     }
@@ -134,6 +134,7 @@ export class Dispatcher {
       return this.handlerFailed(handling, error);
     }
     if (running === undefined) return this.handlerDone(handling);
+    this.goesAsync(handling);
     return Promise.resolve(running).then(
       () => this.handlerDone(handling),
       (error: unknown) => this.handlerFailed(handling, error),
@@ -169,25 +170,25 @@ export class Dispatcher {
    * delivery (it is retried), and the id counts as not completed.
    */
   private afterStore(handling: Handling, record: () => Promise<void> | void, completed: boolean, settlement: () => Settlement): Settlement | Promise<Settlement> {
-    const id = handling.delivery.envelope.id;
     let recorded: Promise<void> | void;
     try {
       recorded = record();
     } catch (error) {
-      this.finish(id, false);
+      this.finish(handling, false);
       throw error;
     }
     if (recorded === undefined) {
-      this.finish(id, completed);
+      this.finish(handling, completed);
       return settlement();
     }
+    this.goesAsync(handling);
     return Promise.resolve(recorded).then(
       () => {
-        this.finish(id, completed);
+        this.finish(handling, completed);
         return settlement();
       },
       (error: unknown) => {
-        this.finish(id, false);
+        this.finish(handling, false);
         throw error;
       },
     );
@@ -198,8 +199,23 @@ export class Dispatcher {
     return { settle: 'ack' };
   }
 
-  /** The id's handling in this process ended: copies waiting for it learn whether it completed. */
-  private finish(id: string, completed: boolean): void {
+  /**
+   * The handling is about to wait for the store or the handler: from now on until it finishes,
+   * copies of its id arriving in this process wait for its outcome ({@link running}). A handling
+   * that never waits is not recorded there at all: no other delivery can run before it finishes,
+   * and recording it cost a map insert and delete on every delivery.
+   */
+  private goesAsync(handling: Handling): void {
+    if (handling.waits) return;
+    handling.waits = true;
+    this.running.set(handling.delivery.envelope.id, null);
+  }
+
+  /** The handling ended: copies waiting for it learn whether it completed. */
+  private finish(handling: Handling, completed: boolean): void {
+    if (!handling.waits) return;
+    handling.waits = false;
+    const id = handling.delivery.envelope.id;
     const waiting = this.running.get(id);
     this.running.delete(id);
     if (waiting != null) for (const wake of waiting) wake(completed);
@@ -243,6 +259,9 @@ export class Dispatcher {
 
 /** One delivery on its way through its handler, with what finishing it needs. */
 class Handling {
+  /** Whether it is recorded in {@link Dispatcher.running}: it waited, or waits, for its store or handler. */
+  waits = false;
+
   constructor(
     readonly handler: BoundHandler,
     readonly data: unknown,

@@ -143,6 +143,44 @@ describe.each(STORES)('a copy of an id whose handler is running, with %s', (_, m
   });
 });
 
+/** Claims at once, records a handler's end only once `recording` is open: the end is what is awaited. */
+class RecordsLaterStore implements IdempotencyStore {
+  private readonly inner = new MemoryIdempotencyStore();
+  constructor(private readonly recording: Promise<void>) {}
+  claim(id: string): ClaimResult {
+    return this.inner.claim(id);
+  }
+  complete(id: string): Promise<void> {
+    return this.recording.then(() => this.inner.complete(id));
+  }
+  release(id: string): Promise<void> {
+    return this.recording.then(() => this.inner.release(id));
+  }
+}
+
+describe('a copy of an id whose handler finished but whose end the store has not recorded yet', () => {
+  it('waits for the record, then is acked as a duplicate: neither handled again nor retried', async () => {
+    const recording = gate();
+    const { fixture, log, runs, client, publishCopies, transport } = await setup('inflight-recording', new RecordsLaterStore(recording.wait));
+    client.on('test.order_shipped', 1, () => {
+      runs.started++;
+      runs.completed++;
+    });
+    await client.consume(fixture.queue.name, { prefetch: 10 });
+    await publishCopies('evt-4', 2);
+    await waitFor(() => log.arrived === 2 && runs.completed === 1, 2000, 'both copies delivered, the handler done');
+    await sleep(50);
+    expect(log.settled).toEqual([]);
+    recording.open();
+    await waitFor(() => log.settled.length === 2, 2000, 'both copies settled');
+    expect(log.settled.map((s) => s.settlement.settle)).toEqual(['ack', 'ack']);
+    expect(runs.started).toBe(1);
+    expect(client.metrics()).toMatchObject({ consumed: 1, duplicates: 1, retried: 0, deadLettered: 0 });
+    expect(transport.depth(fixture.queue.name)).toBe(0);
+    await client.close();
+  });
+});
+
 describe('two clients sharing one MemoryIdempotencyStore', () => {
   it("the copy to the second client is retried ('in-progress') while the first runs the handler, never acked; then it is a duplicate", async () => {
     const fixture = makeFixture('inflight-shared', { maxAttempts: 5, baseDelayMs: 50 });
