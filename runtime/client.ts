@@ -120,6 +120,8 @@ export class EventClient<M extends object = EventMap> {
   private readonly counters: ClientMetrics = emptyMetrics();
   private readonly dispatcher: Dispatcher;
   private readonly pipeline: MessageHandler;
+  /** How a publish is sent: made once, not as a closure per message. */
+  private readonly sendPublish = <TData>(envelope: Envelope<TData>, target: PublishTarget): Promise<unknown> => this.transport.publish(envelope, target);
   private readonly subscriptions = new Set<Subscription>();
   /** The last retry or dead letter per subscription, for health(). */
   private readonly lastFailures = new Map<string, ConsumerFailure>();
@@ -164,7 +166,7 @@ export class EventClient<M extends object = EventMap> {
 
   /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with an {@link EventValidationError} naming each invalid field (the validator's error is its cause). */
   publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
-    return this.publishFrom<M[T][V]>(currentCause(), type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target));
+    return this.publishFrom<M[T][V]>(currentCause(), type, version, data, options, PUBLISH, this.sendPublish);
   }
 
   /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
@@ -252,14 +254,15 @@ export class EventClient<M extends object = EventMap> {
     data: unknown,
     options: PublishOptions,
     how: SendHow,
-    send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<Envelope | void>,
+    /** Resolves once sent; for a request, with its reply (anything else it resolves with is the transport's and ignored). */
+    send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<unknown>,
   ): Promise<Envelope<TData>> {
     const loading = this.telemetryLoading;
     if (loading !== undefined) return loading.then(() => this.publishFrom(cause, type, version, data, options, how, send));
     let envelope: Envelope<TData>;
     let target: PublishTarget;
     let sending: Sending | undefined;
-    let sent: Promise<Envelope | void>;
+    let sent: Promise<unknown>;
     try {
       const definition = this.definition(type, version);
       const validated = definition.validate(data);
@@ -289,8 +292,8 @@ export class EventClient<M extends object = EventMap> {
       return Promise.reject(this.publishFailed(error, envelope, target, sending));
     }
     return sent.then(
-      (reply) => {
-        sending?.done(reply === undefined ? undefined : reply);
+      (answer) => {
+        if (sending !== undefined) sending.done(how.mode === 'request' ? (answer as Envelope) : undefined);
         this.counters.confirmed++;
         // Built only for a logger that may want it: the default one prints warnings and errors only.
         if (this.logsDebug) this.log(traced({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination }, sending?.traceId));
@@ -335,7 +338,7 @@ export class EventClient<M extends object = EventMap> {
       attempt: delivery.attempt,
       maxAttempts: delivery.maxAttempts,
       redelivered: delivery.redelivered,
-      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, PUBLISH, (envelope, target) => this.transport.publish(envelope, target)),
+      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, PUBLISH, this.sendPublish),
       reply: (type, version, data, options = {}) => {
         const undeclared = this.undeclaredReply({ type: cause.type, version: cause.eventversion }, type, version);
         if (undeclared !== undefined) {

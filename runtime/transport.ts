@@ -199,8 +199,12 @@ export interface Transport {
   readonly name: string;
   /** Idempotent; transports that reconnect re-declare it after every reconnect. */
   declareTopology(spec: TopologySpec): Promise<void>;
-  /** Resolves once the broker has taken responsibility for the message. */
-  publish(envelope: Envelope, target: PublishTarget): Promise<void>;
+  /**
+   * Resolves once the broker has taken responsibility for the message. What it resolves with is the
+   * transport's own business (Redis: the entry's id, as XADD answered) and callers ignore it: a
+   * transport may hand over its client's promise as it is rather than chain one more per message.
+   */
+  publish(envelope: Envelope, target: PublishTarget): Promise<unknown>;
   /** Delivers the subscription's messages to `handler` and carries out its decisions. */
   subscribe(spec: ConsumeSpec, handler: MessageHandler): Promise<Subscription>;
   /** Publishes a command and resolves with the first reply, or rejects after `timeoutMs`. */

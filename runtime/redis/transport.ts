@@ -129,7 +129,7 @@ export class RedisTransport implements Transport {
     }
   }
 
-  publish(envelope: Envelope, target: PublishTarget): Promise<void> {
+  publish(envelope: Envelope, target: PublishTarget): Promise<unknown> {
     if (this.closing !== undefined) return Promise.reject(new TransportClosedError());
     return this.append(envelope, target, undefined);
   }
@@ -249,7 +249,7 @@ export class RedisTransport implements Transport {
   }
 
   /** A plain function, not an async one: the usual publish then costs the XADD's promise and no await of its own. */
-  private append(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): Promise<void> {
+  private append(envelope: Envelope, target: PublishTarget, replyTo: string | undefined): Promise<unknown> {
     try {
       // Text, not a Buffer: XADD writes it within the command's protocol string (see envelopeText).
       const body = envelopeText(envelope);
@@ -273,7 +273,7 @@ export class RedisTransport implements Transport {
     await this.xadd(envelope, target, replyTo, body, base);
   }
 
-  private xadd(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: string, base: string): Promise<void> {
+  private xadd(envelope: Envelope, target: PublishTarget, replyTo: string | undefined, body: string, base: string): Promise<unknown> {
     const stream = this.names.byUrgency(base, target.urgency);
     const tenant = envelope.tenantid ?? ALL_TENANTS;
     // One array literal in the usual case (no trimming): pushing fourteen arguments one by one grows it several times.
@@ -281,7 +281,8 @@ export class RedisTransport implements Transport {
       ? ['XADD', stream, ...this.retention.trimArguments(stream), '*', FIELD.body, body, FIELD.contentType, CONTENT_TYPE, FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, tenant]
       : ['XADD', stream, '*', FIELD.body, body, FIELD.contentType, CONTENT_TYPE, FIELD.type, envelope.type, FIELD.destination, target.destination, FIELD.tenant, tenant];
     if (replyTo !== undefined) command.push(FIELD.replyTo, replyTo, FIELD.correlation, envelope.id);
-    return this.client.sendCommand(command).then(ignoreReply);
+    // XADD's answer (the entry id) as it is: see Transport.publish.
+    return this.client.sendCommand(command);
   }
 
 
@@ -383,7 +384,6 @@ export class RedisTransport implements Transport {
   }
 }
 
-function ignoreReply(): void {}
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');

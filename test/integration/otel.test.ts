@@ -178,6 +178,11 @@ for (const harness of harnesses) {
       // The envelope carried the W3C trace context of the producer span.
       expect(sent.traceparent).toBe(`00-${traceIdOf(send)}-${send.spanContext().spanId}-01`);
       expect(handled).toEqual([sent.traceparent]);
+      // A publish has no reply, whatever its transport's send resolved with (Redis: the entry id,
+      // once the destination's route is known, so from the second publish on).
+      await producer.publish('test.order_placed', 1, { orderId: 'o-2', quantity: 1 });
+      await waitFor(() => recorder.named('process').length === 2, 10_000, 'the second consumer span');
+      expect(recorder.named('send').flatMap((span) => span.events.map((event) => event.name))).not.toContain('reply');
     });
 
     it('a retried then dead-lettered event records the error status and exception on each attempt', async () => {
