@@ -5,7 +5,7 @@
  * (`traceparent` / `tracestate`, the CloudEvents distributed-tracing extension). Recorded above
  * the transport seam, so every transport gets it once and the same.
  */
-import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, SpanOptions, TextMapGetter, TextMapSetter, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ConsumeObserver, ConsumeOutcome, MessageObservation } from '../consume/observer.js';
 import type { Envelope } from '../envelope.js';
 import type { ConsumerHealth, Decision, InboundMessage, PublishTarget } from '../transport.js';
@@ -174,10 +174,7 @@ export class Telemetry implements ConsumeObserver {
     const span = this.tracer.startSpan(route.spanName, this.producer, parent);
     // One object, one setAttributes: the SDK validates each call, and this runs per message.
     if (span.isRecording()) span.setAttributes(sendAttributes(envelope, this.system, destination, template, mode === 'reply'));
-    const carrier: TraceCarrier = {};
-    api.propagation.inject(api.trace.setSpan(parent, span), carrier);
-    if (carrier.traceparent !== undefined) envelope.traceparent = carrier.traceparent;
-    if (carrier.tracestate !== undefined) envelope.tracestate = carrier.tracestate;
+    api.propagation.inject(api.trace.setSpan(parent, span), envelope, envelopeSetter);
     return new Send(this, span, route, started);
   }
 
@@ -265,8 +262,29 @@ function remembered<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return value;
 }
 
-/** A carrier the propagator writes the W3C trace context into (and may write more: baggage). */
-type TraceCarrier = Record<string, string>;
+/**
+ * The envelope itself is the carrier of its trace context, read and written through these (no
+ * carrier object per message). Only the W3C trace context travels: whatever else a propagator
+ * writes (baggage) is dropped, and nothing else of the envelope is offered to one.
+ */
+const envelopeSetter: TextMapSetter<Envelope> = {
+  set(envelope, key, value) {
+    if (key === 'traceparent') envelope.traceparent = value;
+    else if (key === 'tracestate') envelope.tracestate = value;
+  },
+};
+
+const envelopeGetter: TextMapGetter<Envelope> = {
+  get(envelope, key) {
+    return key === 'traceparent' ? envelope.traceparent : key === 'tracestate' ? envelope.tracestate : undefined;
+  },
+  keys(envelope) {
+    const keys: string[] = [];
+    if (envelope.traceparent !== undefined) keys.push('traceparent');
+    if (envelope.tracestate !== undefined) keys.push('tracestate');
+    return keys;
+  },
+};
 
 /** One send in progress (a class rather than closures: one is made per message). */
 class Send implements Sending {
@@ -319,16 +337,19 @@ class Processing implements MessageObservation {
     this.start(envelope);
   }
 
-  run<T>(work: () => Promise<T>): Promise<T> {
+  run<A, T>(work: (argument: A) => T, argument: A): T {
+    const { context } = this;
+    if (context === undefined) return work(argument);
+    // this and the arguments through with() rather than a closure: this runs for every message.
+    return this.telemetry.api.context.with(context, runInside<A, T>, this, work, argument);
+  }
+
+  /** @internal Called by {@link runInside}, inside this observation's context. */
+  enteredContext(): void {
     const { context, envelope } = this;
-    if (context === undefined) return work();
-    const { api } = this.telemetry;
-    return api.context.with(context, () => {
-      // Without a context manager nothing is active inside: the handler's publishes find the
-      // consumer span through the envelope they were caused by (see processContexts).
-      if (envelope !== undefined && api.context.active() !== context) processContexts.set(envelope, context);
-      return work();
-    });
+    // Without a context manager nothing is active inside: the handler's publishes find the
+    // consumer span through the envelope they were caused by (see processContexts).
+    if (context !== undefined && envelope !== undefined && this.telemetry.api.context.active() !== context) processContexts.set(envelope, context);
   }
 
   settled(outcome: ConsumeOutcome, decision: Decision, exception: unknown): void {
@@ -355,11 +376,7 @@ class Processing implements MessageObservation {
     const { telemetry, message } = this;
     const { api } = telemetry;
     let parent: Context = api.ROOT_CONTEXT;
-    if (envelope?.traceparent !== undefined) {
-      const carrier: TraceCarrier = { traceparent: envelope.traceparent };
-      if (envelope.tracestate !== undefined) carrier.tracestate = envelope.tracestate;
-      parent = api.propagation.extract(parent, carrier);
-    }
+    if (envelope?.traceparent !== undefined) parent = api.propagation.extract(parent, envelope, envelopeGetter);
     const destination = destinationOf(message);
     // startTime as a performance timestamp (not epoch milliseconds): the SDK then measures the end
     // on the same clock rather than with Date.now()'s whole milliseconds.
@@ -369,6 +386,12 @@ class Processing implements MessageObservation {
     this.context = api.trace.setSpan(parent, span);
     return span;
   }
+}
+
+/** What {@link Processing.run} runs inside the observation's context. */
+function runInside<A, T>(this: Processing, work: (argument: A) => T, argument: A): T {
+  this.enteredContext();
+  return work(argument);
 }
 
 /** Where a message was consumed from: what the transport names, else its subscription. */
