@@ -377,11 +377,13 @@ class Processing implements MessageObservation {
     const { api } = telemetry;
     let parent: Context = api.ROOT_CONTEXT;
     if (envelope?.traceparent !== undefined) parent = api.propagation.extract(parent, envelope, envelopeGetter);
-    const destination = destinationOf(message);
+    // Read once: a transport may build them when asked (a getter), for this span only.
+    const own = message.attributes;
+    const destination = destinationOf(message, own);
     // startTime as a performance timestamp (not epoch milliseconds): the SDK then measures the end
     // on the same clock rather than with Date.now()'s whole milliseconds.
     const span = telemetry.tracer.startSpan(telemetry.processName(destination), { kind: api.SpanKind.CONSUMER, startTime: this.startTime }, parent);
-    if (span.isRecording()) span.setAttributes(processAttributes(message, envelope, telemetry.system, destination));
+    if (span.isRecording()) span.setAttributes(processAttributes(message, own, envelope, telemetry.system, destination));
     this.span = span;
     this.context = api.trace.setSpan(parent, span);
     return span;
@@ -394,9 +396,9 @@ function runInside<A, T>(this: Processing, work: (argument: A) => T, argument: A
   return work(argument);
 }
 
-/** Where a message was consumed from: what the transport names, else its subscription. */
-function destinationOf(message: InboundMessage): string {
-  const named = message.attributes?.[ATTR.destinationName];
+/** Where a message was consumed from: what the transport names (in `own`, its attributes), else its subscription. */
+function destinationOf(message: InboundMessage, own: InboundMessage['attributes']): string {
+  const named = own?.[ATTR.destinationName];
   return typeof named === 'string' ? named : message.subscription.name;
 }
 
@@ -413,7 +415,7 @@ function sendAttributes(envelope: Envelope, system: string, destination: string,
 }
 
 /** A consumer span's attributes, in one object: the envelope's, the delivery's, then the transport's own (Kafka partition and offset, RabbitMQ routing key, …). */
-function processAttributes(message: InboundMessage, envelope: Envelope | undefined, system: string, destination: string): Attributes {
+function processAttributes(message: InboundMessage, own: InboundMessage['attributes'], envelope: Envelope | undefined, system: string, destination: string): Attributes {
   const attributes = envelope === undefined ? {} : envelopeAttributes(envelope);
   attributes[ATTR.system] = system;
   attributes[ATTR.operationName] = 'process';
@@ -423,7 +425,6 @@ function processAttributes(message: InboundMessage, envelope: Envelope | undefin
   attributes[ATTR.consumerGroup] = message.subscription.name;
   attributes[ATTR.bodySize] = message.body.length;
   attributes[ATTR.attempt] = message.attempt;
-  const own = message.attributes;
   if (own !== undefined) for (const key in own) attributes[key] = own[key];
   return attributes;
 }
