@@ -13,12 +13,12 @@ export interface MessageObservation {
   /** The envelope was read: the observation can now join the trace its producer started. */
   decoded(envelope: Envelope): void;
   /**
-   * Runs `work(argument)` inside the observation's context, so what the handler does is part of it,
-   * and returns what it returns: a plain value when the dispatch answered at once, so an observed
-   * message costs no more promises or microtasks than an unobserved one (each also costs a call of
-   * every promise hook a context manager installs).
+   * Runs the dispatch inside the observation's context, so what the handler does is part of it, and
+   * returns what it returns: a plain value when the dispatch answered at once (the pipeline accepts
+   * either), so an observed message costs no more promises or microtasks than an unobserved one
+   * (each would also cost a call of every promise hook a context manager installs).
    */
-  run<A, T>(work: (argument: A) => T, argument: A): T;
+  run<T>(work: () => T | Promise<T>): T | Promise<T>;
   /** The pipeline's decision; `exception` is what the handler threw, when it threw. */
   settled(outcome: ConsumeOutcome, decision: Decision, exception: unknown): void;
   /** The trace the message belongs to, for log lines; undefined when it is not traced. */

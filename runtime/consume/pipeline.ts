@@ -79,7 +79,7 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
 
     let dispatched: Settlement | Promise<Settlement>;
     try {
-      dispatched = observation === undefined ? dispatch(delivery) : observation.run(dispatch, delivery);
+      dispatched = observation === undefined ? dispatch(delivery) : observation.run(() => dispatch(delivery));
     } catch (error) {
       return decide(message, envelope, observation, handlerThrew(error));
     }

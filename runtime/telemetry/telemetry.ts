@@ -337,11 +337,11 @@ class Processing implements MessageObservation {
     this.start(envelope);
   }
 
-  run<A, T>(work: (argument: A) => T, argument: A): T {
+  run<T>(work: () => T): T {
     const { context } = this;
-    if (context === undefined) return work(argument);
-    // this and the arguments through with() rather than a closure: this runs for every message.
-    return this.telemetry.api.context.with(context, runInside<A, T>, this, work, argument);
+    if (context === undefined) return work();
+    // this and work through with() rather than a closure of our own: this runs for every message.
+    return this.telemetry.api.context.with(context, runInside<T>, this, work);
   }
 
   /** @internal Called by {@link runInside}, inside this observation's context. */
@@ -391,9 +391,9 @@ class Processing implements MessageObservation {
 }
 
 /** What {@link Processing.run} runs inside the observation's context. */
-function runInside<A, T>(this: Processing, work: (argument: A) => T, argument: A): T {
+function runInside<T>(this: Processing, work: () => T): T {
   this.enteredContext();
-  return work(argument);
+  return work();
 }
 
 /** Where a message was consumed from: what the transport names (in `own`, its attributes), else its subscription. */
