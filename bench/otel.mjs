@@ -10,10 +10,13 @@
  *   reader, both exporting to a no-op exporter, and what the Node SDK registers globally by default:
  *   the async-hooks context manager and the W3C trace-context and baggage propagators (so the trace
  *   context is written into every envelope and read back, as in a real service). Every span and
- *   metric is recorded; only the export is free.
+ *   metric is recorded; only the export is free;
+ * - `off again`, the same as `off`: an A/A control whose ratios against `off` show how far two
+ * identical runs drift apart on the shared machine (see compare()).
  *
- * Rounds run the three in random order so a slow spell of the shared machine hits each; a ratio is
- * the median of the per-round ratios against `off`. CPU time per message is reported beside the rate.
+ * Rounds run the four in random order so a slow spell of the shared machine hits each; a ratio is
+ * the median of the per-round ratios against `off`, logged with their spread. CPU time per message
+ * is reported beside the rate.
  *
  * Beside them, `sdkFloor`: the CPU the SDK itself takes per message for what the `SDK` variant
  * records (a producer and a consumer span with the same attributes, the trace context injected and
@@ -21,6 +24,7 @@
  * nothing of eventsmith around it. Set against `off`, it is the least overhead any instrumentation
  * of this traffic could have with this SDK setup.
  */
+import { loadavg } from 'node:os';
 import { ROOT_CONTEXT, SpanKind, context, defaultTextMapGetter as defaultGetter, defaultTextMapSetter as defaultSetter, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -135,7 +139,7 @@ export async function benchOtel({ quick }) {
     return { available: true, memory, rabbitmq: { available: false, reason: `no broker (${String(error.message).split('\n')[0]})` } };
   }
   try {
-    const rabbitmq = await compare(() => AmqpTransport.connect({ url: vhost.url, connectionName: 'bench-otel' }), { rounds: quick ? 1 : 5, total: quick ? 2_000 : 10_000, warmup: quick ? 500 : 2_000 });
+    const rabbitmq = await compare(() => AmqpTransport.connect({ url: vhost.url, connectionName: 'bench-otel' }), { rounds: quick ? 1 : 7, total: quick ? 2_000 : 10_000, warmup: quick ? 500 : 2_000 });
     return { available: true, memory, rabbitmq: { available: true, ...rabbitmq } };
   } finally {
     await vhost.remove().catch((error) => log(`could not delete vhost ${vhost.name}: ${error.message}`));
@@ -144,26 +148,48 @@ export async function benchOtel({ quick }) {
 
 async function compare(connect, { rounds, total, warmup }) {
   const contextManager = new AsyncLocalStorageContextManager();
-  const runs = { off: [], 'no SDK': [], SDK: [] };
+  // `off again` is the A/A control: the baseline against a second run of itself in each round. Its
+  // ratios are what the shared machine alone makes of two identical runs, the least a difference
+  // between the others must exceed to mean anything (on RabbitMQ the CPU per message also moves
+  // with how many messages each turn of the event loop finds, i.e. with how the broker was scheduled).
+  const runs = { off: [], 'off again': [], 'no SDK': [], SDK: [] };
   // A warm-up of each, so JIT compilation is not charged to whichever runs first.
   for (const variant of Object.keys(runs)) await measure(variant, warmup);
   for (let round = 0; round < rounds; round++) {
-    for (const variant of shuffled(Object.keys(runs))) runs[variant].push(await measure(variant, total));
-    log(`   round ${round + 1}: no SDK ${(runs['no SDK'].at(-1).rate / runs.off.at(-1).rate).toFixed(3)}×, SDK ${(runs.SDK.at(-1).rate / runs.off.at(-1).rate).toFixed(3)}× (off ${runs.off.at(-1).rate.toFixed(0)} msg/s)`);
+    const order = shuffled(Object.keys(runs));
+    for (const variant of order) runs[variant].push(await measure(variant, total));
+    const off = runs.off.at(-1);
+    const vsOff = (variant) => {
+      const run = runs[variant].at(-1);
+      return `${variant} ${(run.rate / off.rate).toFixed(3)}× (CPU ${run.cpuMicros.toFixed(1)} µs/msg, ${(run.cpuMicros / off.cpuMicros).toFixed(3)}×)`;
+    };
+    log(`   round ${round + 1} (${order.join(', ')}; load ${loadavg()[0].toFixed(1)}): off ${off.rate.toFixed(0)} msg/s (CPU ${off.cpuMicros.toFixed(1)} µs/msg); ${['off again', 'no SDK', 'SDK'].map(vsOff).join('; ')}`);
   }
-  const summary = (variant) => ({
-    rate: median(runs[variant].map((run) => run.rate)),
-    cpuMicros: median(runs[variant].map((run) => run.cpuMicros)),
-    vsOff: median(runs[variant].map((run, i) => run.rate / runs.off[i].rate)),
-    cpuVsOff: median(runs[variant].map((run, i) => run.cpuMicros / runs.off[i].cpuMicros)),
-  });
-  return { messages: total, rounds, off: summary('off'), noSdk: summary('no SDK'), sdk: summary('SDK') };
+  const summary = (variant) => {
+    const rateRatios = runs[variant].map((run, i) => run.rate / runs.off[i].rate);
+    const cpuRatios = runs[variant].map((run, i) => run.cpuMicros / runs.off[i].cpuMicros);
+    return {
+      rate: median(runs[variant].map((run) => run.rate)),
+      cpuMicros: median(runs[variant].map((run) => run.cpuMicros)),
+      vsOff: median(rateRatios),
+      cpuVsOff: median(cpuRatios),
+      // The spread of the per-round ratios whose median the two above are.
+      vsOffRange: [Math.min(...rateRatios), Math.max(...rateRatios)],
+      cpuVsOffRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
+    };
+  };
+  const result = { messages: total, rounds, off: summary('off'), offAgain: summary('off again'), noSdk: summary('no SDK'), sdk: summary('SDK') };
+  const spread = ([low, high]) => `${low.toFixed(2)}–${high.toFixed(2)}`;
+  for (const [label, v] of [['off again (A/A)', result.offAgain], ['no SDK', result.noSdk], ['SDK', result.sdk]]) {
+    log(`   ${label} against off: rate ${v.vsOff.toFixed(3)}× (rounds ${spread(v.vsOffRange)}), CPU ${v.cpuVsOff.toFixed(3)}× (rounds ${spread(v.cpuVsOffRange)})`);
+  }
+  return result;
 
   async function measure(variant, n) {
     // What the previous run left (an SDK run leaves the most: its spans) is collected before the
     // clock starts, not charged to whichever variant happens to come next.
     collectGarbage();
-    if (variant === 'off') return roundTrip(connect, n, false);
+    if (variant === 'off' || variant === 'off again') return roundTrip(connect, n, false);
     if (variant === 'no SDK') return roundTrip(connect, n, undefined);
     const providers = sdk();
     context.setGlobalContextManager(contextManager.enable());

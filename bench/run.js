@@ -191,6 +191,8 @@ if (ot?.available) {
     const off = `telemetry off ${ours(t.off)}`;
     row(`OpenTelemetry, publish + consume ${label}, ${t.messages.toLocaleString('en')} events: API installed, no SDK`, ours(t.noSdk), off, ratio(t.noSdk), '≥ 0.97×', t.noSdk.vsOff >= 0.97);
     row(`OpenTelemetry, publish + consume ${label}: SDK recording every span and metric, no-op exporter`, ours(t.sdk), off, ratio(t.sdk), '≥ 0.85×', t.sdk.vsOff >= 0.85);
+    // The A/A control: how far two identical runs drift apart here, for reading the two rows above.
+    if (t.offAgain) row(`OpenTelemetry, publish + consume ${label}: telemetry off again (A/A control)`, ours(t.offAgain), off, ratio(t.offAgain), '', undefined);
   }
 } else if (ot) na('OpenTelemetry overhead', ot.reason, '≥ 0.97× / ≥ 0.85×');
 

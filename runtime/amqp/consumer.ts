@@ -163,22 +163,9 @@ export class AmqpConsumer {
   }
 
   private async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const { properties } = message;
-    const headers: Record<string, unknown> = properties.headers ?? {};
+    const headers: Record<string, unknown> = message.properties.headers ?? {};
     const attempt = positiveInteger(headers[ATTEMPT_HEADER]) ?? 1;
-    const replyTo: unknown = properties.replyTo;
-    const inbound: InboundMessage = {
-      subscription: this.options.subscription,
-      body: message.content,
-      contentType: properties.contentType,
-      contentEncoding: properties.contentEncoding,
-      typeLabel: properties.type,
-      attempt,
-      redelivered: message.fields.redelivered,
-      attributes: { 'messaging.rabbitmq.destination.routing_key': origin(message).routingKey, 'messaging.rabbitmq.message.delivery_tag': message.fields.deliveryTag },
-      reply: (reply) => this.reply(message, reply),
-      ...(typeof replyTo === 'string' && replyTo.length > 0 ? { replyTo } : {}),
-    };
+    const inbound = new AmqpInbound(this, this.options.subscription, message, attempt);
     let decision: Decision;
     try {
       decision = await this.options.handler(inbound);
@@ -270,7 +257,8 @@ export class AmqpConsumer {
     }
   }
 
-  private async reply(message: ConsumeMessage, reply: Envelope): Promise<void> {
+  /** @internal Used by {@link AmqpInbound}: answers `message`'s requester. */
+  async reply(message: ConsumeMessage, reply: Envelope): Promise<void> {
     const replyTo: unknown = message.properties.replyTo;
     if (typeof replyTo !== 'string' || replyTo.length === 0) throw new Error(`message ${String(message.properties.messageId)} carries no reply address`);
     const correlationId: unknown = message.properties.correlationId;
@@ -281,6 +269,42 @@ export class AmqpConsumer {
       // Not mandatory: a requester that timed out and left is not the replier's failure.
       options: { correlationId: typeof correlationId === 'string' ? correlationId : String(message.properties.messageId), messageId: reply.id, contentType: CONTENT_TYPE, persistent: false, mandatory: false },
     });
+  }
+}
+
+/** One delivery as the core sees it: a class rather than a literal with a reply closure, since one is made per message. */
+class AmqpInbound implements InboundMessage {
+  readonly body: Buffer;
+  readonly contentType: unknown;
+  readonly contentEncoding: unknown;
+  readonly typeLabel: unknown;
+  readonly redelivered: boolean;
+  // Declared, not defined: no property at all when the sender awaits no reply.
+  declare replyTo?: string;
+
+  constructor(
+    private readonly consumer: AmqpConsumer,
+    readonly subscription: SubscriptionInfo,
+    private readonly message: ConsumeMessage,
+    readonly attempt: number,
+  ) {
+    const { properties } = message;
+    this.body = message.content;
+    this.contentType = properties.contentType;
+    this.contentEncoding = properties.contentEncoding;
+    this.typeLabel = properties.type;
+    this.redelivered = message.fields.redelivered;
+    const replyTo: unknown = properties.replyTo;
+    if (typeof replyTo === 'string' && replyTo.length > 0) this.replyTo = replyTo;
+  }
+
+  /** For the consumer span only: built when telemetry reads it, not for every message. */
+  get attributes(): Record<string, string | number> {
+    return { 'messaging.rabbitmq.destination.routing_key': origin(this.message).routingKey, 'messaging.rabbitmq.message.delivery_tag': this.message.fields.deliveryTag };
+  }
+
+  reply(envelope: Envelope): Promise<void> {
+    return this.consumer.reply(this.message, envelope);
   }
 }
 

@@ -15,6 +15,7 @@ import { PublishBufferFullError, PublishNackedError, TransportClosedError, Unrou
 import type { Logger } from '../observability.js';
 import type { ConnectionManager } from './connection.js';
 import { ExchangeNotFoundError } from './errors.js';
+import { WireHeaders } from './route.js';
 
 export interface OutgoingMessage {
   exchange: string;
@@ -57,6 +58,8 @@ export class ConfirmPublisher {
   private awaitingDrain = false;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
+  /** Traced messages' headers as amqplib gets them (reused, see WireHeaders); only ever read inside channel.publish. */
+  private readonly wire = new WireHeaders();
   private readonly maxInFlight: number;
   private readonly maxBuffered: number;
   private readonly maxChannelErrors: number;
@@ -153,7 +156,7 @@ export class ConfirmPublisher {
       if (pending === undefined) break;
       let written: boolean;
       try {
-        written = channel.publish(pending.exchange, pending.routingKey, pending.content, pending.options);
+        written = channel.publish(pending.exchange, pending.routingKey, pending.content, this.wire.options(pending.options));
       } catch (error) {
         if (error instanceof Error && error.name === 'IllegalOperationError') {
           // The channel is closing; its 'close' handler re-queues what is in flight.

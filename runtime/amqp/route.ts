@@ -38,18 +38,65 @@ function tenantHeaders(tenant: string): Readonly<Record<string, string>> {
   return headers;
 }
 
+/**
+ * A traced event's headers: its tenant and its own W3C trace context (for tools that read the
+ * broker's headers only). A class of its own so that the publisher tells them from the shared
+ * untraced ones with one `instanceof`, and hands amqplib their values in a {@link WireHeaders}.
+ */
+export class TracedHeaders {
+  readonly [TENANT_HEADER]: string;
+  // Declared, not defined: an absent one is no property at all, as in the plain object it replaces.
+  declare traceparent?: string;
+  declare tracestate?: string;
+
+  constructor(tenant: string, traceparent: string | undefined, tracestate: string | undefined) {
+    this[TENANT_HEADER] = tenant;
+    if (traceparent !== undefined) this.traceparent = traceparent;
+    if (tracestate !== undefined) this.tracestate = tracestate;
+  }
+}
+
+/**
+ * What amqplib is given as a traced message's headers: that message's values written into one
+ * object reused for every message with the same headers. amqplib makes a message's headers the
+ * prototype of a new object (see tenantHeaders); an object that serves as a prototype for the
+ * first time gets a prototype map of its own and is then encoded on a slow path, so a fresh one
+ * per message cost ~2 µs more than a reused one (Args.publish + encodeProperties, 200,000
+ * messages: 4.7 against 2.6 µs). Reusing one is safe because amqplib encodes the whole frame
+ * inside `channel.publish` and keeps no reference to the headers; the message keeps its own
+ * {@link TracedHeaders} for a re-send. One per publisher: publishes never interleave within one.
+ */
+export class WireHeaders {
+  /** By which of traceparent (1) and tracestate (2) are present: one stable set of keys each. */
+  private readonly byKeys: Array<Record<string, string> | undefined> = [];
+
+  /** `options` itself when its headers are not a traced message's, else a copy with reused headers. */
+  options(options: Options.Publish): Options.Publish {
+    const headers: unknown = options.headers;
+    return headers instanceof TracedHeaders ? { ...options, headers: this.of(headers) } : options;
+  }
+
+  private of(headers: TracedHeaders): Record<string, string> {
+    const { traceparent, tracestate } = headers;
+    const keys = (traceparent === undefined ? 0 : 1) | (tracestate === undefined ? 0 : 2);
+    let wire = this.byKeys[keys];
+    if (wire === undefined) {
+      wire = { [TENANT_HEADER]: '' };
+      if (traceparent !== undefined) wire.traceparent = '';
+      if (tracestate !== undefined) wire.tracestate = '';
+      this.byKeys[keys] = wire;
+    }
+    wire[TENANT_HEADER] = headers[TENANT_HEADER];
+    if (traceparent !== undefined) wire.traceparent = traceparent;
+    if (tracestate !== undefined) wire.tracestate = tracestate;
+    return wire;
+  }
+}
+
 /** The AMQP properties of an event: CloudEvents' AMQP binding (structured mode) plus our tenant and trace-context headers. */
 export function publishOptions(envelope: Envelope, target: PublishTarget): Options.Publish {
   const tenant = envelope.tenantid ?? ALL_TENANTS;
-  let headers: Readonly<Record<string, string>>;
-  if (envelope.traceparent === undefined && envelope.tracestate === undefined) headers = tenantHeaders(tenant);
-  else {
-    // The trace context as headers too (W3C names), for tools that read the broker's headers only.
-    const traced: Record<string, string> = { [TENANT_HEADER]: tenant };
-    if (envelope.traceparent !== undefined) traced.traceparent = envelope.traceparent;
-    if (envelope.tracestate !== undefined) traced.tracestate = envelope.tracestate;
-    headers = traced;
-  }
+  const headers = envelope.traceparent === undefined && envelope.tracestate === undefined ? tenantHeaders(tenant) : new TracedHeaders(tenant, envelope.traceparent, envelope.tracestate);
   const options: Options.Publish = {
     messageId: envelope.id,
     contentType: CONTENT_TYPE,

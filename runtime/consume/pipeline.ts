@@ -79,7 +79,7 @@ export function consumePipeline(dispatch: Dispatch, log: Logger, observer?: () =
 
     let dispatched: Settlement | Promise<Settlement>;
     try {
-      dispatched = observation === undefined ? dispatch(delivery) : observation.run(() => dispatchedLater(dispatch, delivery));
+      dispatched = observation === undefined ? dispatch(delivery) : observation.run(() => dispatch(delivery));
     } catch (error) {
       return decide(message, envelope, observation, handlerThrew(error));
     }
@@ -113,15 +113,6 @@ class InboundDelivery implements Delivery {
   reply(reply: Envelope): Promise<void> {
     if (this.message.replyTo === undefined) return Promise.reject(new Error(`event '${this.envelope.type}' (${this.envelope.id}) carries no reply address`));
     return this.message.reply(reply);
-  }
-}
-
-/** The dispatch as a promise, a synchronous throw included, for an observer that runs it in its context. */
-function dispatchedLater(dispatch: Dispatch, delivery: Delivery): Promise<Settlement> {
-  try {
-    return Promise.resolve(dispatch(delivery));
-  } catch (error) {
-    return Promise.reject(error);
   }
 }
 

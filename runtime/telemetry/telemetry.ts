@@ -5,7 +5,7 @@
  * (`traceparent` / `tracestate`, the CloudEvents distributed-tracing extension). Recorded above
  * the transport seam, so every transport gets it once and the same.
  */
-import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, MeterProvider, ObservableCallback, ObservableCounter, ObservableGauge, ObservableUpDownCounter, ProxyTracerProvider, Span, SpanOptions, TextMapGetter, TextMapSetter, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { ConsumeObserver, ConsumeOutcome, MessageObservation } from '../consume/observer.js';
 import type { Envelope } from '../envelope.js';
 import type { ConsumerHealth, Decision, InboundMessage, PublishTarget } from '../transport.js';
@@ -174,10 +174,7 @@ export class Telemetry implements ConsumeObserver {
     const span = this.tracer.startSpan(route.spanName, this.producer, parent);
     // One object, one setAttributes: the SDK validates each call, and this runs per message.
     if (span.isRecording()) span.setAttributes(sendAttributes(envelope, this.system, destination, template, mode === 'reply'));
-    const carrier: TraceCarrier = {};
-    api.propagation.inject(api.trace.setSpan(parent, span), carrier);
-    if (carrier.traceparent !== undefined) envelope.traceparent = carrier.traceparent;
-    if (carrier.tracestate !== undefined) envelope.tracestate = carrier.tracestate;
+    api.propagation.inject(api.trace.setSpan(parent, span), envelope, envelopeSetter);
     return new Send(this, span, route, started);
   }
 
@@ -265,8 +262,29 @@ function remembered<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   return value;
 }
 
-/** A carrier the propagator writes the W3C trace context into (and may write more: baggage). */
-type TraceCarrier = Record<string, string>;
+/**
+ * The envelope itself is the carrier of its trace context, read and written through these (no
+ * carrier object per message). Only the W3C trace context travels: whatever else a propagator
+ * writes (baggage) is dropped, and nothing else of the envelope is offered to one.
+ */
+const envelopeSetter: TextMapSetter<Envelope> = {
+  set(envelope, key, value) {
+    if (key === 'traceparent') envelope.traceparent = value;
+    else if (key === 'tracestate') envelope.tracestate = value;
+  },
+};
+
+const envelopeGetter: TextMapGetter<Envelope> = {
+  get(envelope, key) {
+    return key === 'traceparent' ? envelope.traceparent : key === 'tracestate' ? envelope.tracestate : undefined;
+  },
+  keys(envelope) {
+    const keys: string[] = [];
+    if (envelope.traceparent !== undefined) keys.push('traceparent');
+    if (envelope.tracestate !== undefined) keys.push('tracestate');
+    return keys;
+  },
+};
 
 /** One send in progress (a class rather than closures: one is made per message). */
 class Send implements Sending {
@@ -319,16 +337,19 @@ class Processing implements MessageObservation {
     this.start(envelope);
   }
 
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const { context, envelope } = this;
+  run<T>(work: () => T): T {
+    const { context } = this;
     if (context === undefined) return work();
-    const { api } = this.telemetry;
-    return api.context.with(context, () => {
-      // Without a context manager nothing is active inside: the handler's publishes find the
-      // consumer span through the envelope they were caused by (see processContexts).
-      if (envelope !== undefined && api.context.active() !== context) processContexts.set(envelope, context);
-      return work();
-    });
+    // this and work through with() rather than a closure of our own: this runs for every message.
+    return this.telemetry.api.context.with(context, runInside<T>, this, work);
+  }
+
+  /** @internal Called by {@link runInside}, inside this observation's context. */
+  enteredContext(): void {
+    const { context, envelope } = this;
+    // Without a context manager nothing is active inside: the handler's publishes find the
+    // consumer span through the envelope they were caused by (see processContexts).
+    if (context !== undefined && envelope !== undefined && this.telemetry.api.context.active() !== context) processContexts.set(envelope, context);
   }
 
   settled(outcome: ConsumeOutcome, decision: Decision, exception: unknown): void {
@@ -355,25 +376,29 @@ class Processing implements MessageObservation {
     const { telemetry, message } = this;
     const { api } = telemetry;
     let parent: Context = api.ROOT_CONTEXT;
-    if (envelope?.traceparent !== undefined) {
-      const carrier: TraceCarrier = { traceparent: envelope.traceparent };
-      if (envelope.tracestate !== undefined) carrier.tracestate = envelope.tracestate;
-      parent = api.propagation.extract(parent, carrier);
-    }
-    const destination = destinationOf(message);
+    if (envelope?.traceparent !== undefined) parent = api.propagation.extract(parent, envelope, envelopeGetter);
+    // Read once: a transport may build them when asked (a getter), for this span only.
+    const own = message.attributes;
+    const destination = destinationOf(message, own);
     // startTime as a performance timestamp (not epoch milliseconds): the SDK then measures the end
     // on the same clock rather than with Date.now()'s whole milliseconds.
     const span = telemetry.tracer.startSpan(telemetry.processName(destination), { kind: api.SpanKind.CONSUMER, startTime: this.startTime }, parent);
-    if (span.isRecording()) span.setAttributes(processAttributes(message, envelope, telemetry.system, destination));
+    if (span.isRecording()) span.setAttributes(processAttributes(message, own, envelope, telemetry.system, destination));
     this.span = span;
     this.context = api.trace.setSpan(parent, span);
     return span;
   }
 }
 
-/** Where a message was consumed from: what the transport names, else its subscription. */
-function destinationOf(message: InboundMessage): string {
-  const named = message.attributes?.[ATTR.destinationName];
+/** What {@link Processing.run} runs inside the observation's context. */
+function runInside<T>(this: Processing, work: () => T): T {
+  this.enteredContext();
+  return work();
+}
+
+/** Where a message was consumed from: what the transport names (in `own`, its attributes), else its subscription. */
+function destinationOf(message: InboundMessage, own: InboundMessage['attributes']): string {
+  const named = own?.[ATTR.destinationName];
   return typeof named === 'string' ? named : message.subscription.name;
 }
 
@@ -390,7 +415,7 @@ function sendAttributes(envelope: Envelope, system: string, destination: string,
 }
 
 /** A consumer span's attributes, in one object: the envelope's, the delivery's, then the transport's own (Kafka partition and offset, RabbitMQ routing key, …). */
-function processAttributes(message: InboundMessage, envelope: Envelope | undefined, system: string, destination: string): Attributes {
+function processAttributes(message: InboundMessage, own: InboundMessage['attributes'], envelope: Envelope | undefined, system: string, destination: string): Attributes {
   const attributes = envelope === undefined ? {} : envelopeAttributes(envelope);
   attributes[ATTR.system] = system;
   attributes[ATTR.operationName] = 'process';
@@ -400,7 +425,6 @@ function processAttributes(message: InboundMessage, envelope: Envelope | undefin
   attributes[ATTR.consumerGroup] = message.subscription.name;
   attributes[ATTR.bodySize] = message.body.length;
   attributes[ATTR.attempt] = message.attempt;
-  const own = message.attributes;
   if (own !== undefined) for (const key in own) attributes[key] = own[key];
   return attributes;
 }

@@ -3,6 +3,8 @@ import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventClient, PublishBufferFullError, createEnvelope, type LogEntry, type TopologySpec } from '../../runtime/index.js';
 import { AmqpTransport, ExchangeNotFoundError, deadLetterExchangeName, deadLetterQueueName, redactUrl, retryQueueName } from '../../runtime/amqp/index.js';
+import { ALL_TENANTS, TENANT_HEADER } from '../../runtime/amqp/headers.js';
+import { drainUntil } from '../hardening/support/broker.js';
 import { RABBITMQ_URL, RawBroker } from './support/amqp.js';
 import { makeFixture, uniqueName, waitFor, type Fixture, type TestEvents } from './support/fixtures.js';
 
@@ -52,6 +54,38 @@ describe('AmqpTransport on RabbitMQ', () => {
     expect(health.reconnects).toBe(0);
     expect(health.status).toBe('connected');
     expect(health.lastError).toMatch(/NOT_FOUND/);
+  });
+
+  it("carries each traced event's own trace context in its headers, also when re-sent after a channel rebuild", async () => {
+    const { transport, fixture } = await start('trace-headers');
+    const target = { kind: 'business' as const, destination: `${fixture.prefix}.shipped`, urgency: 'medium' as const, bindings: { amqp: { exchange: fixture.exchange } } };
+    // Untraced, traceparent only, and traceparent with tracestate, interleaved and published in one
+    // turn, with a publish to a missing exchange among them: the broker closes the channel and the
+    // ones still unconfirmed are sent again on the next.
+    const envelopes = Array.from({ length: 60 }, (_, i) => {
+      const envelope = createEnvelope({ type: 'test.order_shipped', version: 1, source: 'urn:x', data: { text: `n-${i}` }, tenantid: i % 4 === 0 ? undefined : `tenant-${i % 3}` });
+      if (i % 3 !== 0) envelope.traceparent = `00-${String(i).padStart(32, '0')}-${String(i).padStart(16, '0')}-01`;
+      if (i % 3 === 2) envelope.tracestate = `vendor=${i}`;
+      return envelope;
+    });
+    const ghost = createEnvelope({ type: 'test.order_shipped', version: 1, source: 'urn:x', data: { text: 'ghost' } });
+    ghost.traceparent = `00-${'f'.repeat(32)}-${'f'.repeat(16)}-01`;
+    const sends = envelopes.map((envelope) => transport.publish(envelope, target));
+    const bad = transport.publish(ghost, { ...target, bindings: { amqp: { exchange: uniqueName('no-such-exchange') } } });
+    sends.splice(30, 0, bad);
+    const outcomes = await Promise.allSettled(sends);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(1);
+
+    // Every send was confirmed, so all are on the queue; a re-sent one may be there twice (at least once).
+    const received = await drainUntil(raw, fixture.queue.name, envelopes.length);
+    expect([...new Set(received.map((message) => message.messageId))].sort()).toEqual(envelopes.map((envelope) => envelope.id).sort());
+    for (const message of received) {
+      const envelope = envelopes.find((candidate) => candidate.id === message.messageId)!;
+      const expected: Record<string, unknown> = { [TENANT_HEADER]: envelope.tenantid ?? ALL_TENANTS };
+      if (envelope.traceparent !== undefined) expected.traceparent = envelope.traceparent;
+      if (envelope.tracestate !== undefined) expected.tracestate = envelope.tracestate;
+      expect(message.headers).toEqual(expected);
+    }
   });
 
   it('re-declares and resumes consuming when its queue is deleted under it', async () => {
