@@ -6,7 +6,10 @@
  * - publish: `client.publish()` (validation, envelope, routing check, XADD with the same fields)
  *   vs XADD of the same serialized envelope and fields, 1,000 in flight on both sides;
  * - consume: a subscription with validation and the default idempotency store on, vs a loop of
- *   XREADGROUP (COUNT 100, BLOCK) + JSON.parse + XACK per entry, on entries appended beforehand.
+ *   XREADGROUP (COUNT 100, BLOCK) + JSON.parse + XACK per entry, on entries appended beforehand;
+ *   beside them `floor`, the same raw loop doing what the consumer must do for each entry and no
+ *   more (the envelope's checks, the payload's validation, a lookup and insert of its id in a Map):
+ *   how close any consumer with validation and deduplication can come to the bare loop.
  *
  * Runs in a Redis database of its own (15 by default, `BENCH_REDIS_URL`); its keys (all named with
  * a random prefix of this run) are deleted afterwards, so runs of other checkouts can share it.
@@ -15,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import { EventClient, createEnvelope, serializeEnvelope } from 'eventsmith/runtime';
+import { EventClient, EventRegistry, createEnvelope, parseEnvelope, serializeEnvelope } from 'eventsmith/runtime';
 import { RedisTransport } from 'eventsmith/runtime/redis';
 import { EVENT_REGISTRY } from '../dist/generated/index.js';
 import { PAYLOAD } from './runtime.mjs';
@@ -52,8 +55,9 @@ export async function benchRedis({ quick }) {
   const publisher = new EventClient({ transport, registry, source: 'urn:eventsmith:inventory-service', ownsTransport: false });
   await transport.declareTopology({ subscriptions: [subscription] });
   const publish = { eventsmith: [], raw: [] };
-  const consume = { eventsmith: [], raw: [] };
-  const cpu = { publish: { eventsmith: [], raw: [] }, consume: { eventsmith: [], raw: [] } };
+  const consume = { eventsmith: [], raw: [], floor: [] };
+  const cpu = { publish: { eventsmith: [], raw: [] }, consume: { eventsmith: [], raw: [], floor: [] } };
+  const required = requiredWork(registry);
   // Each measured consume reads a stream emptied and refilled for it, in a group made for it: a
   // consumer that read ahead (the client keeps up to `prefetch` entries in hand) leaves nothing
   // behind that the next side would wait for.
@@ -66,7 +70,7 @@ export async function benchRedis({ quick }) {
     collectGarbage();
     return group;
   };
-  const consumeSide = async (side, total) => (side === 'eventsmith' ? consumeOurs(await refill(total), registry, total) : consumeRaw(stream, await refill(total), total));
+  const consumeSide = async (side, total) => (side === 'eventsmith' ? consumeOurs(await refill(total), registry, total) : consumeRaw(stream, await refill(total), total, side === 'floor' ? required() : parseOnly));
   try {
     // Unmeasured, both sides: the first rounds otherwise time JIT compilation and eventsmith's
     // one-off lazy imports (the OpenTelemetry API probe of its first client), which a running
@@ -77,7 +81,7 @@ export async function benchRedis({ quick }) {
     await raw.sendCommand(['XGROUP', 'CREATE', stream, subscription.name, '$', 'MKSTREAM']);
     await windowed(warmup, WINDOW, () => publisher.publish(TYPE, VERSION, PAYLOAD));
     await windowed(warmup, WINDOW, () => raw.sendCommand(fields(stream)));
-    for (let run = 0; run < WARMUP_RUNS; run++) for (const side of ['eventsmith', 'raw']) await consumeSide(side, warmup);
+    for (let run = 0; run < WARMUP_RUNS; run++) for (const side of ['eventsmith', 'raw', 'floor']) await consumeSide(side, warmup);
     for (let round = 0; round < rounds; round++) {
       for (const side of shuffled(['eventsmith', 'raw'])) {
         await raw.sendCommand(['DEL', stream]);
@@ -90,13 +94,13 @@ export async function benchRedis({ quick }) {
         publish[side].push(perRound / ((performance.now() - started) / 1000));
         cpu.publish[side].push(cpuMicros(cpuBefore) / perRound);
       }
-      for (const side of shuffled(['eventsmith', 'raw'])) {
+      for (const side of shuffled(['eventsmith', 'raw', 'floor'])) {
         const { rate, cpuMicros: used } = await consumeSide(side, perRound);
         consume[side].push(rate);
         cpu.consume[side].push(used / perRound);
       }
       const last = (group) => `${group.eventsmith.at(-1).toFixed(1)} vs ${group.raw.at(-1).toFixed(1)} µs CPU/msg`;
-      log(`   round ${round + 1}: publish ${(publish.eventsmith.at(-1) / publish.raw.at(-1)).toFixed(2)}× (${last(cpu.publish)}), consume ${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}× (${last(cpu.consume)})`);
+      log(`   round ${round + 1}: publish ${(publish.eventsmith.at(-1) / publish.raw.at(-1)).toFixed(2)}× (${last(cpu.publish)}), consume ${(consume.eventsmith.at(-1) / consume.raw.at(-1)).toFixed(2)}× (${last(cpu.consume)}; floor ${(consume.floor.at(-1) / consume.raw.at(-1)).toFixed(2)}×, ${cpu.consume.floor.at(-1).toFixed(1)} µs)`);
     }
   } finally {
     await publisher.close();
@@ -105,7 +109,8 @@ export async function benchRedis({ quick }) {
     await raw.close();
   }
   const summary = (group, cpuOf) => ({ eventsmith: median(group.eventsmith), raw: median(group.raw), ratio: median(group.eventsmith.map((ours, i) => ours / group.raw[i])), cpuPerMessageUs: { eventsmith: median(cpuOf.eventsmith), raw: median(cpuOf.raw) } });
-  return { available: true, url: URL, messages: perRound, rounds, publish: summary(publish, cpu.publish), consume: summary(consume, cpu.consume) };
+  const floor = { rate: median(consume.floor), ratio: median(consume.floor.map((rate, i) => rate / consume.raw[i])), cpuPerMessageUs: median(cpu.consume.floor) };
+  return { available: true, url: URL, messages: perRound, rounds, publish: summary(publish, cpu.publish), consume: { ...summary(consume, cpu.consume), floor } };
 }
 
 /**
@@ -196,8 +201,31 @@ async function groupState(stream, group) {
   }
 }
 
-/** The same work with the bare client: XREADGROUP, parse, XACK. */
-async function consumeRaw(stream, group, total) {
+/** What the raw loop does with an entry's body. */
+const parseOnly = (body) => void JSON.parse(body);
+
+/**
+ * What a consumer with validation and deduplication cannot skip, for one entry's body, with nothing
+ * around it: the envelope's checks, the payload's validation, the id looked up and recorded. A new
+ * dedup map per run, as each measured consumer starts with an empty store.
+ */
+function requiredWork(registry) {
+  const definitions = new EventRegistry(registry);
+  return () => {
+    const seen = new Map();
+    return (body) => {
+      const parsed = parseEnvelope(body);
+      if (!parsed.ok) throw new Error(`floor: ${parsed.detail}`);
+      const { envelope } = parsed;
+      if (!definitions.get(envelope.type, envelope.eventversion).validate(envelope.data).success) throw new Error('floor: invalid payload');
+      const key = `urn:eventsmith:production-service|${envelope.id}`;
+      if (seen.get(key) === undefined) seen.set(key, 1);
+    };
+  };
+}
+
+/** The same work with the bare client: XREADGROUP, `handle` each body, XACK. */
+async function consumeRaw(stream, group, total, handle) {
   const client = createClient({ url: URL });
   client.on('error', () => {});
   await client.connect();
@@ -213,7 +241,7 @@ async function consumeRaw(stream, group, total) {
     else if (++idleReads * 1000 >= STALL_MS) throw new Error(`raw consumer: no entry for ${STALL_MS / 1000} s after ${handled} of ${total}; group ${group}: ${await groupState(stream, group)}`);
     const acks = [];
     for (const [id, values] of entries) {
-      JSON.parse(values[1]);
+      handle(values[1]);
       acks.push(client.sendCommand(['XACK', stream, group, id]));
       handled++;
     }
