@@ -122,7 +122,8 @@ function exampleAjv(draft: unknown): Ajv {
 
 /**
  * Events whose examples were found valid. An event object is only ever handed out again by the
- * BuildCache, for a document that did not change and reaches only files that did not change, so
+ * BuildCache: for a document that did not change and reaches only files that did not change, or
+ * in place of an equal event while the definitions are equal too (BuildCache.keepEqualEvents), so
  * its payload, its examples and the definitions it uses are still the ones that were checked.
  */
 const validatedEvents = new WeakSet<CatalogEvent>();

@@ -19,6 +19,7 @@
  */
 import { createAsyncAPIDocument, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { unescapePointerSegment } from '../load/sources.js';
+import { sameData, sameKeys } from '../model/same-data.js';
 
 type JsonObject = Record<string, unknown>;
 /** What the parser makes a document from (not exported by name from the package index). */
@@ -29,13 +30,13 @@ export function editedMessages(before: unknown, after: unknown): string[] | unde
   if (!isObject(before) || !isObject(after)) return undefined;
   if (typeof after.asyncapi !== 'string' || !after.asyncapi.startsWith('3.') || after.asyncapi !== before.asyncapi) return undefined;
   if (!sameKeys(before, after)) return undefined;
-  for (const key of Object.keys(after)) if (key !== 'components' && !sameValue(before[key], after[key])) return undefined;
+  for (const key of Object.keys(after)) if (key !== 'components' && !sameData(before[key], after[key])) return undefined;
   const [componentsBefore, componentsAfter] = [before.components, after.components];
   if (!isObject(componentsBefore) || !isObject(componentsAfter) || !sameKeys(componentsBefore, componentsAfter)) return undefined;
-  for (const key of Object.keys(componentsAfter)) if (key !== 'messages' && !sameValue(componentsBefore[key], componentsAfter[key])) return undefined;
+  for (const key of Object.keys(componentsAfter)) if (key !== 'messages' && !sameData(componentsBefore[key], componentsAfter[key])) return undefined;
   const [messagesBefore, messagesAfter] = [componentsBefore.messages, componentsAfter.messages];
   if (!isObject(messagesBefore) || !isObject(messagesAfter) || !sameKeys(messagesBefore, messagesAfter) || '$ref' in messagesAfter) return undefined;
-  const edited = Object.keys(messagesAfter).filter((key) => !sameValue(messagesBefore[key], messagesAfter[key]));
+  const edited = Object.keys(messagesAfter).filter((key) => !sameData(messagesBefore[key], messagesAfter[key]));
   return edited.length > 0 && edited.every((key) => isObject(messagesAfter[key])) ? edited : undefined;
 }
 
@@ -172,19 +173,6 @@ function pointerOf(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameKeys(a: JsonObject, b: JsonObject): boolean {
-  const [ka, kb] = [Object.keys(a), Object.keys(b)];
-  return ka.length === kb.length && ka.every((key, i) => key === kb[i]);
-}
-
-/** Deep equality of YAML data, key order included (it decides the order of channels, events, fields). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
-  if (!isObject(a) || !isObject(b) || Array.isArray(b)) return false;
-  return sameKeys(a, b) && Object.keys(a).every((key) => sameValue(a[key], b[key]));
 }
 
 function isObject(value: unknown): value is JsonObject {
