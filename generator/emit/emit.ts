@@ -12,7 +12,7 @@ import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson, stableJsonReusing, type ReusedText } from './stable-json.js';
-import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
+import { bindingsLiteral, EVENTS_FIELDS, eventsView, parametersLiteral, SERVICE_FIELDS, serviceModule, serviceNames, serviceView, TOPOLOGY_FIELDS, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
@@ -31,12 +31,81 @@ export interface EmitOptions {
 export function emit(catalog: Catalog, options: EmitOptions = {}): Map<string, string> {
   jsonSchemas = new Map();
   fragments.startEmit();
+  wholeFiles.startEmit();
   try {
     return emitFiles(catalog, options);
   } finally {
     jsonSchemas = undefined;
     fragments.endEmit();
+    wholeFiles.endEmit();
   }
+}
+
+/**
+ * Whole files by a key that holds everything each is made from, kept from one emit to the next: a
+ * process that emits again after a small change (`generate --watch`) renders only the files whose
+ * inputs changed. Files not emitted by the latest emit are dropped.
+ */
+class FileMemo {
+  private texts = new Map<string, { key: string; text: string }>();
+  private used = new Set<string>();
+  /** Files this emit made (not taken from the memo): what a test can see the memo do. */
+  made: string[] = [];
+
+  startEmit(): void {
+    this.used = new Set();
+    this.made = [];
+  }
+
+  endEmit(): void {
+    for (const file of [...this.texts.keys()]) if (!this.used.has(file)) this.texts.delete(file);
+  }
+
+  get(file: string, key: string, make: () => string): string {
+    this.used.add(file);
+    const kept = this.texts.get(file);
+    if (kept?.key === key) return kept.text;
+    const text = make();
+    this.texts.set(file, { key, text });
+    this.made.push(file);
+    return text;
+  }
+}
+
+const wholeFiles = new FileMemo();
+
+/** The files the last emit made rather than took from its memo of whole files (for tests). */
+export function lastEmitMade(): readonly string[] {
+  return wholeFiles.made;
+}
+
+/**
+ * The JSON of the fields of `event` a view reads (services.ts), made once per event object. None
+ * of those fields is ever null, so JSON's null for a missing one cannot stand for another value.
+ */
+const viewFields = new WeakMap<CatalogEvent, Map<readonly (keyof CatalogEvent)[], string>>();
+
+function fieldsOf(event: CatalogEvent, fields: readonly (keyof CatalogEvent)[]): string {
+  let made = viewFields.get(event);
+  if (made === undefined) viewFields.set(event, (made = new Map()));
+  let text = made.get(fields);
+  if (text === undefined) made.set(fields, (text = JSON.stringify(fields.map((field) => event[field]))));
+  return text;
+}
+
+/** Key of a view made from `fields` of every event, in order (JSON holds no raw line break). */
+function viewKey(events: readonly CatalogEvent[], fields: readonly (keyof CatalogEvent)[]): string {
+  return events.map((event) => fieldsOf(event, fields)).join('\n');
+}
+
+/**
+ * Key of a service's module. Its view reads the service's own events (those it publishes or
+ * consumes) whole, and of every other event only whether it is one of them and its type (which
+ * version of a type is the latest depends on the others): an event it is not part of has no
+ * effect on it beyond that.
+ */
+function serviceKey(events: readonly CatalogEvent[], service: string): string {
+  return events.map((event) => (event.producers.includes(service) || event.consumers.includes(service) ? `+${fieldsOf(event, SERVICE_FIELDS)}` : `-${JSON.stringify(event.type)}`)).join('\n');
 }
 
 /**
@@ -143,18 +212,24 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   const files = new Map<string, string>();
   const domains = groupByDomain(catalog.events);
 
+  const events = catalog.events;
   files.set('event-types.ts', render('event-types', eventTypesView(domains, names)));
-  files.set('definitions.ts', render('definitions', definitionsView(catalog, names)));
   const defsKey = definitionsKey(catalog, names);
+  // The definitions and the names they get are all definitionsView reads; defsKey holds both.
+  files.set('definitions.ts', wholeFiles.get('definitions.ts', defsKey, () => render('definitions', definitionsView(catalog, names))));
   for (const [domain, events] of domains) {
     files.set(`${domainModule(domain)}.ts`, domainFile(domain, catalog, events, names, defsKey));
   }
-  files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
-  files.set('topology.ts', render('topology', topologyView(catalog, HEADER)));
-  files.set('events.ts', render('events', eventsView(catalog, HEADER, options.sunsetAsOf)));
-  const services = serviceNames(catalog);
-  for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
-  files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
+  files.set('registry.ts', wholeFiles.get('registry.ts', registryKey(events, names), () => render('registry', registryView(catalog, domains, names))));
+  files.set('topology.ts', wholeFiles.get('topology.ts', viewKey(events, TOPOLOGY_FIELDS), () => render('topology', topologyView(events, HEADER))));
+  files.set('events.ts', wholeFiles.get('events.ts', `${JSON.stringify(options.sunsetAsOf ?? null)}\n${viewKey(events, EVENTS_FIELDS)}`, () => render('events', eventsView(events, HEADER, options.sunsetAsOf))));
+  const services = serviceNames(events);
+  for (const service of services) {
+    const file = `${serviceModule(service)}.ts`;
+    files.set(file, wholeFiles.get(file, serviceKey(events, service), () => render('service', serviceView(events, service, HEADER))));
+  }
+  const modules = [...domains.keys()].map((d) => `./${domainModule(d)}.js`);
+  files.set('index.ts', wholeFiles.get('index.ts', JSON.stringify([modules, services]), () => render('index', { header: HEADER, modules, services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) })));
   for (const event of catalog.events) {
     // Kept with the event while the definitions are the same: building the fragment's key (the
     // event's schema as JSON) for each of 1,000 events was a good part of an emit.
@@ -269,6 +344,20 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       aliasTypeName: names.latestOf(event.type).typeName,
     })),
   };
+}
+
+/**
+ * Key of registry.ts: what registryView reads of each event, in order: its domain (the imports
+ * are grouped by it), type, version and names, and its fields (registryFields, which hold the
+ * rest of what it reads).
+ */
+function registryKey(events: readonly CatalogEvent[], names: CatalogNames): string {
+  return events
+    .map((event) => {
+      const { typeName, schemaName, jsonSchemaName } = names.event(event);
+      return JSON.stringify([event.domain, event.type, event.version, typeName, schemaName, jsonSchemaName, registryFields(event, names)]);
+    })
+    .join('\n');
 }
 
 function registryView(catalog: Catalog, domains: Map<string, CatalogEvent[]>, names: CatalogNames) {

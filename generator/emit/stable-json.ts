@@ -29,24 +29,50 @@ export interface ReusedText {
  */
 export function stableJsonReusing(value: unknown, reuse: ReadonlyMap<object, ReusedText>): string {
   if (reuse.size === 0) return stableJson(value);
-  // Each reused object is first written as a placeholder string unique to this call.
+  // Each reused object, and each non-empty array of nothing but reused objects (the catalogue's
+  // events), is first written as a placeholder string unique to this call.
   const nonce = `@@eventsmith-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}@@`;
-  const placed: ReusedText[] = [];
+  const placed: (ReusedText | ReusedText[])[] = [];
   const swap = (node: unknown): unknown => {
-    if (typeof node === 'object' && node !== null) {
-      const reused = reuse.get(node);
-      if (reused !== undefined) {
-        placed.push(reused);
+    if (typeof node !== 'object' || node === null) return node;
+    const reused = reuse.get(node);
+    if (reused !== undefined) {
+      placed.push(reused);
+      return `${nonce}${placed.length - 1}`;
+    }
+    if (Array.isArray(node)) {
+      const items = node.length > 0 ? reusedItems(node, reuse) : undefined;
+      if (items !== undefined) {
+        placed.push(items);
         return `${nonce}${placed.length - 1}`;
       }
+      return node.map(swap);
     }
-    if (Array.isArray(node)) return node.map(swap);
-    if (typeof node !== 'object' || node === null) return node;
     return Object.fromEntries(Object.keys(node).sort().map((k) => [k, swap((node as Record<string, unknown>)[k])]));
   };
   const skeleton = JSON.stringify(swap(value), null, 2);
   const placeholder = new RegExp(`^( *)(.*)"${nonce}(\\d+)"`, 'gm');
-  return skeleton.replace(placeholder, (_, indent: string, before: string, index: string) => `${indent}${before}${indented(placed[Number(index)]!, indent)}`);
+  return skeleton.replace(placeholder, (_, indent: string, before: string, index: string) => {
+    const text = placed[Number(index)]!;
+    return `${indent}${before}${Array.isArray(text) ? arrayText(text, indent) : indented(text, indent)}`;
+  });
+}
+
+/** The texts of the items of `array` when every one is reused, else undefined. */
+function reusedItems(array: readonly unknown[], reuse: ReadonlyMap<object, ReusedText>): ReusedText[] | undefined {
+  const texts: ReusedText[] = [];
+  for (const item of array) {
+    const text = typeof item === 'object' && item !== null ? reuse.get(item) : undefined;
+    if (text === undefined) return undefined;
+    texts.push(text);
+  }
+  return texts;
+}
+
+/** A non-empty array of these texts as JSON.stringify(…, null, 2) lays it out, at `indent`. */
+function arrayText(items: readonly ReusedText[], indent: string): string {
+  const inner = `${indent}  `;
+  return `[\n${items.map((item) => inner + indented(item, inner)).join(',\n')}\n${indent}]`;
 }
 
 function indented(reused: ReusedText, indent: string): string {
