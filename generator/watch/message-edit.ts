@@ -123,14 +123,71 @@ function reachedComponents(excerpt: JsonObject, components: JsonObject, edited: 
 /**
  * The document `previous` (the parser's result for the previous version) with the edited messages
  * replaced by their parsed form in `excerpt` wherever they appear, as a new document for `text`.
- * `previous` is not changed.
+ * `previous` is not changed: the objects on the way from the root to an edited message are copied
+ * (each once, so what was one object is one object in the copy), and everything else is shared
+ * with it; nothing changes a parsed document once it is made. A document whose objects form a
+ * cycle on the way there (a recursive schema) is copied whole instead.
  */
 export function spliceMessages(previous: AsyncAPIDocumentInterface, excerpt: AsyncAPIDocumentInterface, edited: readonly string[], text: string): AsyncAPIDocumentInterface {
-  const parsed = structuredClone(previous.json()) as JsonObject;
-  const before = (parsed.components as JsonObject).messages as JsonObject;
+  const root = previous.json() as JsonObject;
+  const before = (root.components as JsonObject).messages as JsonObject;
   const after = ((excerpt.json() as JsonObject).components as JsonObject).messages as JsonObject;
   // The parser resolves a `$ref` to the object it names, so a message is one object wherever it appears.
   const replacements = new Map<unknown, unknown>(edited.map((key) => [before[key], after[key]]));
+  const parsed = copyTowards(root, replacements) ?? replaceInClone(root, replacements);
+  const detailed = (previous.meta() as { asyncapi: DetailedAsyncAPI }).asyncapi;
+  return createAsyncAPIDocument({ ...detailed, input: text, parsed: parsed as unknown as DetailedAsyncAPI['parsed'] });
+}
+
+/** `root` with `replacements` made, copying only the objects that lead to one; undefined when a cycle is met. */
+function copyTowards(root: JsonObject, replacements: ReadonlyMap<unknown, unknown>): JsonObject | undefined {
+  // Whether each object leads to a replaced one; absent while it is being looked into.
+  const leads = new Map<object, boolean>();
+  const visiting = new Set<object>();
+  let cycle = false;
+  const look = (node: object): boolean => {
+    const known = leads.get(node);
+    if (known !== undefined) return known;
+    if (visiting.has(node)) {
+      cycle = true;
+      return false;
+    }
+    visiting.add(node);
+    let found = false;
+    for (const child of Object.values(node)) {
+      if (typeof child === 'object' && child !== null && (replacements.has(child) || look(child))) found = true;
+    }
+    visiting.delete(node);
+    leads.set(node, found);
+    return found;
+  };
+  look(root);
+  if (cycle) return undefined;
+  const copies = new Map<object, object>();
+  const copy = (node: unknown): unknown => {
+    const replacement = replacements.get(node);
+    if (replacement !== undefined) return replacement;
+    if (typeof node !== 'object' || node === null || !leads.get(node)) return node;
+    let made = copies.get(node);
+    if (made === undefined) {
+      const holder: Record<string, unknown> = Array.isArray(node) ? (new Array(node.length) as unknown as Record<string, unknown>) : {};
+      copies.set(node, holder);
+      for (const key of Object.keys(node)) holder[key] = copy((node as Record<string, unknown>)[key]);
+      made = holder;
+    }
+    return made;
+  };
+  return copy(root) as JsonObject;
+}
+
+/** `root` cloned whole, with `replacements` made in the clone. */
+function replaceInClone(root: JsonObject, replacements: ReadonlyMap<unknown, unknown>): JsonObject {
+  const parsed = structuredClone(root);
+  // The clone's objects are new: replacements are found by the message objects' place in the clone.
+  const before = (root.components as JsonObject).messages as JsonObject;
+  const cloned = (parsed.components as JsonObject).messages as JsonObject;
+  const byClone = new Map<unknown, unknown>();
+  for (const [key, message] of Object.entries(before)) if (replacements.has(message)) byClone.set(cloned[key], replacements.get(message));
   const seen = new Set<unknown>();
   const visit = (node: unknown): void => {
     if (typeof node !== 'object' || node === null || seen.has(node)) return;
@@ -138,14 +195,13 @@ export function spliceMessages(previous: AsyncAPIDocumentInterface, excerpt: Asy
     const holder = node as JsonObject;
     for (const key of Object.keys(holder)) {
       const child = holder[key];
-      const replacement = replacements.get(child);
+      const replacement = byClone.get(child);
       if (replacement !== undefined) holder[key] = replacement;
       else visit(child);
     }
   };
   visit(parsed);
-  const detailed = (previous.meta() as { asyncapi: DetailedAsyncAPI }).asyncapi;
-  return createAsyncAPIDocument({ ...detailed, input: text, parsed: parsed as unknown as DetailedAsyncAPI['parsed'] });
+  return parsed;
 }
 
 function walkRefs(node: unknown, at: string[], visit: (at: readonly string[], ref: string) => void): void {
