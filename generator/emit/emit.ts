@@ -180,6 +180,8 @@ interface EventMemo {
   schemaFile?: { defsKey: string; key: string; text: string };
   /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
   registry?: { key: string; text: string };
+  /** Its part of registry.ts's key (see registryKey), made with `registry` (the same names). */
+  registryRow?: { of: { key: string; text: string }; text: string };
   /** Definitions its payload references directly. */
   refs?: string[];
 }
@@ -354,8 +356,14 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
 function registryKey(events: readonly CatalogEvent[], names: CatalogNames): string {
   return events
     .map((event) => {
-      const { typeName, schemaName, jsonSchemaName } = names.event(event);
-      return JSON.stringify([event.domain, event.type, event.version, typeName, schemaName, jsonSchemaName, registryFields(event, names)]);
+      const fields = registryFields(event, names);
+      const memo = memoOf(event);
+      // Kept with the event while its names are the ones its fields were made with.
+      if (memo.registryRow?.of !== memo.registry) {
+        const { typeName, schemaName, jsonSchemaName } = names.event(event);
+        memo.registryRow = { of: memo.registry!, text: JSON.stringify([event.domain, event.type, event.version, typeName, schemaName, jsonSchemaName, fields]) };
+      }
+      return memo.registryRow!.text;
     })
     .join('\n');
 }

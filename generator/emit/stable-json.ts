@@ -52,10 +52,17 @@ export function stableJsonReusing(value: unknown, reuse: ReadonlyMap<object, Reu
   };
   const skeleton = JSON.stringify(swap(value), null, 2);
   const placeholder = new RegExp(`^( *)(.*)"${nonce}(\\d+)"`, 'gm');
-  return skeleton.replace(placeholder, (_, indent: string, before: string, index: string) => {
+  // Put together with +, not String.replace: the pieces (megabytes of kept text) are then joined
+  // without a copy until the text is written, instead of copied into a new string here.
+  let out = '';
+  let from = 0;
+  for (const match of skeleton.matchAll(placeholder)) {
+    const [whole, indent, before, index] = match as unknown as [string, string, string, string];
     const text = placed[Number(index)]!;
-    return `${indent}${before}${Array.isArray(text) ? arrayText(text, indent) : indented(text, indent)}`;
-  });
+    out += skeleton.slice(from, match.index) + indent + before + (Array.isArray(text) ? arrayText(text, indent) : indented(text, indent));
+    from = match.index + whole.length;
+  }
+  return out + skeleton.slice(from);
 }
 
 /** The texts of the items of `array` when every one is reused, else undefined. */
@@ -69,10 +76,29 @@ function reusedItems(array: readonly unknown[], reuse: ReadonlyMap<object, Reuse
   return texts;
 }
 
+/**
+ * Runs of items laid out by arrayText, by indentation and position: an emit after a small change
+ * lays out again only the runs whose items changed. A run is reused only when it holds the very
+ * same texts (so the same objects), in the same order.
+ */
+const RUN = 64;
+const runs = new Map<string, { items: readonly ReusedText[]; text: string }>();
+
 /** A non-empty array of these texts as JSON.stringify(…, null, 2) lays it out, at `indent`. */
 function arrayText(items: readonly ReusedText[], indent: string): string {
   const inner = `${indent}  `;
-  return `[\n${items.map((item) => inner + indented(item, inner)).join(',\n')}\n${indent}]`;
+  let out = '[\n';
+  for (let start = 0; start < items.length; start += RUN) {
+    const run = items.slice(start, start + RUN);
+    const key = `${indent}\0${start}`;
+    let kept = runs.get(key);
+    if (kept === undefined || kept.items.length !== run.length || !kept.items.every((item, i) => item === run[i])) {
+      kept = { items: run, text: run.map((item) => inner + indented(item, inner)).join(',\n') };
+      runs.set(key, kept);
+    }
+    out += (start === 0 ? '' : ',\n') + kept.text;
+  }
+  return `${out}\n${indent}]`;
 }
 
 function indented(reused: ReusedText, indent: string): string {

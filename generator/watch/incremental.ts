@@ -121,8 +121,10 @@ class CachedSourceSet extends SourceSet {
     } catch {
       text = undefined;
     }
-    const hash = text === undefined ? MISSING : hashText(text);
     const cached = this.cache.get(abs);
+    // The same text as last time is the same content: comparing is far quicker than hashing ~300 KB.
+    const same = cached?.file !== undefined && text !== undefined && cached.file.text === text;
+    const hash = same ? cached.hash : text === undefined ? MISSING : hashText(text);
     let entry: CachedFile;
     if (cached && cached.hash === hash && cached.file !== undefined) {
       entry = cached;

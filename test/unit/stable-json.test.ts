@@ -44,4 +44,15 @@ describe('stableJsonReusing', () => {
     reuse.set(events[1]!, { text: '"changed"' });
     expect(stableJsonReusing(value, reuse)).toContain('"changed"');
   });
+
+  it('lays out again the part of a long array whose items changed, and only gives stableJson', () => {
+    const events = Array.from({ length: 150 }, (_, i) => ({ type: `e.${i}`, payload: { n: i } }));
+    const texts = new Map<object, ReusedText>(events.map((event) => [event, { text: stableJson(event) }]));
+    expect(stableJsonReusing({ catalog: { events } }, texts)).toBe(stableJson({ catalog: { events } }));
+    // An event changed (a new object), one removed: the runs after it hold other items now.
+    const changed = events.map((event, i) => (i === 70 ? { type: 'e.70', payload: { n: -1 } } : event)).filter((_, i) => i !== 140);
+    texts.set(changed[70]!, { text: stableJson(changed[70]) });
+    expect(stableJsonReusing({ catalog: { events: changed } }, texts)).toBe(stableJson({ catalog: { events: changed } }));
+    expect(stableJsonReusing({ catalog: { events } }, texts)).toBe(stableJson({ catalog: { events } }));
+  });
 });
