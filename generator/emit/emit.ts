@@ -99,14 +99,26 @@ function viewKey(events: readonly CatalogEvent[], fields: readonly (keyof Catalo
 }
 
 /**
- * Key of a service's module. Its view reads the service's own events (those it publishes or
- * consumes) whole, and of every other event only whether it is one of them and its type (which
- * version of a type is the latest depends on the others): an event it is not part of has no
- * effect on it beyond that.
+ * Keys of the services' modules. A service's view reads its own events (those it publishes or
+ * consumes) whole, and of every other event only its type (which version of a type is the latest
+ * depends on the others) and that it is not one of them: an event it is not part of has no effect
+ * on it beyond that. So each key is the types of all events in order, then the place and fields of
+ * each of the service's own events.
  */
-function serviceKey(events: readonly CatalogEvent[], service: string): string {
-  return events.map((event) => (event.producers.includes(service) || event.consumers.includes(service) ? `+${fieldsOf(event, SERVICE_FIELDS)}` : `-${JSON.stringify(event.type)}`)).join('\n');
+function serviceKeys(events: readonly CatalogEvent[]): Map<string, string> {
+  const types = viewKey(events, TYPE_FIELD);
+  const own = new Map<string, string[]>();
+  events.forEach((event, index) => {
+    for (const service of new Set([...event.producers, ...event.consumers])) {
+      let list = own.get(service);
+      if (list === undefined) own.set(service, (list = []));
+      list.push(`${index} ${fieldsOf(event, SERVICE_FIELDS)}`);
+    }
+  });
+  return new Map([...own].map(([service, list]) => [service, `${types}\n\n${list.join('\n')}`]));
 }
+
+const TYPE_FIELD = ['type'] as const;
 
 /**
  * Code fragments of one event (its zod expression, its JSON Schema literal) by the text of what
@@ -226,9 +238,10 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   files.set('topology.ts', wholeFiles.get('topology.ts', viewKey(events, TOPOLOGY_FIELDS), () => render('topology', topologyView(events, HEADER))));
   files.set('events.ts', wholeFiles.get('events.ts', `${JSON.stringify(options.sunsetAsOf ?? null)}\n${viewKey(events, EVENTS_FIELDS)}`, () => render('events', eventsView(events, HEADER, options.sunsetAsOf))));
   const services = serviceNames(events);
+  const keys = serviceKeys(events);
   for (const service of services) {
     const file = `${serviceModule(service)}.ts`;
-    files.set(file, wholeFiles.get(file, serviceKey(events, service), () => render('service', serviceView(events, service, HEADER))));
+    files.set(file, wholeFiles.get(file, keys.get(service)!, () => render('service', serviceView(events, service, HEADER))));
   }
   const modules = [...domains.keys()].map((d) => `./${domainModule(d)}.js`);
   files.set('index.ts', wholeFiles.get('index.ts', JSON.stringify([modules, services]), () => render('index', { header: HEADER, modules, services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) })));

@@ -153,6 +153,22 @@ describe('IncrementalCatalog', () => {
     expect(await outcome(async () => second)).toBe(await cold(root, dir, false));
   });
 
+  it('tells a file that became a document (or stopped being one) from a fragment again', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    await catalog.load();
+    // Written as a fragment first: discovery keeps its answer for it while its text stays the same.
+    writeTree(root, { 'c.yaml': B.replace('asyncapi: 3.0.0\n', '').replace(/billing/g, 'refund') });
+    expect((await catalog.load()).catalog.events.map((e) => e.type)).toEqual(['billing.invoice_issued', 'order.placed']);
+    await catalog.load();
+    writeTree(root, { 'c.yaml': B.replace(/billing/g, 'refund') });
+    const document = await catalog.load();
+    expect(document.catalog.events.map((e) => e.type)).toEqual(['billing.invoice_issued', 'order.placed', 'refund.invoice_issued']);
+    expect(await outcome(async () => document)).toBe(await cold(root, dir));
+    writeTree(root, { 'c.yaml': B.replace('asyncapi: 3.0.0\n', '').replace(/billing/g, 'refund') });
+    expect((await catalog.load()).catalog.events.map((e) => e.type)).toEqual(['billing.invoice_issued', 'order.placed']);
+  });
+
   it('reads an unchanged document again when an earlier one claims a name its schemas hold', async () => {
     const { dir, root } = catalogue();
     const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
