@@ -80,22 +80,41 @@ export function lastEmitMade(): readonly string[] {
 }
 
 /**
- * The JSON of the fields of `event` a view reads (services.ts), made once per event object. None
- * of those fields is ever null, so JSON's null for a missing one cannot stand for another value.
+ * A number for each distinct text, never given to another text: the keys of whole files are made
+ * of these, so that they stay short (the text of every event's fields, joined, was most of the
+ * time spent on keys). Emptied past a size no catalogue reaches; a text then gets a new number,
+ * which at worst makes a file again.
  */
-const viewFields = new WeakMap<CatalogEvent, Map<readonly (keyof CatalogEvent)[], string>>();
+const textIds = new Map<string, number>();
+let nextTextId = 0;
 
-function fieldsOf(event: CatalogEvent, fields: readonly (keyof CatalogEvent)[]): string {
-  let made = viewFields.get(event);
-  if (made === undefined) viewFields.set(event, (made = new Map()));
-  let text = made.get(fields);
-  if (text === undefined) made.set(fields, (text = JSON.stringify(fields.map((field) => event[field]))));
-  return text;
+function idOf(text: string): number {
+  let id = textIds.get(text);
+  if (id === undefined) {
+    if (textIds.size >= 200_000) textIds.clear();
+    textIds.set(text, (id = nextTextId++));
+  }
+  return id;
 }
 
-/** Key of a view made from `fields` of every event, in order (JSON holds no raw line break). */
+/**
+ * The id (idOf) of the JSON of the fields of `event` a view reads (services.ts), made once per
+ * event object. None of those fields is ever null, so JSON's null for a missing one cannot stand
+ * for another value.
+ */
+const viewFields = new WeakMap<CatalogEvent, Map<readonly (keyof CatalogEvent)[], number>>();
+
+function fieldsOf(event: CatalogEvent, fields: readonly (keyof CatalogEvent)[]): number {
+  let made = viewFields.get(event);
+  if (made === undefined) viewFields.set(event, (made = new Map()));
+  let id = made.get(fields);
+  if (id === undefined) made.set(fields, (id = idOf(JSON.stringify(fields.map((field) => event[field])))));
+  return id;
+}
+
+/** Key of a view made from `fields` of every event, in order. */
 function viewKey(events: readonly CatalogEvent[], fields: readonly (keyof CatalogEvent)[]): string {
-  return events.map((event) => fieldsOf(event, fields)).join('\n');
+  return events.map((event) => fieldsOf(event, fields)).join(',');
 }
 
 /**
@@ -115,7 +134,7 @@ function serviceKeys(events: readonly CatalogEvent[]): Map<string, string> {
       list.push(`${index} ${fieldsOf(event, SERVICE_FIELDS)}`);
     }
   });
-  return new Map([...own].map(([service, list]) => [service, `${types}\n\n${list.join('\n')}`]));
+  return new Map([...own].map(([service, list]) => [service, `${types};${list.join(',')}`]));
 }
 
 const TYPE_FIELD = ['type'] as const;
@@ -193,7 +212,7 @@ interface EventMemo {
   /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
   registry?: { key: string; text: string };
   /** Its part of registry.ts's key (see registryKey), made with `registry` (the same names). */
-  registryRow?: { of: { key: string; text: string }; text: string };
+  registryRow?: { of: { key: string; text: string }; id: number };
   /** Definitions its payload references directly. */
   refs?: string[];
 }
@@ -374,11 +393,11 @@ function registryKey(events: readonly CatalogEvent[], names: CatalogNames): stri
       // Kept with the event while its names are the ones its fields were made with.
       if (memo.registryRow?.of !== memo.registry) {
         const { typeName, schemaName, jsonSchemaName } = names.event(event);
-        memo.registryRow = { of: memo.registry!, text: JSON.stringify([event.domain, event.type, event.version, typeName, schemaName, jsonSchemaName, fields]) };
+        memo.registryRow = { of: memo.registry!, id: idOf(JSON.stringify([event.domain, event.type, event.version, typeName, schemaName, jsonSchemaName, fields])) };
       }
-      return memo.registryRow!.text;
+      return memo.registryRow!.id;
     })
-    .join('\n');
+    .join(',');
 }
 
 function registryView(catalog: Catalog, domains: Map<string, CatalogEvent[]>, names: CatalogNames) {
