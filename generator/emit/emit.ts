@@ -215,6 +215,8 @@ interface EventMemo {
   registryRow?: { of: { key: string; text: string }; id: number };
   /** Definitions its payload references directly. */
   refs?: string[];
+  /** The keys of its fragments in a domain module (see fragmentKeys), made with definitions key `defsKey`. */
+  fragmentKeys?: { defsKey: string; zod: string; json: string; draft: string };
 }
 
 const eventMemos = new WeakMap<CatalogEvent, EventMemo>();
@@ -355,6 +357,18 @@ function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], na
   return made.result;
 }
 
+/**
+ * The keys of an event's fragments in its domain module, kept with the event: one string each
+ * that the fragment memo has seen before (and hashed), instead of one put together per emit.
+ */
+function fragmentKeys(event: CatalogEvent, defsKey: string): { zod: string; json: string; draft: string } {
+  const memo = memoOf(event);
+  if (memo.fragmentKeys?.defsKey !== defsKey) {
+    memo.fragmentKeys = { defsKey, zod: `zod\0${defsKey}\0${memo.payloadKey}`, json: `json\0${defsKey}\0${memo.schemaKey}`, draft: `draft\0${defsKey}\0${memo.schemaKey}` };
+  }
+  return memo.fragmentKeys;
+}
+
 function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string) {
   const used = new Set(events.flatMap((e) => directRefs(e.payload)));
   return {
@@ -365,9 +379,9 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       typeLabel: event.type,
       version: event.version,
       doc: docComment(eventDoc(event)),
-      zod: fragments.get(`zod\0${defsKey}\0${memoOf(event).payloadKey}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
-      jsonSchema: fragments.get(`json\0${defsKey}\0${memoOf(event).schemaKey}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
-      draft: fragments.get(`draft\0${defsKey}\0${memoOf(event).schemaKey}`, () => draftLabel(eventJsonSchema(catalog, event).$schema)),
+      zod: fragments.get(fragmentKeys(event, defsKey).zod, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
+      jsonSchema: fragments.get(fragmentKeys(event, defsKey).json, () => jsonLiteral(eventJsonSchema(catalog, event))),
+      draft: fragments.get(fragmentKeys(event, defsKey).draft, () => draftLabel(eventJsonSchema(catalog, event).$schema)),
     })),
     // An event whose payload is the schema of the same name has that schema's export as its alias.
     latest: latestOnly(events).filter((event) => !latestIsDefinition(event, catalog.definitions)).map((event) => ({
