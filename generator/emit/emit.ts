@@ -12,7 +12,7 @@ import { zodExpression } from './code/zod.js';
 import { directRefs, orderDefinitions } from './graph.js';
 import { CatalogNames, domainKey, domainModule, eventKey } from './names.js';
 import { stableJson, stableJsonReusing, type ReusedText } from './stable-json.js';
-import { bindingsLiteral, eventsView, parametersLiteral, serviceModule, serviceNames, serviceView, topologyView } from './services.js';
+import { bindingsLiteral, EVENTS_FIELDS, eventsView, parametersLiteral, SERVICE_FIELDS, serviceModule, serviceNames, serviceView, TOPOLOGY_FIELDS, topologyView } from './services.js';
 import { render } from './templates.js';
 import { GENERATED_MARKER } from './write.js';
 
@@ -31,13 +31,113 @@ export interface EmitOptions {
 export function emit(catalog: Catalog, options: EmitOptions = {}): Map<string, string> {
   jsonSchemas = new Map();
   fragments.startEmit();
+  wholeFiles.startEmit();
   try {
     return emitFiles(catalog, options);
   } finally {
     jsonSchemas = undefined;
     fragments.endEmit();
+    wholeFiles.endEmit();
   }
 }
+
+/**
+ * Whole files by a key that holds everything each is made from, kept from one emit to the next: a
+ * process that emits again after a small change (`generate --watch`) renders only the files whose
+ * inputs changed. Files not emitted by the latest emit are dropped.
+ */
+class FileMemo {
+  private texts = new Map<string, { key: string; text: string }>();
+  private used = new Set<string>();
+  /** Files this emit made (not taken from the memo): what a test can see the memo do. */
+  made: string[] = [];
+
+  startEmit(): void {
+    this.used = new Set();
+    this.made = [];
+  }
+
+  endEmit(): void {
+    for (const file of [...this.texts.keys()]) if (!this.used.has(file)) this.texts.delete(file);
+  }
+
+  get(file: string, key: string, make: () => string): string {
+    this.used.add(file);
+    const kept = this.texts.get(file);
+    if (kept?.key === key) return kept.text;
+    const text = make();
+    this.texts.set(file, { key, text });
+    this.made.push(file);
+    return text;
+  }
+}
+
+const wholeFiles = new FileMemo();
+
+/** The files the last emit made rather than took from its memo of whole files (for tests). */
+export function lastEmitMade(): readonly string[] {
+  return wholeFiles.made;
+}
+
+/**
+ * A number for each distinct text, never given to another text: the keys of whole files are made
+ * of these, so that they stay short (the text of every event's fields, joined, was most of the
+ * time spent on keys). Emptied past a size no catalogue reaches; a text then gets a new number,
+ * which at worst makes a file again.
+ */
+const textIds = new Map<string, number>();
+let nextTextId = 0;
+
+function idOf(text: string): number {
+  let id = textIds.get(text);
+  if (id === undefined) {
+    if (textIds.size >= 200_000) textIds.clear();
+    textIds.set(text, (id = nextTextId++));
+  }
+  return id;
+}
+
+/**
+ * The id (idOf) of the JSON of the fields of `event` a view reads (services.ts), made once per
+ * event object. None of those fields is ever null, so JSON's null for a missing one cannot stand
+ * for another value.
+ */
+const viewFields = new WeakMap<CatalogEvent, Map<readonly (keyof CatalogEvent)[], number>>();
+
+function fieldsOf(event: CatalogEvent, fields: readonly (keyof CatalogEvent)[]): number {
+  let made = viewFields.get(event);
+  if (made === undefined) viewFields.set(event, (made = new Map()));
+  let id = made.get(fields);
+  if (id === undefined) made.set(fields, (id = idOf(JSON.stringify(fields.map((field) => event[field])))));
+  return id;
+}
+
+/** Key of a view made from `fields` of every event, in order. */
+function viewKey(events: readonly CatalogEvent[], fields: readonly (keyof CatalogEvent)[]): string {
+  return events.map((event) => fieldsOf(event, fields)).join(',');
+}
+
+/**
+ * Keys of the services' modules. A service's view reads its own events (those it publishes or
+ * consumes) whole, and of every other event only its type (which version of a type is the latest
+ * depends on the others) and that it is not one of them: an event it is not part of has no effect
+ * on it beyond that. So each key is the types of all events in order, then the place and fields of
+ * each of the service's own events.
+ */
+function serviceKeys(events: readonly CatalogEvent[]): Map<string, string> {
+  const types = viewKey(events, TYPE_FIELD);
+  const own = new Map<string, string[]>();
+  events.forEach((event, index) => {
+    for (const service of new Set([...event.producers, ...event.consumers])) {
+      let list = own.get(service);
+      if (list === undefined) own.set(service, (list = []));
+      list.push(`${index} ${fieldsOf(event, SERVICE_FIELDS)}`);
+    }
+  });
+  return new Map([...own].map(([service, list]) => [service, `${types};${list.join(',')}`]));
+}
+
+const TYPE_FIELD = ['type'] as const;
 
 /**
  * Code fragments of one event (its zod expression, its JSON Schema literal) by the text of what
@@ -111,8 +211,12 @@ interface EventMemo {
   schemaFile?: { defsKey: string; key: string; text: string };
   /** Its fields in the registry, and the names (type, schema, JSON Schema) they were made with. */
   registry?: { key: string; text: string };
+  /** Its part of registry.ts's key (see registryKey), made with `registry` (the same names). */
+  registryRow?: { of: { key: string; text: string }; id: number };
   /** Definitions its payload references directly. */
   refs?: string[];
+  /** The keys of its fragments in a domain module (see fragmentKeys), made with definitions key `defsKey`. */
+  fragmentKeys?: { defsKey: string; zod: string; json: string; draft: string };
 }
 
 const eventMemos = new WeakMap<CatalogEvent, EventMemo>();
@@ -143,18 +247,25 @@ function emitFiles(catalog: Catalog, options: EmitOptions): Map<string, string> 
   const files = new Map<string, string>();
   const domains = groupByDomain(catalog.events);
 
+  const events = catalog.events;
   files.set('event-types.ts', render('event-types', eventTypesView(domains, names)));
-  files.set('definitions.ts', render('definitions', definitionsView(catalog, names)));
   const defsKey = definitionsKey(catalog, names);
+  // The definitions and the names they get are all definitionsView reads; defsKey holds both.
+  files.set('definitions.ts', wholeFiles.get('definitions.ts', defsKey, () => render('definitions', definitionsView(catalog, names))));
   for (const [domain, events] of domains) {
     files.set(`${domainModule(domain)}.ts`, domainFile(domain, catalog, events, names, defsKey));
   }
-  files.set('registry.ts', render('registry', registryView(catalog, domains, names)));
-  files.set('topology.ts', render('topology', topologyView(catalog, HEADER)));
-  files.set('events.ts', render('events', eventsView(catalog, HEADER, options.sunsetAsOf)));
-  const services = serviceNames(catalog);
-  for (const service of services) files.set(`${serviceModule(service)}.ts`, render('service', serviceView(catalog, service, HEADER)));
-  files.set('index.ts', render('index', { header: HEADER, modules: [...domains.keys()].map((d) => `./${domainModule(d)}.js`), services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) }));
+  files.set('registry.ts', wholeFiles.get('registry.ts', registryKey(events, names), () => render('registry', registryView(catalog, domains, names))));
+  files.set('topology.ts', wholeFiles.get('topology.ts', viewKey(events, TOPOLOGY_FIELDS), () => render('topology', topologyView(events, HEADER))));
+  files.set('events.ts', wholeFiles.get('events.ts', `${JSON.stringify(options.sunsetAsOf ?? null)}\n${viewKey(events, EVENTS_FIELDS)}`, () => render('events', eventsView(events, HEADER, options.sunsetAsOf))));
+  const services = serviceNames(events);
+  const keys = serviceKeys(events);
+  for (const service of services) {
+    const file = `${serviceModule(service)}.ts`;
+    files.set(file, wholeFiles.get(file, keys.get(service)!, () => render('service', serviceView(events, service, HEADER))));
+  }
+  const modules = [...domains.keys()].map((d) => `./${domainModule(d)}.js`);
+  files.set('index.ts', wholeFiles.get('index.ts', JSON.stringify([modules, services]), () => render('index', { header: HEADER, modules, services: services.map((s) => ({ name: names.serviceNamespace(s), path: `./${serviceModule(s)}.js` })) })));
   for (const event of catalog.events) {
     // Kept with the event while the definitions are the same: building the fragment's key (the
     // event's schema as JSON) for each of 1,000 events was a good part of an emit.
@@ -246,6 +357,18 @@ function domainFile(domain: string, catalog: Catalog, events: CatalogEvent[], na
   return made.result;
 }
 
+/**
+ * The keys of an event's fragments in its domain module, kept with the event: one string each
+ * that the fragment memo has seen before (and hashed), instead of one put together per emit.
+ */
+function fragmentKeys(event: CatalogEvent, defsKey: string): { zod: string; json: string; draft: string } {
+  const memo = memoOf(event);
+  if (memo.fragmentKeys?.defsKey !== defsKey) {
+    memo.fragmentKeys = { defsKey, zod: `zod\0${defsKey}\0${memo.payloadKey}`, json: `json\0${defsKey}\0${memo.schemaKey}`, draft: `draft\0${defsKey}\0${memo.schemaKey}` };
+  }
+  return memo.fragmentKeys;
+}
+
 function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogNames, defsKey: string) {
   const used = new Set(events.flatMap((e) => directRefs(e.payload)));
   return {
@@ -256,9 +379,9 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       typeLabel: event.type,
       version: event.version,
       doc: docComment(eventDoc(event)),
-      zod: fragments.get(`zod\0${defsKey}\0${memoOf(event).payloadKey}`, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
-      jsonSchema: fragments.get(`json\0${defsKey}\0${memoOf(event).schemaKey}`, () => jsonLiteral(eventJsonSchema(catalog, event))),
-      draft: fragments.get(`draft\0${defsKey}\0${memoOf(event).schemaKey}`, () => draftLabel(eventJsonSchema(catalog, event).$schema)),
+      zod: fragments.get(fragmentKeys(event, defsKey).zod, () => zodExpression(event.payload, { refName: (ref) => names.definition(ref).schemaName, lazyRefs: new Set(), definitions: catalog.definitions })),
+      jsonSchema: fragments.get(fragmentKeys(event, defsKey).json, () => jsonLiteral(eventJsonSchema(catalog, event))),
+      draft: fragments.get(fragmentKeys(event, defsKey).draft, () => draftLabel(eventJsonSchema(catalog, event).$schema)),
     })),
     // An event whose payload is the schema of the same name has that schema's export as its alias.
     latest: latestOnly(events).filter((event) => !latestIsDefinition(event, catalog.definitions)).map((event) => ({
@@ -269,6 +392,26 @@ function domainView(catalog: Catalog, events: CatalogEvent[], names: CatalogName
       aliasTypeName: names.latestOf(event.type).typeName,
     })),
   };
+}
+
+/**
+ * Key of registry.ts: what registryView reads of each event, in order: its domain (the imports
+ * are grouped by it), type, version and names, and its fields (registryFields, which hold the
+ * rest of what it reads).
+ */
+function registryKey(events: readonly CatalogEvent[], names: CatalogNames): string {
+  return events
+    .map((event) => {
+      const fields = registryFields(event, names);
+      const memo = memoOf(event);
+      // Kept with the event while its names are the ones its fields were made with.
+      if (memo.registryRow?.of !== memo.registry) {
+        const { typeName, schemaName, jsonSchemaName } = names.event(event);
+        memo.registryRow = { of: memo.registry!, id: idOf(JSON.stringify([event.domain, event.type, event.version, typeName, schemaName, jsonSchemaName, fields])) };
+      }
+      return memo.registryRow!.id;
+    })
+    .join(',');
 }
 
 function registryView(catalog: Catalog, domains: Map<string, CatalogEvent[]>, names: CatalogNames) {

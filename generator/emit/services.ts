@@ -4,7 +4,7 @@
  * publishes) and a consumer (handlers for what it consumes).
  */
 import { subscriptionPattern } from '../../runtime/destinations.js';
-import type { Catalog, CatalogEvent, EventKind, KafkaTopicBinding } from '../model/catalog.js';
+import type { CatalogEvent, EventKind, KafkaTopicBinding } from '../model/catalog.js';
 import { publisherMethodName } from '../model/generated-names.js';
 import { kebabName, pascalName } from '../model/identifiers.js';
 import { docComment, propertyKey, stringLiteral } from './code/literals.js';
@@ -26,10 +26,30 @@ const KIND_CALL: Record<EventKind, { call: string; options: string }> = {
   command: { call: 'request', options: 'RequestOptions' },
 };
 
-/** The latest version of each event type, in type order. */
-export function latestEvents(catalog: Catalog): CatalogEvent[] {
-  const latest = new Map<string, CatalogEvent>();
-  for (const event of catalog.events) latest.set(event.type, event);
+/*
+ * Each view below reads only the fields of an event listed for it (its type takes a Pick of those
+ * fields, so the compiler holds it to them) and the order of the events. emit keeps each file's
+ * text with those fields of every event in order (see emit.ts, viewKey), and makes the file again
+ * only when one of them changed: a save that rewords a description re-renders neither the topology
+ * nor the events facade, nor the modules of services the event is not part of.
+ */
+
+/** What topology.ts is made from. */
+export const TOPOLOGY_FIELDS = ['type', 'kind', 'domain', 'destination', 'severity', 'amqpExchange', 'redisStream', 'kafkaTopic', 'producers', 'consumers', 'replies'] as const satisfies readonly (keyof CatalogEvent)[];
+export type TopologyEvent = Pick<CatalogEvent, (typeof TOPOLOGY_FIELDS)[number]>;
+
+/** What events.ts is made from. */
+export const EVENTS_FIELDS = ['type', 'version', 'kind', 'sunset', 'replies'] as const satisfies readonly (keyof CatalogEvent)[];
+export type EventsEvent = Pick<CatalogEvent, (typeof EVENTS_FIELDS)[number]>;
+
+/** What a service's module is made from. */
+export const SERVICE_FIELDS = ['type', 'kind', 'domain', 'name', 'pinnedName', 'title', 'summary', 'description', 'destination', 'parameters', 'producers', 'consumers', 'replies'] as const satisfies readonly (keyof CatalogEvent)[];
+export type ServiceEvent = Pick<CatalogEvent, (typeof SERVICE_FIELDS)[number]>;
+
+/** The latest version of each event type, in type order (events come sorted by type, then version). */
+export function latestEvents<E extends Pick<CatalogEvent, 'type'>>(events: readonly E[]): E[] {
+  const latest = new Map<string, E>();
+  for (const event of events) latest.set(event.type, event);
   return [...latest.values()];
 }
 
@@ -38,18 +58,18 @@ export function latestEvents(catalog: Catalog): CatalogEvent[] {
  * request's own reply address (RabbitMQ direct reply-to, a Redis or Kafka reply stream of the
  * requester), never through its subscription, so they take no place in it.
  */
-function repliesReceivedBy(latest: readonly CatalogEvent[], service: string): Set<string> {
+function repliesReceivedBy(latest: readonly Pick<CatalogEvent, 'kind' | 'producers' | 'replies'>[], service: string): Set<string> {
   return new Set(latest.filter((e) => e.kind === 'command' && e.producers.includes(service)).flatMap((e) => e.replies.map((r) => r.type)));
 }
 
 /** The latest versions of the events `service` consumes from its subscription: what it receives, less the replies to its own requests. */
-function subscribedEvents(latest: readonly CatalogEvent[], service: string): CatalogEvent[] {
+function subscribedEvents<E extends Pick<CatalogEvent, 'type' | 'kind' | 'producers' | 'consumers' | 'replies'>>(latest: readonly E[], service: string): E[] {
   const replies = repliesReceivedBy(latest, service);
   return latest.filter((e) => e.consumers.includes(service) && !replies.has(e.type));
 }
 
 /** A command's replies as a type: reply event type → its versions, in type order. */
-function repliesType(event: CatalogEvent): string {
+function repliesType(event: Pick<CatalogEvent, 'replies'>): string {
   const versions = new Map<string, number[]>();
   for (const reply of event.replies) versions.set(reply.type, [...(versions.get(reply.type) ?? []), reply.version]);
   const entries = [...versions.entries()].sort(([a], [b]) => compare(a, b));
@@ -57,8 +77,8 @@ function repliesType(event: CatalogEvent): string {
   return `{ ${entries.map(([type, list]) => `${stringLiteral(type)}: ${[...new Set(list)].sort((a, b) => a - b).join(' | ')}`).join('; ')} }`;
 }
 
-export function serviceNames(catalog: Catalog): string[] {
-  return [...new Set(catalog.events.flatMap((e) => [...e.producers, ...e.consumers]))].sort();
+export function serviceNames(events: readonly Pick<CatalogEvent, 'producers' | 'consumers'>[]): string[] {
+  return [...new Set(events.flatMap((e) => [...e.producers, ...e.consumers]))].sort();
 }
 
 /** A `ChannelSpec` as the model gives it; `amqpExchange` and `redisStream` only when the catalogue names one. */
@@ -71,16 +91,16 @@ interface Channel {
 }
 
 /** Where `event` is published; placeholders become `*`, the pattern of every destination they fill in. */
-function channelOf(event: CatalogEvent): Channel {
+function channelOf(event: TopologyEvent): Channel {
   return withBindings({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, undefined) }, event);
 }
 
 /** What a consumer of `event` subscribes with: placeholders become `*`, alerts are taken at every severity. */
-function sourceOf(event: CatalogEvent): Channel {
+function sourceOf(event: TopologyEvent): Channel {
   return withBindings({ kind: event.kind, destination: subscriptionPattern(event.kind, event.domain, event.destination, event.severity) }, event);
 }
 
-function withBindings(channel: Channel, event: CatalogEvent): Channel {
+function withBindings(channel: Channel, event: Pick<CatalogEvent, 'amqpExchange' | 'redisStream' | 'kafkaTopic'>): Channel {
   return {
     ...channel,
     ...(event.amqpExchange === undefined ? {} : { amqpExchange: event.amqpExchange }),
@@ -128,7 +148,7 @@ function kafkaLiteral(binding: KafkaTopicBinding): string {
 }
 
 /** The registry's `parameters` literal (what the runtime checks values against); undefined without parameters. */
-export function parametersLiteral(event: CatalogEvent): string | undefined {
+export function parametersLiteral(event: Pick<CatalogEvent, 'parameters'>): string | undefined {
   if (event.parameters === undefined) return undefined;
   const entries = Object.entries(event.parameters).map(([name, p]) => {
     const fields = [
@@ -145,7 +165,7 @@ export function parametersLiteral(event: CatalogEvent): string | undefined {
  * The options parameter of a publisher method: optional, unless the destination has parameters
  * without a default, whose values are then required and typed (`'eu' | 'us'` for an enum).
  */
-function optionsParameter(event: CatalogEvent, optionsType: string): string {
+function optionsParameter(event: Pick<CatalogEvent, 'parameters'>, optionsType: string): string {
   if (event.parameters === undefined) return `options?: ${optionsType}`;
   const fields = Object.entries(event.parameters).map(([name, p]) => `${propertyKey(name)}${p.default === undefined ? '' : '?'}: ${p.enum === undefined ? 'string' : p.enum.map(stringLiteral).join(' | ')}`);
   const required = Object.values(event.parameters).some((p) => p.default === undefined);
@@ -154,7 +174,7 @@ function optionsParameter(event: CatalogEvent, optionsType: string): string {
 }
 
 /** Lines of a publisher method's doc comment that say what each destination parameter is. */
-function parameterDocs(event: CatalogEvent): string[] {
+function parameterDocs(event: Pick<CatalogEvent, 'parameters' | 'destination'>): string[] {
   if (event.parameters === undefined) return [];
   return Object.entries(event.parameters).map(([name, p]) => {
     const allowed = [p.enum === undefined ? undefined : `one of ${p.enum.join(', ')}`, p.pattern === undefined ? undefined : `matching /${p.pattern}/`, p.default === undefined ? undefined : `default ${p.default}`].filter((x) => x !== undefined);
@@ -174,10 +194,10 @@ function union(literals: readonly string[]): string {
   return literals.length === 0 ? ' never' : literals.map((l) => `\n  | ${l}`).join('');
 }
 
-export function topologyView(catalog: Catalog, header: string) {
-  const latest = latestEvents(catalog);
-  const services = serviceNames(catalog);
-  const channels = distinct(catalog.events.map(channelOf)).sort(
+export function topologyView(events: readonly TopologyEvent[], header: string) {
+  const latest = latestEvents(events);
+  const services = serviceNames(events);
+  const channels = distinct(events.map(channelOf)).sort(
     (a, b) => compare(a.kind, b.kind) || compare(a.destination, b.destination) || compare(a.amqpExchange ?? '', b.amqpExchange ?? '') || compare(a.redisStream ?? '', b.redisStream ?? '') || compare(a.kafkaTopic?.topic ?? '', b.kafkaTopic?.topic ?? ''),
   );
   return {
@@ -195,23 +215,23 @@ export function topologyView(catalog: Catalog, header: string) {
  * The older versions past their sunset as of `asOf`: `x-sunset` on or before it. Without a date none
  * is: generation never reads the clock, so one catalogue always gives the same code.
  */
-export function sunsetVersions(catalog: Catalog, asOf: string | undefined): Map<string, number[]> {
+export function sunsetVersions(events: readonly Pick<CatalogEvent, 'type' | 'version' | 'sunset'>[], asOf: string | undefined): Map<string, number[]> {
   const past = new Map<string, number[]>();
   if (asOf === undefined) return past;
-  const latest = new Map(latestEvents(catalog).map((e) => [e.type, e.version]));
-  for (const event of catalog.events) {
+  const latest = new Map(latestEvents(events).map((e) => [e.type, e.version]));
+  for (const event of events) {
     if (event.version === latest.get(event.type) || event.sunset === undefined || event.sunset > asOf) continue;
     past.set(event.type, [...(past.get(event.type) ?? []), event.version]);
   }
   return past;
 }
 
-export function eventsView(catalog: Catalog, header: string, sunsetAsOf?: string) {
-  const latest = latestEvents(catalog);
+export function eventsView(events: readonly EventsEvent[], header: string, sunsetAsOf?: string) {
+  const latest = latestEvents(events);
   return {
     header,
     sunsetRule: sunsetAsOf === undefined ? 'none (no `sunsetAsOf` date is configured)' : `\`x-sunset\` on or before ${sunsetAsOf} (\`sunsetAsOf\`)`,
-    sunsets: [...sunsetVersions(catalog, sunsetAsOf).entries()].map(([type, versions]) => ({ literal: stringLiteral(type), versions: versions.join(' | ') })),
+    sunsets: [...sunsetVersions(events, sunsetAsOf).entries()].map(([type, versions]) => ({ literal: stringLiteral(type), versions: versions.join(' | ') })),
     kinds: (Object.keys(KIND_UNIONS) as EventKind[]).map((kind) => ({
       kind,
       typeName: KIND_UNIONS[kind],
@@ -228,8 +248,8 @@ export function serviceModule(service: string): string {
   return `services/${kebabName(service)}`;
 }
 
-export function serviceView(catalog: Catalog, service: string, header: string) {
-  const latest = latestEvents(catalog);
+export function serviceView(events: readonly ServiceEvent[], service: string, header: string) {
+  const latest = latestEvents(events);
   const published = latest.filter((e) => e.producers.includes(service));
   const consumed = subscribedEvents(latest, service);
   const publishes = published.map((event) => {

@@ -18,8 +18,16 @@ export interface DiscoveredCatalog {
 
 export class DiscoveryError extends Error {}
 
+/**
+ * What earlier discoveries of a catalogue found, by absolute path: each file's text and whether it
+ * is a document. A process that discovers again on every save (`generate --watch`) tells a file
+ * again only when its text changed, and hands on the text it kept, so that later comparisons of
+ * the same content (see IncrementalCatalog) meet one string.
+ */
+export type KnownFiles = Map<string, { text: string; document: boolean }>;
+
 /** With `texts`, the content of every file read to tell documents from fragments is kept there, by absolute path. */
-export function discoverCatalog(target: string, texts?: Map<string, string>): DiscoveredCatalog {
+export function discoverCatalog(target: string, texts?: Map<string, string>, known?: KnownFiles): DiscoveredCatalog {
   const abs = path.resolve(target);
   let stats;
   try {
@@ -30,7 +38,12 @@ export function discoverCatalog(target: string, texts?: Map<string, string>): Di
   if (stats.isFile()) {
     return { root: path.dirname(abs), documents: [abs] };
   }
-  const documents = walk(abs).filter((file) => isDocument(file, texts)).sort();
+  const files = walk(abs);
+  if (known !== undefined) {
+    const present = new Set(files);
+    for (const file of [...known.keys()]) if (!present.has(file)) known.delete(file);
+  }
+  const documents = files.filter((file) => isDocument(file, texts, known)).sort();
   if (documents.length === 0) {
     throw new DiscoveryError(`no AsyncAPI document in '${target}': no .yaml, .yml or .json file there has a top-level 'asyncapi' key`);
   }
@@ -53,9 +66,20 @@ function walk(dir: string): string[] {
   return found;
 }
 
-function isDocument(file: string, texts: Map<string, string> | undefined): boolean {
-  const text = readFileSync(file, 'utf8');
-  texts?.set(file, text);
+function isDocument(file: string, texts: Map<string, string> | undefined, known: KnownFiles | undefined): boolean {
+  const read = readFileSync(file, 'utf8');
+  const earlier = known?.get(file);
+  if (earlier !== undefined && earlier.text === read) {
+    texts?.set(file, earlier.text);
+    return earlier.document;
+  }
+  texts?.set(file, read);
+  const document = hasAsyncapiKey(file, read);
+  known?.set(file, { text: read, document });
+  return document;
+}
+
+function hasAsyncapiKey(file: string, text: string): boolean {
   if (path.extname(file).toLowerCase() === '.json') {
     try {
       const value: unknown = JSON.parse(text);

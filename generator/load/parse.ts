@@ -179,11 +179,25 @@ function cyclePath(root: unknown): string[] | undefined {
   return undefined;
 }
 
-function walk(value: unknown, pointer: string[], visit: (node: Record<string, unknown>, pointer: string[]) => void): void {
-  if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...pointer, String(i)], visit));
-  else if (isObject(value)) {
+/**
+ * Calls `visit` on every object in `value` with its pointer. The pointer is one array that the walk
+ * changes as it goes (a copy per node was most of the walk's time and garbage): `visit` copies it
+ * to keep it.
+ */
+function walk(value: unknown, pointer: string[], visit: (node: Record<string, unknown>, pointer: readonly string[]) => void): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      pointer.push(String(i));
+      walk(value[i], pointer, visit);
+      pointer.pop();
+    }
+  } else if (isObject(value)) {
     visit(value, pointer);
-    for (const [key, child] of Object.entries(value)) walk(child, [...pointer, key], visit);
+    for (const [key, child] of Object.entries(value)) {
+      pointer.push(key);
+      walk(child, pointer, visit);
+      pointer.pop();
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import type { CatalogSources, Claim, ClaimedDefinition, ParsedInput, SchemaReade
 import { declaredEventType, documentService, messageDefinition, ownerGroup } from './message-names.js';
 import { warnUnknownExtensions } from './extensions.js';
 import { readMetadata, STRICT_FIELDS } from './metadata.js';
+import { sameData } from './same-data.js';
 import { mergeSharedMessages } from './shared-messages.js';
 
 export interface BuildOptions {
@@ -45,6 +46,7 @@ interface DocumentBuild<F extends SourceFileRef> {
   /** The names this document claimed, with their definitions. */
   claimed: readonly ClaimedDefinition<F>[];
   document: CatalogDocument;
+  /** Replaced by the events of a later build that are equal to them (see BuildCache.keepEqualEvents). */
   events: readonly [CatalogEvent, EventOrigin<F>][];
 }
 
@@ -66,6 +68,42 @@ export class BuildCache<F extends SourceFileRef = SourceFileRef> {
   store(parsed: ParsedInput<F>, build: DocumentBuild<F>): void {
     this.documents.set(parsed, build);
   }
+
+  /** The events of the last build by {@link eventKey}, and the definitions that build collected. */
+  private last: { events: Map<string, CatalogEvent>; definitions: Record<string, JsonSchema> } | undefined;
+
+  /**
+   * The events of a build, where each event that is equal (sameData: every field, key order
+   * included) to an event of the last build is that event object again, in `events` and in the
+   * `fresh` document builds they were read in. A save usually changes one message of a document,
+   * but its document is read whole again, and every event of it would be a new object: what is
+   * kept with an event object (its emitted texts, the verdict on its examples) would be made again
+   * for all of them. Only while the definitions are the same (sameData) too: an event's payload
+   * refers to definitions by name, so an equal payload with other definitions is another schema,
+   * and examples found valid against the old one must be validated again.
+   */
+  keepEqualEvents(events: [CatalogEvent, EventOrigin<F>][], definitions: Record<string, JsonSchema>, fresh: readonly DocumentBuild<F>[]): [CatalogEvent, EventOrigin<F>][] {
+    const last = this.last;
+    let kept: [CatalogEvent, EventOrigin<F>][] = events;
+    if (last !== undefined && sameData(definitions, last.definitions)) {
+      const replaced = new Map<CatalogEvent, CatalogEvent>();
+      kept = events.map((pair) => {
+        const [event, origin] = pair;
+        const earlier = last.events.get(eventKey(event));
+        if (earlier === undefined || earlier === event || !sameData(event, earlier)) return pair;
+        replaced.set(event, earlier);
+        return [earlier, origin];
+      });
+      if (replaced.size > 0) for (const build of fresh) build.events = build.events.map((pair) => (replaced.has(pair[0]) ? [replaced.get(pair[0])!, pair[1]] : pair));
+    }
+    this.last = { events: new Map(kept.map(([event]) => [eventKey(event), event])), definitions };
+    return kept;
+  }
+}
+
+/** An event's type, version and place (the identity mergeSharedMessages gives it). */
+function eventKey(event: CatalogEvent): string {
+  return `${event.type}\0${event.version}\0${event.source.file}:${event.source.line}:${event.source.column}`;
 }
 
 /**
@@ -81,6 +119,8 @@ export function buildCatalog<F extends SourceFileRef>(
 ): BuiltCatalog<F> {
   const read: [CatalogEvent, EventOrigin<F>][] = [];
   const documents: CatalogDocument[] = [];
+  /** Documents read (not taken from the cache) in this build. */
+  const fresh: DocumentBuild<F>[] = [];
   for (const doc of parsed) {
     let build = cache?.lookup(doc, options.strict, schemas);
     if (build) schemas.replay(build.claimed);
@@ -92,6 +132,7 @@ export function buildCatalog<F extends SourceFileRef>(
       const entry: CatalogDocument = { file: file.rel, asyncapi: document.version(), title: document.info().title(), version: document.info().version() };
       const built = buildDocumentEvents(sources, schemas, file, document, options);
       build = { strict: options.strict, before, claimed: schemas.claimedSince(before.length), document: entry, events: built };
+      fresh.push(build);
       // A document read with warnings is read again next time, so that its warnings are too.
       if (cache && sources.diagnostics.length === problems && sources.warnings.length === warnings) cache.store(doc, build);
     }
@@ -99,12 +140,13 @@ export function buildCatalog<F extends SourceFileRef>(
     read.push(...build.events);
   }
   // Documents read one by one see a shared message once each; the catalogue holds it once.
-  const merged = mergeSharedMessages(sources, read);
+  const definitions = schemas.collected();
+  const shared = mergeSharedMessages(sources, read);
+  const merged = cache === undefined ? shared : cache.keepEqualEvents(shared, definitions, fresh);
   const origins = new Map(merged);
   const events = merged.map(([event]) => event);
   events.sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
   documents.sort((a, b) => a.file.localeCompare(b.file));
-  const definitions = schemas.collected();
   const definitionOrigins = new Map<string, EventOrigin<F>>();
   for (const name of Object.keys(definitions)) {
     const origin = schemas.definitionOrigin(name);

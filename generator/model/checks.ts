@@ -122,7 +122,8 @@ function exampleAjv(draft: unknown): Ajv {
 
 /**
  * Events whose examples were found valid. An event object is only ever handed out again by the
- * BuildCache, for a document that did not change and reaches only files that did not change, so
+ * BuildCache: for a document that did not change and reaches only files that did not change, or
+ * in place of an equal event while the definitions are equal too (BuildCache.keepEqualEvents), so
  * its payload, its examples and the definitions it uses are still the ones that were checked.
  */
 const validatedEvents = new WeakSet<CatalogEvent>();
@@ -162,14 +163,16 @@ function checkGeneratedNames<F extends SourceFileRef>(sources: CatalogSources<F>
   // was a third of these checks. The reports are those of placing them all: a clash is always
   // between two holders of one name, and the holders of other names never take part in it.
   const named = exportedNames(catalog.events, catalog.definitions).map(([name, owner]) => ({ name, owner, id: ownerId(owner) }));
-  const idsByName = new Map<string, Set<string>>();
+  // A name held by two or more owners is one whose holders are not all its first holder.
+  const firstHolder = new Map<string, string>();
+  const shared = new Set<string>();
   for (const { name, id } of named) {
-    const ids = idsByName.get(name);
-    if (ids === undefined) idsByName.set(name, new Set([id]));
-    else ids.add(id);
+    const first = firstHolder.get(name);
+    if (first === undefined) firstHolder.set(name, id);
+    else if (first !== id) shared.add(name);
   }
   const placed = named.flatMap((entry) => {
-    if (idsByName.get(entry.name)!.size < 2) return [];
+    if (!shared.has(entry.name)) return [];
     const where = placeOf(entry.owner);
     return where === undefined ? [] : [{ ...entry, where }];
   });

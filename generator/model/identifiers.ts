@@ -57,26 +57,37 @@ export function isSafeIdentifier(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED.has(name);
 }
 
-/** `stock_added` → `STOCK_ADDED`: constant and object keys of `EVENT_TYPES`. */
-export function constantName(text: string): string {
-  return guard(words(text).map((w) => w.toUpperCase()).join('_'), '_');
+/**
+ * `convert`, remembering its answers: each name below is a function of its text alone, and the
+ * same few thousand texts are named on every load and every emit (checks, names, services) of a
+ * watch process. Emptied, like the split words, past a size no catalogue reaches.
+ */
+function remembered(convert: (text: string) => string): (text: string) => string {
+  const answers = new Map<string, string>();
+  return (text) => {
+    let answer = answers.get(text);
+    if (answer === undefined) {
+      if (answers.size >= MAX_SPLIT) answers.clear();
+      answers.set(text, (answer = convert(text)));
+    }
+    return answer;
+  };
 }
+
+/** `stock_added` → `STOCK_ADDED`: constant and object keys of `EVENT_TYPES`. */
+export const constantName = remembered((text) => guard(words(text).map((w) => w.toUpperCase()).join('_'), '_'));
 
 /** `inventory.stock_added` → `InventoryStockAdded`: type and schema names. */
-export function pascalName(text: string): string {
-  return guard(words(text).map(capitalise).join(''), 'Unnamed');
-}
+export const pascalName = remembered((text) => guard(words(text).map(capitalise).join(''), 'Unnamed'));
 
 /** `inventory.stock_added` → `inventoryStockAdded`: functions and methods. */
-export function camelName(text: string): string {
+export const camelName = remembered((text) => {
   const [first = '', ...rest] = words(text);
   return guard(first.toLowerCase() + rest.map(capitalise).join(''), 'unnamed');
-}
+});
 
 /** `Inventory Service` → `inventory-service`: file names and service names. */
-export function kebabName(text: string): string {
-  return words(text).map((w) => w.toLowerCase()).join('-') || 'unnamed';
-}
+export const kebabName = remembered((text) => words(text).map((w) => w.toLowerCase()).join('-') || 'unnamed');
 
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();

@@ -12,7 +12,7 @@
  */
 import { createParser } from '../load/asyncapi-parser.js';
 import { CatalogError } from '../load/diagnostics.js';
-import { discoverCatalog, DiscoveryError, type DiscoveredCatalog } from '../load/discover.js';
+import { discoverCatalog, DiscoveryError, type DiscoveredCatalog, type KnownFiles } from '../load/discover.js';
 import { parseDocuments, type ParsedDocument } from '../load/parse.js';
 import { SchemaCollector } from '../load/schemas.js';
 import { SourceSet, type SourceFile } from '../load/sources.js';
@@ -44,6 +44,8 @@ export interface LoadReuse<S extends SourceSet = SourceSet> {
   unchanged?(sources: S, documents: readonly string[]): BuiltCatalog<SourceFile> | undefined;
   /** Per-document build results (see BuildCache). */
   builds?: BuildCache<SourceFile>;
+  /** What earlier discoveries found (see KnownFiles). */
+  known?: KnownFiles;
 }
 
 export interface PipelineRun<S extends SourceSet = SourceSet> {
@@ -68,7 +70,7 @@ export async function runPipeline<S extends SourceSet>(target: string, options: 
 export async function runPipeline(target: string, options: PipelineOptions, reuse: LoadReuse = COLD): Promise<PipelineRun> {
   // Discovery reads every catalogue file to tell documents from fragments; the sources reuse that read.
   const texts = new Map<string, string>();
-  const { root, documents } = discover(target, texts);
+  const { root, documents } = discover(target, texts, reuse.known);
   const sources = reuse.openSources(root, options.cwd, texts);
   const parsed = await reuse.parse(sources, documents);
   const earlier = reuse.unchanged?.(sources, documents);
@@ -80,9 +82,9 @@ export async function runPipeline(target: string, options: PipelineOptions, reus
   return { root, documents, sources, built, reused: false };
 }
 
-function discover(target: string, texts: Map<string, string>): DiscoveredCatalog {
+function discover(target: string, texts: Map<string, string>, known: KnownFiles | undefined): DiscoveredCatalog {
   try {
-    return discoverCatalog(target, texts);
+    return discoverCatalog(target, texts, known);
   } catch (error) {
     if (error instanceof DiscoveryError) {
       throw new CatalogError([{ code: 'no-catalog', file: target, line: 0, column: 0, message: error.message, hint: 'Point --catalog at a folder of AsyncAPI documents or at one document.' }]);

@@ -19,6 +19,7 @@
  */
 import { createAsyncAPIDocument, type AsyncAPIDocumentInterface } from '@asyncapi/parser';
 import { unescapePointerSegment } from '../load/sources.js';
+import { sameData, sameKeys } from '../model/same-data.js';
 
 type JsonObject = Record<string, unknown>;
 /** What the parser makes a document from (not exported by name from the package index). */
@@ -29,13 +30,13 @@ export function editedMessages(before: unknown, after: unknown): string[] | unde
   if (!isObject(before) || !isObject(after)) return undefined;
   if (typeof after.asyncapi !== 'string' || !after.asyncapi.startsWith('3.') || after.asyncapi !== before.asyncapi) return undefined;
   if (!sameKeys(before, after)) return undefined;
-  for (const key of Object.keys(after)) if (key !== 'components' && !sameValue(before[key], after[key])) return undefined;
+  for (const key of Object.keys(after)) if (key !== 'components' && !sameData(before[key], after[key])) return undefined;
   const [componentsBefore, componentsAfter] = [before.components, after.components];
   if (!isObject(componentsBefore) || !isObject(componentsAfter) || !sameKeys(componentsBefore, componentsAfter)) return undefined;
-  for (const key of Object.keys(componentsAfter)) if (key !== 'messages' && !sameValue(componentsBefore[key], componentsAfter[key])) return undefined;
+  for (const key of Object.keys(componentsAfter)) if (key !== 'messages' && !sameData(componentsBefore[key], componentsAfter[key])) return undefined;
   const [messagesBefore, messagesAfter] = [componentsBefore.messages, componentsAfter.messages];
   if (!isObject(messagesBefore) || !isObject(messagesAfter) || !sameKeys(messagesBefore, messagesAfter) || '$ref' in messagesAfter) return undefined;
-  const edited = Object.keys(messagesAfter).filter((key) => !sameValue(messagesBefore[key], messagesAfter[key]));
+  const edited = Object.keys(messagesAfter).filter((key) => !sameData(messagesBefore[key], messagesAfter[key]));
   return edited.length > 0 && edited.every((key) => isObject(messagesAfter[key])) ? edited : undefined;
 }
 
@@ -122,14 +123,71 @@ function reachedComponents(excerpt: JsonObject, components: JsonObject, edited: 
 /**
  * The document `previous` (the parser's result for the previous version) with the edited messages
  * replaced by their parsed form in `excerpt` wherever they appear, as a new document for `text`.
- * `previous` is not changed.
+ * `previous` is not changed: the objects on the way from the root to an edited message are copied
+ * (each once, so what was one object is one object in the copy), and everything else is shared
+ * with it; nothing changes a parsed document once it is made. A document whose objects form a
+ * cycle on the way there (a recursive schema) is copied whole instead.
  */
 export function spliceMessages(previous: AsyncAPIDocumentInterface, excerpt: AsyncAPIDocumentInterface, edited: readonly string[], text: string): AsyncAPIDocumentInterface {
-  const parsed = structuredClone(previous.json()) as JsonObject;
-  const before = (parsed.components as JsonObject).messages as JsonObject;
+  const root = previous.json() as JsonObject;
+  const before = (root.components as JsonObject).messages as JsonObject;
   const after = ((excerpt.json() as JsonObject).components as JsonObject).messages as JsonObject;
   // The parser resolves a `$ref` to the object it names, so a message is one object wherever it appears.
   const replacements = new Map<unknown, unknown>(edited.map((key) => [before[key], after[key]]));
+  const parsed = copyTowards(root, replacements) ?? replaceInClone(root, replacements);
+  const detailed = (previous.meta() as { asyncapi: DetailedAsyncAPI }).asyncapi;
+  return createAsyncAPIDocument({ ...detailed, input: text, parsed: parsed as unknown as DetailedAsyncAPI['parsed'] });
+}
+
+/** `root` with `replacements` made, copying only the objects that lead to one; undefined when a cycle is met. */
+function copyTowards(root: JsonObject, replacements: ReadonlyMap<unknown, unknown>): JsonObject | undefined {
+  // Whether each object leads to a replaced one; absent while it is being looked into.
+  const leads = new Map<object, boolean>();
+  const visiting = new Set<object>();
+  let cycle = false;
+  const look = (node: object): boolean => {
+    const known = leads.get(node);
+    if (known !== undefined) return known;
+    if (visiting.has(node)) {
+      cycle = true;
+      return false;
+    }
+    visiting.add(node);
+    let found = false;
+    for (const child of Object.values(node)) {
+      if (typeof child === 'object' && child !== null && (replacements.has(child) || look(child))) found = true;
+    }
+    visiting.delete(node);
+    leads.set(node, found);
+    return found;
+  };
+  look(root);
+  if (cycle) return undefined;
+  const copies = new Map<object, object>();
+  const copy = (node: unknown): unknown => {
+    const replacement = replacements.get(node);
+    if (replacement !== undefined) return replacement;
+    if (typeof node !== 'object' || node === null || !leads.get(node)) return node;
+    let made = copies.get(node);
+    if (made === undefined) {
+      const holder: Record<string, unknown> = Array.isArray(node) ? (new Array(node.length) as unknown as Record<string, unknown>) : {};
+      copies.set(node, holder);
+      for (const key of Object.keys(node)) holder[key] = copy((node as Record<string, unknown>)[key]);
+      made = holder;
+    }
+    return made;
+  };
+  return copy(root) as JsonObject;
+}
+
+/** `root` cloned whole, with `replacements` made in the clone. */
+function replaceInClone(root: JsonObject, replacements: ReadonlyMap<unknown, unknown>): JsonObject {
+  const parsed = structuredClone(root);
+  // The clone's objects are new: replacements are found by the message objects' place in the clone.
+  const before = (root.components as JsonObject).messages as JsonObject;
+  const cloned = (parsed.components as JsonObject).messages as JsonObject;
+  const byClone = new Map<unknown, unknown>();
+  for (const [key, message] of Object.entries(before)) if (replacements.has(message)) byClone.set(cloned[key], replacements.get(message));
   const seen = new Set<unknown>();
   const visit = (node: unknown): void => {
     if (typeof node !== 'object' || node === null || seen.has(node)) return;
@@ -137,14 +195,13 @@ export function spliceMessages(previous: AsyncAPIDocumentInterface, excerpt: Asy
     const holder = node as JsonObject;
     for (const key of Object.keys(holder)) {
       const child = holder[key];
-      const replacement = replacements.get(child);
+      const replacement = byClone.get(child);
       if (replacement !== undefined) holder[key] = replacement;
       else visit(child);
     }
   };
   visit(parsed);
-  const detailed = (previous.meta() as { asyncapi: DetailedAsyncAPI }).asyncapi;
-  return createAsyncAPIDocument({ ...detailed, input: text, parsed: parsed as unknown as DetailedAsyncAPI['parsed'] });
+  return parsed;
 }
 
 function walkRefs(node: unknown, at: string[], visit: (at: readonly string[], ref: string) => void): void {
@@ -172,19 +229,6 @@ function pointerOf(text: string): string[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameKeys(a: JsonObject, b: JsonObject): boolean {
-  const [ka, kb] = [Object.keys(a), Object.keys(b)];
-  return ka.length === kb.length && ka.every((key, i) => key === kb[i]);
-}
-
-/** Deep equality of YAML data, key order included (it decides the order of channels, events, fields). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
-  if (!isObject(a) || !isObject(b) || Array.isArray(b)) return false;
-  return sameKeys(a, b) && Object.keys(a).every((key) => sameValue(a[key], b[key]));
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -135,6 +135,40 @@ describe('IncrementalCatalog', () => {
     expect(await outcome(async () => second)).toBe(await cold(root, dir));
   });
 
+  it('hands out the same event objects again for the messages a save left as they were, in a document read again', async () => {
+    const dir = tempDir();
+    const root = path.join(dir, 'catalog');
+    cpSync(path.resolve('test/fixtures/catalogs/sunset-and-replies'), root, { recursive: true });
+    const catalog = new IncrementalCatalog(root, { strict: false, cwd: dir });
+    const first = await catalog.load();
+    // One line of one message, so that no other message moves (an event's place is part of it).
+    edit(root, 'warehouse.yaml', (t) => t.replace('reservation_id: { type: string }', 'reservation_id: { type: string, maxLength: 40 }'));
+    const second = await catalog.load();
+    expect(second.reparsed).toEqual(['warehouse.yaml']);
+    const earlier = new Map(first.catalog.events.map((e) => [`${e.type}@${e.version}`, e]));
+    const same = second.catalog.events.filter((e) => e === earlier.get(`${e.type}@${e.version}`)).map((e) => `${e.type}@${e.version}`);
+    // Every event of warehouse.yaml but the edited one (and courier.yaml's, whose document was not read again).
+    expect(second.catalog.events.map((e) => `${e.type}@${e.version}`).filter((key) => !same.includes(key))).toEqual(['warehouse.stock_reserved@1']);
+    expect(same.filter((key) => key.startsWith('warehouse.')).length).toBeGreaterThan(4);
+    expect(await outcome(async () => second)).toBe(await cold(root, dir, false));
+  });
+
+  it('tells a file that became a document (or stopped being one) from a fragment again', async () => {
+    const { dir, root } = catalogue();
+    const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
+    await catalog.load();
+    // Written as a fragment first: discovery keeps its answer for it while its text stays the same.
+    writeTree(root, { 'c.yaml': B.replace('asyncapi: 3.0.0\n', '').replace(/billing/g, 'refund') });
+    expect((await catalog.load()).catalog.events.map((e) => e.type)).toEqual(['billing.invoice_issued', 'order.placed']);
+    await catalog.load();
+    writeTree(root, { 'c.yaml': B.replace(/billing/g, 'refund') });
+    const document = await catalog.load();
+    expect(document.catalog.events.map((e) => e.type)).toEqual(['billing.invoice_issued', 'order.placed', 'refund.invoice_issued']);
+    expect(await outcome(async () => document)).toBe(await cold(root, dir));
+    writeTree(root, { 'c.yaml': B.replace('asyncapi: 3.0.0\n', '').replace(/billing/g, 'refund') });
+    expect((await catalog.load()).catalog.events.map((e) => e.type)).toEqual(['billing.invoice_issued', 'order.placed']);
+  });
+
   it('reads an unchanged document again when an earlier one claims a name its schemas hold', async () => {
     const { dir, root } = catalogue();
     const catalog = new IncrementalCatalog(root, { strict: true, cwd: dir });
