@@ -253,9 +253,13 @@ export class RedisTransport implements Transport {
     try {
       // Text, not a Buffer: XADD writes it within the command's protocol string (see envelopeText).
       const body = envelopeText(envelope);
-      const bytes = Buffer.byteLength(body, 'utf8');
       const limit = this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-      if (bytes > limit) throw new MessageTooLargeError(bytes, limit);
+      // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4): a text that
+      // fits counted so is not measured byte by byte, which cost ~0.4 µs per message.
+      if (body.length * 3 > limit) {
+        const bytes = Buffer.byteLength(body, 'utf8');
+        if (bytes > limit) throw new MessageTooLargeError(bytes, limit);
+      }
       if (replyTo === undefined && target.service === undefined && this.realtime.covers(target.destination)) {
         return this.realtime.publish(envelope, Buffer.from(body, 'utf8'), target.kind, target.destination);
       }
