@@ -145,7 +145,7 @@ export class Dispatcher {
   private handlerDone(handling: Handling): Settlement | Promise<Settlement> {
     const store = handling.store;
     if (store === undefined) return this.consumed();
-    return this.afterStore(handling, () => store.complete(handling.key), true, () => this.consumed());
+    return this.afterStore(handling, store, undefined);
   }
 
   /** The handler threw: its claim is released so a retry may claim the id again. */
@@ -161,31 +161,34 @@ export class Dispatcher {
       settlement = { settle: 'retry', reason, exception: error };
     }
     if (store === undefined) return settlement;
-    return this.afterStore(handling, () => store.release(handling.key), false, () => settlement);
+    return this.afterStore(handling, store, settlement);
   }
 
   /**
-   * Records the handling's end in the store (`record`), then ends the id's handling in this process:
-   * copies waiting for it learn whether it `completed`. A store that failed to record fails the
-   * delivery (it is retried), and the id counts as not completed.
+   * Records the handling's end in the store, then ends the id's handling in this process: copies
+   * waiting for it learn whether it completed. `failed`: the handler's failure, whose claim is
+   * released; undefined: it completed, the id is recorded as handled and the delivery counted as
+   * consumed. A store that failed to record fails the delivery (it is retried), and the id counts
+   * as not completed.
    */
-  private afterStore(handling: Handling, record: () => Promise<void> | void, completed: boolean, settlement: () => Settlement): Settlement | Promise<Settlement> {
+  private afterStore(handling: Handling, store: IdempotencyStore, failed: Settlement | undefined): Settlement | Promise<Settlement> {
+    const completed = failed === undefined;
     let recorded: Promise<void> | void;
     try {
-      recorded = record();
+      recorded = completed ? store.complete(handling.key) : store.release(handling.key);
     } catch (error) {
       this.finish(handling, false);
       throw error;
     }
     if (recorded === undefined) {
       this.finish(handling, completed);
-      return settlement();
+      return failed ?? this.consumed();
     }
     this.goesAsync(handling);
     return Promise.resolve(recorded).then(
       () => {
         this.finish(handling, completed);
-        return settlement();
+        return failed ?? this.consumed();
       },
       (error: unknown) => {
         this.finish(handling, false);
