@@ -123,6 +123,8 @@ export class EventClient<M extends object = EventMap> {
   /** How a publish is sent: made once, not as a closure per message. */
   private readonly sendPublish = <TData>(envelope: Envelope<TData>, target: PublishTarget): Promise<unknown> => this.transport.publish(envelope, target);
   private readonly subscriptions = new Set<Subscription>();
+  /** Per definition, the target of a publish without options (see {@link targetFor}). */
+  private readonly defaultTargets = new Map<ResolvedDefinition, PublishTarget>();
   /** The last retry or dead letter per subscription, for health(). */
   private readonly lastFailures = new Map<string, ConsumerFailure>();
   /** Set once `@opentelemetry/api` is loaded (never, when it is not installed or turned off). */
@@ -165,8 +167,8 @@ export class EventClient<M extends object = EventMap> {
   }
 
   /** Validates `data`, wraps it in an envelope and resolves once the broker confirmed it. Rejects with an {@link EventValidationError} naming each invalid field (the validator's error is its cause). */
-  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options: PublishOptions = {}): Promise<Envelope<M[T][V]>> {
-    return this.publishFrom<M[T][V]>(currentCause(), type, version, data, options, PUBLISH, this.sendPublish);
+  publish<T extends EventTypeOf<M>, V extends EventVersionOf<M, T>>(type: T, version: V, data: ProducerInput<M[T][V]>, options?: PublishOptions): Promise<Envelope<M[T][V]>> {
+    return this.publishFrom<M[T][V]>(currentCause(), type, version, data, options ?? NO_OPTIONS, PUBLISH, this.sendPublish);
   }
 
   /** Sends a command and resolves with the reply envelope (validated when the registry knows its type). */
@@ -258,7 +260,7 @@ export class EventClient<M extends object = EventMap> {
     send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<unknown>,
   ): Promise<Envelope<TData>> {
     const loading = this.telemetryLoading;
-    if (loading !== undefined) return loading.then(() => this.publishFrom(cause, type, version, data, options, how, send));
+    if (loading !== undefined) return this.publishAfter(loading, cause, type, version, data, options, how, send);
     let envelope: Envelope<TData>;
     let target: PublishTarget;
     let sending: Sending | undefined;
@@ -277,7 +279,7 @@ export class EventClient<M extends object = EventMap> {
         this.log({ level: 'warn', event: 'publish.tenant_refused', type, version, error: tenantProblem.message });
         throw tenantProblem;
       }
-      target = targetFor(definition, envelope, options);
+      target = this.targetFor(definition, envelope, options);
       const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
       // Before the transport serializes the envelope: the span writes its trace context into it.
       const telemetry = this.telemetry;
@@ -291,18 +293,48 @@ export class EventClient<M extends object = EventMap> {
     } catch (error) {
       return Promise.reject(this.publishFailed(error, envelope, target, sending));
     }
+    return this.confirmed(sent, envelope, target, sending, how.mode);
+  }
+
+  /** {@link publishFrom} once the OpenTelemetry API has loaded: its own function, so publishFrom's variables are not captured by a closure. */
+  private publishAfter<TData>(loading: Promise<void>, cause: Envelope | undefined, type: string, version: number, data: unknown, options: PublishOptions, how: SendHow, send: (envelope: Envelope<TData>, target: PublishTarget) => Promise<unknown>): Promise<Envelope<TData>> {
+    return loading.then(() => this.publishFrom(cause, type, version, data, options, how, send));
+  }
+
+  /**
+   * `envelope` once `sent` resolves, counted and (for a span) reported. A function of its own: what
+   * its callbacks capture stays alive until the broker answers, 1,000 publishes in flight hold 1,000
+   * of them, and each scavenge copies them, so they hold exactly these five values and no more.
+   */
+  private confirmed<TData>(sent: Promise<unknown>, envelope: Envelope<TData>, target: PublishTarget, sending: Sending | undefined, mode: SendMode): Promise<Envelope<TData>> {
     return sent.then(
       (answer) => {
-        if (sending !== undefined) sending.done(how.mode === 'request' ? (answer as Envelope) : undefined);
+        if (sending !== undefined) sending.done(mode === 'request' ? (answer as Envelope) : undefined);
         this.counters.confirmed++;
         // Built only for a logger that may want it: the default one prints warnings and errors only.
-        if (this.logsDebug) this.log(traced({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type, version, destination: target.destination }, sending?.traceId));
+        if (this.logsDebug) this.log(traced({ level: 'debug', event: 'publish.confirmed', id: envelope.id, type: envelope.type, version: envelope.eventversion, destination: target.destination }, sending?.traceId));
         return envelope;
       },
       (error: unknown) => {
         throw this.publishFailed(error, envelope, target, sending);
       },
     );
+  }
+
+  /**
+   * Where `envelope` goes. Publishes with no options of their own to a definition with a fixed
+   * destination and no ordering key all go to one target, made once (frozen: transports only read
+   * it); any other is built for its message.
+   */
+  private targetFor(definition: ResolvedDefinition, envelope: Envelope, options: PublishOptions): PublishTarget {
+    if (options !== NO_OPTIONS || definition.orderingKey !== undefined) return targetFor(definition, envelope, options);
+    let target = this.defaultTargets.get(definition);
+    if (target === undefined) {
+      target = Object.freeze(targetFor(definition, envelope, options));
+      // A template's placeholders may resolve to their defaults now and to something else never; kept only when fixed.
+      if (!definition.destination.includes('{')) this.defaultTargets.set(definition, target);
+    }
+    return target;
   }
 
   /** Counts and logs a publish the transport refused or failed; returns the error to throw. */
@@ -338,7 +370,7 @@ export class EventClient<M extends object = EventMap> {
       attempt: delivery.attempt,
       maxAttempts: delivery.maxAttempts,
       redelivered: delivery.redelivered,
-      publish: (type, version, data, options = {}) => this.publishFrom(cause, type, version, data, options, PUBLISH, this.sendPublish),
+      publish: (type, version, data, options) => this.publishFrom(cause, type, version, data, options ?? NO_OPTIONS, PUBLISH, this.sendPublish),
       reply: (type, version, data, options = {}) => {
         const undeclared = this.undeclaredReply({ type: cause.type, version: cause.eventversion }, type, version);
         if (undeclared !== undefined) {
@@ -376,6 +408,8 @@ interface SendHow {
 }
 
 const PUBLISH: SendHow = { mode: 'publish' };
+/** What a publish without options gets: one object, not a new `{}` per message. */
+const NO_OPTIONS: PublishOptions = Object.freeze({});
 const REQUEST: SendHow = { mode: 'request' };
 
 /** `entry` with the trace it belongs to, when there is one. */
