@@ -273,17 +273,21 @@ export class EventClient<M extends object = EventMap> {
         this.log({ level: 'warn', event: 'publish.invalid', type, version, error: invalid.message });
         throw invalid;
       }
-      envelope = this.envelopeFor(definition, validated.data as TData, cause, options);
-      const tenantProblem = tenantError(definition, envelope);
+      // The payload's own tenant, read once: the envelope's default and what its tenant must agree with.
+      const own = payloadTenant(definition, validated.data);
+      envelope = this.envelopeFor(definition, validated.data as TData, own, cause, options);
+      const tenantProblem = tenantError(definition, envelope, own);
       if (tenantProblem !== undefined) {
         this.log({ level: 'warn', event: 'publish.tenant_refused', type, version, error: tenantProblem.message });
         throw tenantProblem;
       }
       target = this.targetFor(definition, envelope, options);
-      const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
       // Before the transport serializes the envelope: the span writes its trace context into it.
       const telemetry = this.telemetry;
-      sending = telemetry?.recording === true ? telemetry.sending(envelope, target, how.mode, cause, how.replyTo, template) : undefined;
+      if (telemetry?.recording === true) {
+        const template = options.destination === undefined && definition.destination.includes('{') ? definition.destination : undefined;
+        sending = telemetry.sending(envelope, target, how.mode, cause, how.replyTo, template);
+      }
       this.counters.published++;
     } catch (error) {
       return Promise.reject(error);
@@ -346,18 +350,22 @@ export class EventClient<M extends object = EventMap> {
     return error;
   }
 
-  private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
+  /** `own`: the payload's tenant ({@link payloadTenant}). */
+  private envelopeFor<TData>(definition: ResolvedDefinition, data: TData, own: string | undefined, cause: Envelope | undefined, options: PublishOptions): Envelope<TData> {
     // The payload's own tenant wins over the consumed event's: a handler may publish for another tenant only by saying so.
-    const tenant = options.tenantId ?? payloadTenant(definition, data) ?? cause?.tenantid;
+    const tenant = options.tenantId ?? own ?? cause?.tenantid;
     // Built field by field rather than from spreads: this runs for every message published.
     const input: CreateEnvelopeInput<TData> = { type: definition.type, version: definition.version, source: this.options.source, data, urgency: options.urgency ?? definition.urgency };
     if (options.id !== undefined) input.id = options.id;
     if (options.time !== undefined) input.time = options.time;
     if (definition.dataschema !== undefined) input.dataschema = definition.dataschema;
     if (tenant !== undefined) input.tenantid = tenant;
-    const { correlationid, causationid } = causalIds(cause, options);
-    if (correlationid !== undefined) input.correlationid = correlationid;
-    if (causationid !== undefined) input.causationid = causationid;
+    // A publish outside any handling, without ids of its own, starts a flow: nothing to look up.
+    if (cause !== undefined || options.correlationId !== undefined || options.causationId !== undefined) {
+      const { correlationid, causationid } = causalIds(cause, options);
+      if (correlationid !== undefined) input.correlationid = correlationid;
+      if (causationid !== undefined) input.causationid = causationid;
+    }
     return createEnvelope(input);
   }
 
@@ -442,10 +450,9 @@ function orderingKeyOf(definition: ResolvedDefinition, data: unknown): string | 
 }
 
 /** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants, or the reserved tenant '*'. */
-export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped' | 'tenantField'>, envelope: Envelope): Error | undefined {
+export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped' | 'tenantField'>, envelope: Envelope, own = payloadTenant(definition, envelope.data)): Error | undefined {
   const tenant = envelope.tenantid;
   if (tenant === ALL_TENANTS) return new TypeError(`tenant id '${ALL_TENANTS}' is reserved for events of every tenant`);
-  const own = payloadTenant(definition, envelope.data);
   const field = definition.tenantField ?? DEFAULT_TENANT_FIELD;
   if (tenant !== undefined && own !== undefined && own !== tenant) return new TenantMismatchError(definition.type, tenant, own, field);
   if (definition.tenantScoped === true && (tenant === undefined || tenant === '')) return new MissingTenantError(definition.type, field);
