@@ -332,12 +332,11 @@ export class EventClient<M extends object = EventMap> {
    */
   private targetFor(definition: ResolvedDefinition, envelope: Envelope, options: PublishOptions): PublishTarget {
     if (options !== NO_OPTIONS || definition.orderingKey !== undefined) return targetFor(definition, envelope, options);
-    let target = this.defaultTargets.get(definition);
-    if (target === undefined) {
-      target = Object.freeze(targetFor(definition, envelope, options));
-      // A template's placeholders may resolve to their defaults now and to something else never; kept only when fixed.
-      if (!definition.destination.includes('{')) this.defaultTargets.set(definition, target);
-    }
+    const kept = this.defaultTargets.get(definition);
+    if (kept !== undefined) return kept;
+    const target = targetFor(definition, envelope, options);
+    // Kept only for a fixed destination: a template is resolved for each message.
+    if (!definition.destination.includes('{')) this.defaultTargets.set(definition, Object.freeze(target));
     return target;
   }
 
@@ -449,8 +448,8 @@ function orderingKeyOf(definition: ResolvedDefinition, data: unknown): string | 
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
-/** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants, or the reserved tenant '*'. */
-export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped' | 'tenantField'>, envelope: Envelope, own = payloadTenant(definition, envelope.data)): Error | undefined {
+/** Why `envelope` must not be sent: a tenant-scoped event without a tenant, two tenants (its own and `own`, the payload's: {@link payloadTenant}), or the reserved tenant '*'. */
+export function tenantError(definition: Pick<ResolvedDefinition, 'type' | 'tenantScoped' | 'tenantField'>, envelope: Envelope, own: string | undefined): Error | undefined {
   const tenant = envelope.tenantid;
   if (tenant === ALL_TENANTS) return new TypeError(`tenant id '${ALL_TENANTS}' is reserved for events of every tenant`);
   const field = definition.tenantField ?? DEFAULT_TENANT_FIELD;
